@@ -1,0 +1,37 @@
+/** Every error code a client can receive, with its HTTP status: one map (STYLE 11). */
+export const ERROR_HTTP_STATUS = {
+  invalid_request: 400,
+  invalid_phone_number: 400,
+  unauthorized: 401,
+  forbidden: 403,
+  call_not_found: 404,
+  lead_not_found: 404,
+  not_found: 404,
+  line_busy: 409,
+  twilio_not_configured: 503,
+  internal_error: 500,
+} as const;
+export type ErrorCode = keyof typeof ERROR_HTTP_STATUS;
+
+export interface AppError {
+  readonly code: ErrorCode;
+  readonly message: string;
+}
+
+export type Result<T> = { ok: true; value: T } | { ok: false; error: AppError };
+
+export function ok<T>(value: T): Result<T> {
+  return { ok: true, value };
+}
+
+export function fail<T = never>(code: ErrorCode, message: string): Result<T> {
+  return { ok: false, error: { code, message } };
+}
+
+export function httpStatusOf(code: ErrorCode): number {
+  return ERROR_HTTP_STATUS[code];
+}
+
+export function isErrorCode(value: unknown): value is ErrorCode {
+  return typeof value === 'string' && Object.hasOwn(ERROR_HTTP_STATUS, value);
+}
