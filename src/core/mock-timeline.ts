@@ -19,7 +19,7 @@ export const mockConfigSchema = z
     talkSeconds: secondsRange.default([5, 20]),
     /** Seconds AMD takes to decide it reached a machine. */
     amdSeconds: z.number().min(0).max(60).default(3),
-    /** Relative weights of outcomes; zero-weight outcomes never happen. */
+    /** Relative weights of outcomes; when given, an outcome left out never happens. */
     outcomeWeights: z
       .object(Object.fromEntries(MOCK_OUTCOMES.map((o) => [o, z.number().min(0).max(1000)])) as Record<MockOutcome, z.ZodNumber>)
       .partial()
@@ -71,7 +71,9 @@ function createRandom(seed: number): () => number {
 }
 
 function pickOutcome(random: () => number, config: MockConfig, isAmdEnabled: boolean): MockOutcome {
-  const weights = MOCK_OUTCOMES.map((outcome) => config.outcomeWeights[outcome] ?? DEFAULT_OUTCOME_WEIGHTS[outcome]);
+  // Weights given replace the defaults whole: an outcome left out does not happen.
+  const given = Object.keys(config.outcomeWeights).length > 0;
+  const weights = MOCK_OUTCOMES.map((outcome) => (given ? (config.outcomeWeights[outcome] ?? 0) : DEFAULT_OUTCOME_WEIGHTS[outcome]));
   const total = weights.reduce((sum, w) => sum + w, 0);
   const draw = random();
   if (total === 0) return 'completed';

@@ -1,0 +1,42 @@
+import { Hono } from 'hono';
+import type { Caller } from '../functions/caller.js';
+import type { FunctionContext, FunctionHandler } from '../functions/context.js';
+import { dialerSettings } from '../functions/dialer-settings.js';
+import { mockDialerCall } from '../functions/mock-dialer-call.js';
+import { twilioEndCall } from '../functions/twilio-end-call.js';
+import { twilioInitiateCall } from '../functions/twilio-initiate-call.js';
+import { errorResponse } from './http.js';
+import { readBearerToken, type TokenService } from './jwt.js';
+
+/** The seed's function names, exactly. */
+const FUNCTIONS: Readonly<Record<string, FunctionHandler>> = {
+  mockDialerCall,
+  twilioInitiateCall,
+  twilioEndCall,
+  dialerSettings,
+};
+
+async function identifyCaller(request: Request, tokens: TokenService): Promise<Caller | Response> {
+  const token = readBearerToken(request);
+  if (!token) return errorResponse('unauthorized', 'Sign in first: the request has no access token.');
+  const claims = await tokens.verify(token);
+  if (!claims.ok) return errorResponse('unauthorized', claims.error.message);
+  const { role, email, sub } = claims.value;
+  if (role === 'service_role') return { kind: 'service' };
+  if (role === 'authenticated' && email && sub) return { kind: 'user', email, userId: sub };
+  return errorResponse('unauthorized', 'Sign in first: the anon key cannot call functions.');
+}
+
+/** `/functions/v1/<name>`: each function is a handler over Web Request/Response. */
+export function createFunctionRoutes(tokens: TokenService, context: FunctionContext): Hono {
+  const routes = new Hono();
+  routes.post('/:name', async (c) => {
+    const name = c.req.param('name');
+    const handler = Object.hasOwn(FUNCTIONS, name) ? FUNCTIONS[name] : undefined;
+    if (!handler) return errorResponse('not_found', `There is no function named ${name}.`);
+    const caller = await identifyCaller(c.req.raw, tokens);
+    if (caller instanceof Response) return caller;
+    return handler(c.req.raw, caller, context);
+  });
+  return routes;
+}

@@ -1,0 +1,103 @@
+import type { CallStatus, StatusSource } from './call-status.js';
+
+/** Rows as clients see them (timestamps as ISO strings); the server reads the same with Dates. */
+export interface ActiveCall<Time = string> {
+  id: string;
+  user_email: string;
+  lead_id: string | null;
+  call_sid: string | null;
+  line_number: number;
+  status: CallStatus;
+  status_source: StatusSource;
+  is_mock: boolean;
+  last_error: string | null;
+  started_at: Time;
+  answered_at: Time | null;
+  ended_at: Time | null;
+  to_number: string;
+  lead_name: string | null;
+  session_id: string | null;
+  provider: 'mock' | 'twilio';
+  updated_at: Time;
+  duration_seconds: number | null;
+  answered_by: string | null;
+  recording_url: string | null;
+  amd_enabled: boolean;
+  recording_enabled: boolean;
+  mock_seed: number | null;
+  mock_config: Record<string, unknown> | null;
+}
+
+export const LEAD_STATUSES = [
+  'new',
+  'attempted',
+  'contacted',
+  'voicemail',
+  'no_answer',
+  'busy',
+  'callback',
+  'interested',
+  'not_interested',
+  'wrong_number',
+  'do_not_call',
+] as const;
+export type LeadStatus = (typeof LEAD_STATUSES)[number];
+
+export const DISPOSITIONS = ['interested', 'not_interested', 'callback', 'wrong_number', 'voicemail_left', 'no_answer', 'do_not_call', 'other'] as const;
+export type Disposition = (typeof DISPOSITIONS)[number];
+
+export interface Lead<Time = string> {
+  id: string;
+  user_email: string;
+  name: string;
+  phone: string;
+  company: string | null;
+  email: string | null;
+  notes: string | null;
+  status: LeadStatus;
+  attempts: number;
+  last_called_at: Time | null;
+  created_at: Time;
+  updated_at: Time;
+}
+
+export interface CallLog<Time = string> {
+  id: string;
+  active_call_id: string | null;
+  call_sid: string | null;
+  user_email: string;
+  lead_id: string | null;
+  lead_name: string | null;
+  to_number: string | null;
+  line_number: number | null;
+  session_id: string | null;
+  outcome: CallStatus;
+  status_source: StatusSource | null;
+  is_mock: boolean;
+  provider: string | null;
+  started_at: Time | null;
+  answered_at: Time | null;
+  ended_at: Time | null;
+  ring_seconds: number | null;
+  talk_seconds: number;
+  answered_by: string | null;
+  recording_url: string | null;
+  last_error: string | null;
+  disposition: Disposition | null;
+  notes: string | null;
+  created_at: Time;
+  updated_at: Time;
+}
+
+export interface UserStats {
+  user_email: string;
+  calls_made: number;
+  connects: number;
+  voicemails: number;
+  no_answers: number;
+  busy: number;
+  failed: number;
+  canceled: number;
+  talk_seconds: number | string;
+  last_call_at: string | null;
+}

@@ -1,0 +1,31 @@
+import type { Logger } from 'pino';
+import type { z } from 'zod';
+import { fail, ok, type Result } from '../core/errors.js';
+import type { Database } from '../db/database.js';
+import type { TelephonyProvider } from '../telephony/provider.js';
+import type { Caller } from './caller.js';
+import { describeZodError } from './schemas.js';
+
+export interface FunctionContext {
+  readonly db: Database;
+  readonly mock: TelephonyProvider;
+  /** Absent when the server has no Twilio credentials. */
+  readonly twilio: TelephonyProvider | undefined;
+  readonly logger: Logger;
+  /** A fresh seed for a simulated call that did not ask for one. */
+  readonly newSeed: () => number;
+}
+
+export type FunctionHandler = (request: Request, caller: Caller, context: FunctionContext) => Promise<Response>;
+
+/** Parses a JSON body with a schema; bad JSON and schema failures both become `invalid_request`. */
+export async function parseBody<Schema extends z.ZodType>(request: Request, schema: Schema): Promise<Result<z.output<Schema>>> {
+  let body: unknown;
+  try {
+    body = await request.json();
+  } catch {
+    return fail('invalid_request', 'The request body must be a JSON object.');
+  }
+  const parsed = schema.safeParse(body);
+  return parsed.success ? ok(parsed.data) : fail('invalid_request', describeZodError(parsed.error));
+}

@@ -1,0 +1,39 @@
+import { randomBytes } from 'node:crypto';
+import { mockConfigSchema } from '../core/mock-timeline.js';
+import { insertActiveCall } from '../db/active-calls.js';
+import { loadDialerSettings } from '../db/dialer-settings.js';
+import { appErrorResponse, errorResponse } from '../api/http.js';
+import { parseBody, type FunctionHandler } from './context.js';
+import { LINE_BUSY_MESSAGE, resolveCallTarget } from './place-call.js';
+import { describeZodError, mockDialerCallSchema } from './schemas.js';
+
+/** `mockDialerCall`: places a simulated call (demo mode) that lives exactly like a real one. */
+export const mockDialerCall: FunctionHandler = async (request, caller, { db, mock, twilio, newSeed }) => {
+  const input = await parseBody(request, mockDialerCallSchema);
+  if (!input.ok) return appErrorResponse(input.error);
+  const target = await resolveCallTarget(db, caller, input.value);
+  if (!target.ok) return appErrorResponse(target.error);
+
+  const settings = await loadDialerSettings(db, target.value.userEmail, twilio === undefined);
+  const saved = mockConfigSchema.safeParse(settings.mock_config);
+  const mockConfig = input.value.mockConfig ?? (saved.success ? saved.data : undefined);
+  if (!mockConfig) {
+    return errorResponse('invalid_request', `Your saved demo-mode settings are not valid (${saved.error ? describeZodError(saved.error) : 'unknown'}): fix them in Settings.`);
+  }
+
+  const call = await insertActiveCall(db, {
+    ...target.value,
+    callSid: `MOCK${randomBytes(16).toString('hex')}`,
+    lineNumber: input.value.lineNumber,
+    sessionId: input.value.sessionId ?? null,
+    provider: 'mock',
+    statusSource: 'mock',
+    amdEnabled: input.value.enableAMD ?? settings.default_amd,
+    recordingEnabled: input.value.enableRecording ?? settings.default_recording,
+    mockSeed: mockConfig.seed ?? newSeed(),
+    mockConfig,
+  });
+  if (!call) return errorResponse('line_busy', LINE_BUSY_MESSAGE);
+  await mock.placeCall(call);
+  return Response.json({ success: true, callId: call.id, callSid: call.call_sid, status: call.status, call });
+};

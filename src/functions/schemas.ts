@@ -1,0 +1,37 @@
+import { z } from 'zod';
+import { mockConfigSchema } from '../core/mock-timeline.js';
+
+/** Fields the call-placing functions share, with the seed's names. */
+export const placeCallFields = {
+  to: z.string().min(1, 'to is required').max(40),
+  userEmail: z.string().trim().toLowerCase().pipe(z.email()),
+  leadId: z.uuid().nullish(),
+  leadName: z.string().trim().max(200).nullish(),
+  lineNumber: z.coerce.number().int().min(1, 'lineNumber is 1, 2 or 3').max(3, 'lineNumber is 1, 2 or 3'),
+  sessionId: z.string().trim().min(1).max(100).nullish(),
+};
+
+export const mockDialerCallSchema = z
+  .object({
+    ...placeCallFields,
+    mockConfig: mockConfigSchema.nullish(),
+    enableAMD: z.boolean().optional(),
+    enableRecording: z.boolean().optional(),
+  })
+  .strict();
+
+export const twilioInitiateCallSchema = z
+  .object({ ...placeCallFields, enableAMD: z.boolean().default(false), enableRecording: z.boolean().default(false) })
+  .strict();
+
+export const twilioEndCallSchema = z
+  .object({ callSid: z.string().trim().min(1).max(64), userEmail: z.string().trim().toLowerCase().pipe(z.email()) })
+  .strict();
+
+/** One readable sentence from a zod error: the first problem, with where it is. */
+export function describeZodError(error: z.ZodError): string {
+  const issue = error.issues[0];
+  if (!issue) return 'The request is not valid.';
+  const where = issue.path.join('.');
+  return where ? `${where}: ${issue.message}` : issue.message;
+}

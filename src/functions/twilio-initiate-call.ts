@@ -1,0 +1,36 @@
+import { insertActiveCall } from '../db/active-calls.js';
+import { appErrorResponse, errorResponse } from '../api/http.js';
+import { parseBody, type FunctionHandler } from './context.js';
+import { LINE_BUSY_MESSAGE, resolveCallTarget } from './place-call.js';
+import { twilioInitiateCallSchema } from './schemas.js';
+
+export const TWILIO_NOT_CONFIGURED_MESSAGE =
+  'Real calls are not set up on this server (no Twilio credentials). Turn on demo mode to place simulated calls now.';
+
+/**
+ * `twilioInitiateCall`: places a real call through the Twilio provider. Without Twilio
+ * credentials it answers `twilio_not_configured` (TW1) and writes nothing.
+ */
+export const twilioInitiateCall: FunctionHandler = async (request, caller, { db, twilio }) => {
+  const input = await parseBody(request, twilioInitiateCallSchema);
+  if (!input.ok) return appErrorResponse(input.error);
+  const target = await resolveCallTarget(db, caller, input.value);
+  if (!target.ok) return appErrorResponse(target.error);
+  if (!twilio) return errorResponse('twilio_not_configured', TWILIO_NOT_CONFIGURED_MESSAGE);
+
+  const call = await insertActiveCall(db, {
+    ...target.value,
+    callSid: null,
+    lineNumber: input.value.lineNumber,
+    sessionId: input.value.sessionId ?? null,
+    provider: 'twilio',
+    statusSource: 'system',
+    amdEnabled: input.value.enableAMD,
+    recordingEnabled: input.value.enableRecording,
+    mockSeed: null,
+    mockConfig: null,
+  });
+  if (!call) return errorResponse('line_busy', LINE_BUSY_MESSAGE);
+  await twilio.placeCall(call);
+  return Response.json({ success: true, callId: call.id, status: call.status, call });
+};

@@ -1,0 +1,62 @@
+import { randomInt } from 'node:crypto';
+import { serve } from '@hono/node-server';
+import { createApp } from './app.js';
+import { createTokenService } from './api/jwt.js';
+import { loadConfig } from './config.js';
+import { migrate } from './db/migrate.js';
+import { openDatabase } from './db/open-database.js';
+import { createLogger } from './logger.js';
+import { createMockProvider } from './telephony/mock/mock-provider.js';
+import { systemClock } from './telephony/provider.js';
+
+/** The composition root: read config, build every part, listen. */
+async function main(): Promise<void> {
+  const config = await loadConfig();
+  const logger = createLogger(config.logLevel);
+  const db = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: `${config.dataDir}/pgdata` });
+  const applied = await migrate(db);
+  if (applied.length > 0) logger.info({ applied }, 'database migrated');
+
+  const tokens = await createTokenService(config.jwtSecret);
+  const mock = createMockProvider({ db, clock: systemClock, logger });
+  const app = createApp({
+    db,
+    tokens,
+    logger,
+    publicUrl: config.publicUrl,
+    functions: { db, mock, twilio: undefined, logger, newSeed: () => randomInt(0, 2 ** 31 - 1) },
+  });
+
+  await mock.recoverUnfinishedCalls();
+
+  const server = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, (info) => {
+    const url = config.publicUrl ?? `http://${config.host === '0.0.0.0' ? 'localhost' : config.host}:${info.port}`;
+    const mode = config.twilio ? 'Twilio is configured: real calls are available.' : 'Demo mode: calls are simulated (no Twilio credentials set).';
+    const database = config.databaseUrl ? 'PostgreSQL (DATABASE_URL)' : `embedded Postgres in ${config.dataDir}`;
+    process.stdout.write(
+      [
+        '',
+        `  Dialer is running at ${url}`,
+        `  Database: ${database}`,
+        `  ${mode}`,
+        '  Sign in: open the URL, choose "Create account", and use any email with a password of 8+ characters.',
+        `  Scripts and supabase-js clients read their settings from ${url}/config.json`,
+        '',
+      ].join('\n') + '\n',
+    );
+  });
+
+  const shutdown = (signal: string) => {
+    logger.info({ signal }, 'shutting down');
+    mock.stop();
+    server.close();
+    void db.close().finally(() => process.exit(0));
+  };
+  process.once('SIGINT', () => shutdown('SIGINT'));
+  process.once('SIGTERM', () => shutdown('SIGTERM'));
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`Dialer failed to start: ${error instanceof Error ? error.message : String(error)}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,92 @@
+import type { Logger } from 'pino';
+import { isTerminal } from '../../core/call-status.js';
+import { mockConfigSchema, planMockTimeline, type MockStep } from '../../core/mock-timeline.js';
+import { updateCallStatus, findCallById, listUnfinishedCalls, type ActiveCallRow } from '../../db/active-calls.js';
+import type { Database } from '../../db/database.js';
+import type { Clock, TelephonyProvider } from '../provider.js';
+
+/**
+ * How late a step may be played after a restart. A call whose next step is overdue by more
+ * than this was interrupted for real (the rep saw it freeze), so it is ended with a reason
+ * instead of being replayed as if nothing happened.
+ */
+export const RESUME_GRACE_MS = 15_000;
+
+export const RESTART_ERROR = 'The server restarted during this simulated call, so the call was ended.';
+
+function stepUpdate(step: MockStep) {
+  switch (step.kind) {
+    case 'ringing':
+      return { status: 'ringing', statusSource: 'mock' } as const;
+    case 'answered':
+      return { status: 'in-progress', statusSource: 'mock', answeredAt: new Date(step.at), answeredBy: step.answeredBy } as const;
+    case 'ended':
+      return { status: step.status, statusSource: 'mock', endedAt: new Date(step.at), lastError: step.lastError, answeredBy: step.answeredBy } as const;
+    default: {
+      const unreachable: never = step;
+      throw new Error(`unknown mock step ${JSON.stringify(unreachable)}`);
+    }
+  }
+}
+
+/**
+ * Demo mode's provider. Each call's timeline is recomputed from its row (seed, config, start
+ * time), so the only in-memory state is the timers, and a restart loses nothing (RS1).
+ */
+export function createMockProvider({ db, clock, logger }: { db: Database; clock: Clock; logger: Logger }): TelephonyProvider {
+  const timers = new Map<string, Array<() => void>>();
+
+  function planOf(call: ActiveCallRow) {
+    const config = mockConfigSchema.parse(call.mock_config ?? {});
+    return planMockTimeline(call.mock_seed ?? 0, config, call.started_at.getTime(), call.amd_enabled);
+  }
+
+  async function playStep(callId: string, step: MockStep): Promise<void> {
+    try {
+      await updateCallStatus(db, callId, stepUpdate(step));
+    } catch (error) {
+      logger.error({ err: error, callId, step }, 'mock call step failed');
+    }
+    if (step.kind === 'ended') timers.delete(callId);
+  }
+
+  function schedule(callId: string, steps: readonly MockStep[]): void {
+    const cancels = steps.map((step) => clock.schedule(step.at, () => void playStep(callId, step)));
+    timers.set(callId, cancels);
+  }
+
+  function cancel(callId: string): void {
+    for (const stop of timers.get(callId) ?? []) stop();
+    timers.delete(callId);
+  }
+
+  return {
+    async placeCall(call) {
+      schedule(call.id, planOf(call).steps);
+    },
+    async endCall(call) {
+      cancel(call.id);
+    },
+    async recoverUnfinishedCalls() {
+      const now = clock.now();
+      for (const call of await listUnfinishedCalls(db, 'mock')) {
+        if (timers.has(call.id)) continue;
+        const steps = planOf(call).steps;
+        const overdue = steps.filter((step) => step.at <= now);
+        const latest = overdue.at(-1);
+        if (latest && now - latest.at > RESUME_GRACE_MS) {
+          await updateCallStatus(db, call.id, { status: 'failed', statusSource: 'mock', lastError: RESTART_ERROR });
+          logger.warn({ callId: call.id }, 'ended a simulated call interrupted by a restart');
+          continue;
+        }
+        for (const step of overdue) await playStep(call.id, step);
+        const fresh = await findCallById(db, call.id);
+        if (fresh && !isTerminal(fresh.status)) schedule(call.id, steps.filter((step) => step.at > now));
+        logger.info({ callId: call.id, replayed: overdue.length }, 'resumed a simulated call');
+      }
+    },
+    stop() {
+      for (const callId of [...timers.keys()]) cancel(callId);
+    },
+  };
+}

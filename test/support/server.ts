@@ -1,0 +1,80 @@
+import type { AddressInfo } from 'node:net';
+import { serve, type ServerType } from '@hono/node-server';
+import { createClient, type SupabaseClient } from '@supabase/supabase-js';
+import { pino } from 'pino';
+import WebSocket from 'ws';
+import { createApp } from '../../src/app.js';
+import { createTokenService, type TokenService } from '../../src/api/jwt.js';
+import type { Database } from '../../src/db/database.js';
+import { createMockProvider } from '../../src/telephony/mock/mock-provider.js';
+import { systemClock, type TelephonyProvider } from '../../src/telephony/provider.js';
+import { createTestDatabase, type DatabaseKind, type TestDatabase } from './databases.js';
+
+export const TEST_JWT_SECRET = 'test-secret-that-is-long-enough-for-hs256-signing';
+
+export interface TestServer {
+  readonly url: string;
+  readonly db: Database;
+  readonly testDb: TestDatabase;
+  readonly tokens: TokenService;
+  readonly mock: TelephonyProvider;
+  /** A supabase-js client as the web UI makes one. */
+  client(): SupabaseClient;
+  /** A new user, signed in, with their own client. */
+  signUp(prefix?: string): Promise<{ client: SupabaseClient; email: string; userId: string; accessToken: string }>;
+  close(): Promise<void>;
+}
+
+let userCounter = 0;
+
+/** The real app on a loopback port over a fresh database, for supabase-js to talk to. */
+export async function startTestServer(kind: DatabaseKind): Promise<TestServer> {
+  const testDb = await createTestDatabase(kind);
+  const { db } = testDb;
+  const logger = pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' });
+  const tokens = await createTokenService(TEST_JWT_SECRET);
+  const mock = createMockProvider({ db, clock: systemClock, logger });
+  let seed = 1;
+  const app = createApp({ db, tokens, logger, publicUrl: undefined, functions: { db, mock, twilio: undefined, logger, newSeed: () => seed++ } });
+  const server: ServerType = await new Promise((resolve) => {
+    const s = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' }, () => resolve(s));
+  });
+  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+
+  const client = () => createClient(url, tokens.anonKey, {
+      auth: { persistSession: false, autoRefreshToken: false },
+      realtime: { transport: WebSocket as never },
+    });
+
+  return {
+    url,
+    db,
+    testDb,
+    tokens,
+    mock,
+    client,
+    async signUp(prefix = 'rep') {
+      const email = `${prefix}-${process.pid}-${++userCounter}-${Date.now()}@example.com`;
+      const c = client();
+      const { data, error } = await c.auth.signUp({ email, password: 'correct horse battery' });
+      if (error || !data.user || !data.session) throw new Error(`sign-up failed: ${error?.message ?? 'no session'}`);
+      return { client: c, email, userId: data.user.id, accessToken: data.session.access_token };
+    },
+    async close() {
+      mock.stop();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await testDb.dispose();
+    },
+  };
+}
+
+/** Polls until `check` returns a value (not undefined), or fails after `timeoutMs`. */
+export async function waitFor<T>(check: () => Promise<T | undefined>, timeoutMs = 10_000, what = 'condition'): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await check();
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 25));
+  }
+}
