@@ -27,7 +27,7 @@ export async function insertActiveCall(db: Queryable, call: NewCall): Promise<Ac
       provider, is_mock, status_source, amd_enabled, recording_enabled, mock_seed, mock_config)
     values (${call.userEmail}, ${call.callSid}, ${call.lineNumber}, ${call.toNumber}, ${call.leadId}, ${call.leadName},
       ${call.sessionId}, ${call.provider}, ${call.provider === 'mock'}, ${call.statusSource}, ${call.amdEnabled},
-      ${call.recordingEnabled}, ${call.mockSeed}, ${call.mockConfig === null ? null : JSON.stringify(call.mockConfig)}::jsonb)
+      ${call.recordingEnabled}, ${call.mockSeed}, ${call.mockConfig === null ? null : JSON.stringify(call.mockConfig)}::text::jsonb)
     on conflict do nothing
     returning *`;
   return row;

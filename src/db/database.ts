@@ -2,7 +2,10 @@
 export type Row = Record<string, unknown>;
 
 export interface Queryable {
-  /** A parameterised statement; values never reach SQL as text. */
+  /**
+   * A parameterised statement; values never reach SQL as text. Pass JSON as a string and cast
+   * it `$n::text::jsonb`: postgres.js would encode a string sent straight to jsonb a second time.
+   */
   query<T extends object = Row>(text: string, params?: readonly unknown[]): Promise<T[]>;
   /** Tagged-template form of `query`: every `${value}` becomes a `$n` parameter. */
   sql<T extends object = Row>(strings: TemplateStringsArray, ...values: readonly unknown[]): Promise<T[]>;

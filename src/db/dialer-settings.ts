@@ -29,7 +29,7 @@ export async function updateDialerSettings(db: Queryable, userEmail: string, pat
   const [row] = await db.sql<DialerSettingsRow>`
     update dialer_settings set
       use_mock_dialer = coalesce(${patch.use_mock_dialer ?? null}::boolean, use_mock_dialer),
-      mock_config = coalesce(${patch.mock_config === undefined ? null : JSON.stringify(patch.mock_config)}::jsonb, mock_config),
+      mock_config = coalesce(${patch.mock_config === undefined ? null : JSON.stringify(patch.mock_config)}::text::jsonb, mock_config),
       caller_id = case when ${patch.caller_id !== undefined}::boolean then ${patch.caller_id ?? null}::text else caller_id end,
       forward_to_number = case when ${patch.forward_to_number !== undefined}::boolean then ${patch.forward_to_number ?? null}::text else forward_to_number end,
       default_amd = coalesce(${patch.default_amd ?? null}::boolean, default_amd),

@@ -22,7 +22,7 @@ const hashToken = (token: string) => createHash('sha256').update(token).digest('
 export async function insertUser(db: Queryable, email: string, encryptedPassword: string, metadata: Record<string, unknown>): Promise<UserRow | undefined> {
   const [row] = await db.sql<UserRow>`
     insert into auth.users (email, encrypted_password, raw_user_meta_data)
-    values (${email}, ${encryptedPassword}, ${JSON.stringify(metadata)}::jsonb)
+    values (${email}, ${encryptedPassword}, ${JSON.stringify(metadata)}::text::jsonb)
     on conflict (email) do nothing
     returning *`;
   return row;
