@@ -11,6 +11,7 @@ const envSchema = z.object({
   JWT_SECRET: z.string().min(32, 'JWT_SECRET must have at least 32 characters').optional(),
   PUBLIC_URL: z.string().url().optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  MOCK_RESUME_GRACE_SECONDS: z.coerce.number().min(0).max(3600).default(15),
   TWILIO_ACCOUNT_SID: z.string().optional(),
   TWILIO_AUTH_TOKEN: z.string().optional(),
   TWILIO_API_KEY: z.string().optional(),
@@ -36,6 +37,8 @@ export interface Config {
   readonly jwtSecret: string;
   readonly publicUrl: string | undefined;
   readonly logLevel: string;
+  /** How long a simulated call may be frozen by a restart and still resume. */
+  readonly mockResumeGraceMs: number;
   readonly twilio: TwilioConfig | undefined;
 }
 
@@ -78,6 +81,7 @@ export async function loadConfig(env: NodeJS.ProcessEnv = process.env): Promise<
     jwtSecret: e.JWT_SECRET ?? (await loadOrCreateSecret(dataDir)),
     publicUrl: e.PUBLIC_URL,
     logLevel: e.LOG_LEVEL,
+    mockResumeGraceMs: e.MOCK_RESUME_GRACE_SECONDS * 1000,
     twilio,
   };
 }

@@ -18,7 +18,7 @@ async function main(): Promise<void> {
   if (applied.length > 0) logger.info({ applied }, 'database migrated');
 
   const tokens = await createTokenService(config.jwtSecret);
-  const mock = createMockProvider({ db, clock: systemClock, logger });
+  const mock = createMockProvider({ db, clock: systemClock, logger, resumeGraceMs: config.mockResumeGraceMs });
   const app = createApp({
     db,
     tokens,

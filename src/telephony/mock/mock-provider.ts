@@ -6,11 +6,11 @@ import type { Database } from '../../db/database.js';
 import type { Clock, TelephonyProvider } from '../provider.js';
 
 /**
- * How late a step may be played after a restart. A call whose next step is overdue by more
- * than this was interrupted for real (the rep saw it freeze), so it is ended with a reason
- * instead of being replayed as if nothing happened.
+ * How late a step may be played after a restart. A call whose steps are overdue by more than
+ * this was interrupted for real (the rep saw it freeze), so it is ended with a reason instead
+ * of being replayed as if nothing happened.
  */
-export const RESUME_GRACE_MS = 15_000;
+export const DEFAULT_RESUME_GRACE_MS = 15_000;
 
 export const RESTART_ERROR = 'The server restarted during this simulated call, so the call was ended.';
 
@@ -33,7 +33,17 @@ function stepUpdate(step: MockStep) {
  * Demo mode's provider. Each call's timeline is recomputed from its row (seed, config, start
  * time), so the only in-memory state is the timers, and a restart loses nothing (RS1).
  */
-export function createMockProvider({ db, clock, logger }: { db: Database; clock: Clock; logger: Logger }): TelephonyProvider {
+export function createMockProvider({
+  db,
+  clock,
+  logger,
+  resumeGraceMs = DEFAULT_RESUME_GRACE_MS,
+}: {
+  db: Database;
+  clock: Clock;
+  logger: Logger;
+  resumeGraceMs?: number;
+}): TelephonyProvider {
   const timers = new Map<string, Array<() => void>>();
 
   function planOf(call: ActiveCallRow) {
@@ -74,7 +84,7 @@ export function createMockProvider({ db, clock, logger }: { db: Database; clock:
         const steps = planOf(call).steps;
         const overdue = steps.filter((step) => step.at <= now);
         const latest = overdue.at(-1);
-        if (latest && now - latest.at > RESUME_GRACE_MS) {
+        if (latest && now - latest.at > resumeGraceMs) {
           await updateCallStatus(db, call.id, { status: 'failed', statusSource: 'mock', lastError: RESTART_ERROR });
           logger.warn({ callId: call.id }, 'ended a simulated call interrupted by a restart');
           continue;

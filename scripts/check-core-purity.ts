@@ -1,0 +1,24 @@
+// src/core is the pure domain (STYLE 1): no I/O, nothing from node:*, nothing from other areas.
+import { readdir, readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+
+const CORE = new URL('../src/core/', import.meta.url).pathname;
+const ALLOWED_PACKAGES = new Set(['zod', 'libphonenumber-js', 'libphonenumber-js/max']);
+const problems: string[] = [];
+
+for (const name of await readdir(CORE)) {
+  if (!name.endsWith('.ts') || name.endsWith('.test.ts')) continue;
+  const source = await readFile(join(CORE, name), 'utf8');
+  for (const [, target] of source.matchAll(/\bfrom\s+'([^']+)'/g)) {
+    if (!target) continue;
+    const isLocal = target.startsWith('./') && !target.includes('/', 2);
+    if (!isLocal && !ALLOWED_PACKAGES.has(target)) problems.push(`${name} imports ${target}`);
+  }
+  if (/\b(process|fetch|setTimeout|Date\.now|Math\.random)\b/.test(source)) problems.push(`${name} reaches for the outside world (process, fetch, timers, clock or randomness)`);
+}
+
+if (problems.length > 0) {
+  process.stderr.write(`src/core must stay pure:\n${problems.map((p) => `  - ${p}`).join('\n')}\n`);
+  process.exit(1);
+}
+process.stdout.write('src/core is pure.\n');
