@@ -9,6 +9,15 @@ export const ERROR_HTTP_STATUS = {
   not_found: 404,
   line_busy: 409,
   twilio_not_configured: 503,
+  // Twilio refused or could not be reached (src/core/twilio-errors.ts keeps Twilio's code in the message).
+  twilio_invalid_number: 422,
+  twilio_geo_permission: 422,
+  twilio_caller_id_unverified: 422,
+  twilio_rate_limited: 429,
+  twilio_auth_failed: 502,
+  twilio_error: 502,
+  twilio_unreachable: 504,
+  twilio_voice_not_configured: 503,
   internal_error: 500,
 } as const;
 export type ErrorCode = keyof typeof ERROR_HTTP_STATUS;
