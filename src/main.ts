@@ -6,6 +6,7 @@ import { loadConfig } from './config.js';
 import { migrate } from './db/migrate.js';
 import { openDatabase } from './db/open-database.js';
 import { createLogger } from './logger.js';
+import { startRealtimeServer } from './realtime/realtime-server.js';
 import { createMockProvider } from './telephony/mock/mock-provider.js';
 import { systemClock } from './telephony/provider.js';
 
@@ -46,11 +47,16 @@ async function main(): Promise<void> {
     );
   });
 
+  const realtime = await startRealtimeServer({ server, db, tokens, clock: systemClock, logger });
+
   const shutdown = (signal: string) => {
     logger.info({ signal }, 'shutting down');
     mock.stop();
     server.close();
-    void db.close().finally(() => process.exit(0));
+    void realtime
+      .stop()
+      .then(() => db.close())
+      .finally(() => process.exit(0));
   };
   process.once('SIGINT', () => shutdown('SIGINT'));
   process.once('SIGTERM', () => shutdown('SIGTERM'));

@@ -6,6 +6,7 @@ import WebSocket from 'ws';
 import { createApp } from '../../src/app.js';
 import { createTokenService, type TokenService } from '../../src/api/jwt.js';
 import type { Database } from '../../src/db/database.js';
+import { startRealtimeServer, type RealtimeServer } from '../../src/realtime/realtime-server.js';
 import { createMockProvider } from '../../src/telephony/mock/mock-provider.js';
 import { systemClock, type TelephonyProvider } from '../../src/telephony/provider.js';
 import { createTestDatabase, type DatabaseKind, type TestDatabase } from './databases.js';
@@ -18,6 +19,7 @@ export interface TestServer {
   readonly testDb: TestDatabase;
   readonly tokens: TokenService;
   readonly mock: TelephonyProvider;
+  readonly realtime: RealtimeServer;
   /** A supabase-js client as the web UI makes one. */
   client(): SupabaseClient;
   /** A new user, signed in, with their own client. */
@@ -40,6 +42,7 @@ export async function startTestServer(kind: DatabaseKind): Promise<TestServer> {
     const s = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' }, () => resolve(s));
   });
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const realtime = await startRealtimeServer({ server, db, tokens, clock: systemClock, logger });
 
   const client = () => createClient(url, tokens.anonKey, {
       auth: { persistSession: false, autoRefreshToken: false },
@@ -52,6 +55,7 @@ export async function startTestServer(kind: DatabaseKind): Promise<TestServer> {
     testDb,
     tokens,
     mock,
+    realtime,
     client,
     async signUp(prefix = 'rep') {
       const email = `${prefix}-${process.pid}-${++userCounter}-${Date.now()}@example.com`;
@@ -62,6 +66,7 @@ export async function startTestServer(kind: DatabaseKind): Promise<TestServer> {
     },
     async close() {
       mock.stop();
+      await realtime.stop();
       await new Promise<void>((resolve) => server.close(() => resolve()));
       await testDb.dispose();
     },
