@@ -5,6 +5,7 @@ import { createAuthRoutes } from './api/auth.js';
 import { createFunctionRoutes } from './api/functions.js';
 import { errorResponse } from './api/http.js';
 import type { TokenService } from './api/jwt.js';
+import { createRestRoutes } from './api/rest.js';
 import type { Database } from './db/database.js';
 import type { FunctionContext } from './functions/context.js';
 
@@ -50,6 +51,7 @@ export function createApp(deps: AppDeps): Hono {
 
   app.route('/auth/v1', createAuthRoutes({ db, tokens, startInDemoMode: deps.functions.twilio === undefined }));
   app.route('/functions/v1', createFunctionRoutes(tokens, deps.functions));
+  app.route('/rest/v1', createRestRoutes({ db, tokens }));
 
   app.get('/config.json', (c) => c.json({ url: deps.publicUrl ?? new URL(c.req.url).origin, anonKey: tokens.anonKey }));
   app.get('/health', async (c) => {
