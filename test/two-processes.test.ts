@@ -1,0 +1,60 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createClient } from '@supabase/supabase-js';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import WebSocket from 'ws';
+import { fastConfig, invoke } from './support/calls.js';
+import { createEmptyDatabase, DATABASE_KINDS, type TestDatabase } from './support/databases.js';
+import { subscribe } from './support/realtime.js';
+import { startServerProcess, type ServerProcess } from './support/server-process.js';
+
+const SECRET = 'two-process-secret-long-enough-for-signing-tokens';
+
+// Several server processes share one PostgreSQL server; PGlite is embedded in one process.
+describe.runIf(DATABASE_KINDS.includes('postgres'))('two server processes on one PostgreSQL', () => {
+  let database: TestDatabase;
+  let dataDir: string;
+  const servers: ServerProcess[] = [];
+  beforeAll(async () => {
+    database = await createEmptyDatabase('postgres');
+    await database.db.close();
+    dataDir = await mkdtemp(join(tmpdir(), 'dialer-two-'));
+    const env = { DATABASE_URL: database.url ?? '', JWT_SECRET: SECRET, DIALER_DATA_DIR: dataDir };
+    servers.push(await startServerProcess(env));
+    servers.push(await startServerProcess(env));
+  });
+  afterAll(async () => {
+    await Promise.all(servers.map((s) => s.stop('SIGTERM')));
+    await database.dispose();
+    await rm(dataDir, { recursive: true, force: true });
+  });
+
+  function clientOf(server: ServerProcess, anonKey: string) {
+    return createClient(server.url, anonKey, { auth: { persistSession: false, autoRefreshToken: false }, realtime: { transport: WebSocket as never } });
+  }
+
+  it('a subscriber on one process sees every change of a call placed through the other', async () => {
+    const [first, second] = servers;
+    if (!first || !second) throw new Error('servers did not start');
+    const { anonKey } = (await (await fetch(`${first.url}/config.json`)).json()) as { anonKey: string };
+    const email = `two-${Date.now()}@example.com`;
+    const writer = clientOf(second, anonKey);
+    const signUp = await writer.auth.signUp({ email, password: 'two processes' });
+    expect(signUp.error).toBeNull();
+
+    const reader = clientOf(first, anonKey);
+    await reader.auth.signInWithPassword({ email, password: 'two processes' });
+    const sub = subscribe(reader, 'active_calls', `user_email=eq.${email}`);
+    await sub.waitForState('SUBSCRIBED');
+
+    const placed = await invoke(writer, 'mockDialerCall', { to: '+14155550195', userEmail: email, lineNumber: 1, mockConfig: fastConfig('busy') });
+    expect(placed.status).toBe(200);
+    const changes = await sub.waitForChanges(2);
+    expect(changes.map((c) => [c.eventType, (c.new as { status: string }).status])).toEqual([
+      ['INSERT', 'dialing'],
+      ['UPDATE', 'busy'],
+    ]);
+    await reader.removeAllChannels();
+  });
+});
