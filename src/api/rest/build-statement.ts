@@ -1,4 +1,5 @@
-import type { CompareOperator, Filter, OrderTerm, Output, RestQuery, Returning, SelectItem } from './parse-request.js';
+import type { CompareOperator, Filter, OrderTerm, SelectItem } from './parse-params.js';
+import type { Output, RestQuery, Returning } from './parse-request.js';
 import { parsed, refused, restErrors, type Parsed } from './rest-error.js';
 import type { TableInfo } from './table-catalog.js';
 

@@ -27,6 +27,7 @@ function restError(status: number, code: string, message: string, details: strin
 export const restErrors = {
   parse: (message: string, details: string) => restError(400, 'PGRST100', message, details),
   invalidBody: (details: string) => restError(400, 'PGRST102', 'Empty or invalid json', details),
+  keysDiffer: () => restError(400, 'PGRST102', 'All object keys must match', 'Every row of an insert must have the same keys, or name the columns.'),
   rangeNotSatisfiable: (details: string) => restError(416, 'PGRST103', 'Requested range not satisfiable', details),
   schemaNotExposed: (schema: string) => restError(406, 'PGRST106', 'The schema must be one of the following: public', `Requested schema: ${schema}`),
   mediaTypeNotAvailable: (accept: string) => restError(406, 'PGRST107', `None of these media types are available: ${accept}`),
