@@ -19,7 +19,11 @@ export interface TestServer {
   readonly testDb: TestDatabase;
   readonly tokens: TokenService;
   readonly mock: TelephonyProvider;
+  /** The realtime server now serving (replaced by `restartRealtime`). */
   readonly realtime: RealtimeServer;
+  /** Stops realtime: sockets are cut and new ones refused, as in an outage. */
+  stopRealtime(): Promise<void>;
+  restartRealtime(): Promise<void>;
   /** A supabase-js client as the web UI makes one. */
   client(): SupabaseClient;
   /** A new user, signed in, with their own client. */
@@ -42,7 +46,8 @@ export async function startTestServer(kind: DatabaseKind): Promise<TestServer> {
     const s = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' }, () => resolve(s));
   });
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  const realtime = await startRealtimeServer({ server, db, tokens, clock: systemClock, logger });
+  const startRealtime = () => startRealtimeServer({ server, db, tokens, clock: systemClock, logger });
+  let realtime: RealtimeServer | undefined = await startRealtime();
 
   const client = () => createClient(url, tokens.anonKey, {
       auth: { persistSession: false, autoRefreshToken: false },
@@ -55,7 +60,18 @@ export async function startTestServer(kind: DatabaseKind): Promise<TestServer> {
     testDb,
     tokens,
     mock,
-    realtime,
+    get realtime() {
+      if (!realtime) throw new Error('realtime is stopped');
+      return realtime;
+    },
+    async stopRealtime() {
+      await realtime?.stop();
+      realtime = undefined;
+    },
+    async restartRealtime() {
+      await realtime?.stop();
+      realtime = await startRealtime();
+    },
     client,
     async signUp(prefix = 'rep') {
       const email = `${prefix}-${process.pid}-${++userCounter}-${Date.now()}@example.com`;
@@ -66,7 +82,7 @@ export async function startTestServer(kind: DatabaseKind): Promise<TestServer> {
     },
     async close() {
       mock.stop();
-      await realtime.stop();
+      await realtime?.stop();
       await new Promise<void>((resolve) => server.close(() => resolve()));
       await testDb.dispose();
     },
