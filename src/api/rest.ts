@@ -40,13 +40,12 @@ export function createRestRoutes({ db, tokens }: RestDeps): Hono {
     const isAuthenticated = caller.value.role !== 'anon';
 
     const tableName = c.req.param('table');
-    const table = (await catalog()).get(tableName);
-    if (!table) return restErrorResponse(restErrors.tableNotFound(tableName));
-
     const body = await readBody(request);
     if (!body.ok) return restErrorResponse(body.error);
-    const query = parseRestRequest({ method: request.method, table: table.name, params: [...new URL(request.url).searchParams], headers: request.headers, body: body.value });
+    const query = parseRestRequest({ method: request.method, table: tableName, params: [...new URL(request.url).searchParams], headers: request.headers, body: body.value });
     if (!query.ok) return restErrorResponse(query.error);
+    const table = (await catalog()).get(tableName);
+    if (!table) return restErrorResponse(restErrors.tableNotFound(tableName));
     if (query.value.kind !== 'read' && table.isReadOnly) {
       return restErrorResponse(fromSqlError({ code: '42501', message: `permission denied for table ${table.name}`, detail: undefined, hint: undefined }, isAuthenticated));
     }
