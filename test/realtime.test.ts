@@ -1,7 +1,11 @@
+import { createServer } from 'node:http';
 import { createClient } from '@supabase/supabase-js';
 import { SignJWT } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { pino } from 'pino';
 import WebSocket from 'ws';
+import { startRealtimeServer } from '../src/realtime/realtime-server.js';
+import { systemClock } from '../src/telephony/provider.js';
 import { fastConfig, insertLead, invoke, waitForEnd } from './support/calls.js';
 import { DATABASE_KINDS } from './support/databases.js';
 import { subscribe } from './support/realtime.js';
@@ -214,5 +218,30 @@ describe.each(DATABASE_KINDS)('Realtime postgres_changes with supabase-js on %s'
     const ws = new WebSocket(`${server.url.replace('http', 'ws')}/realtime/v1/websocket?apikey=${forgedKey}&vsn=2.0.0`);
     const status = await new Promise<number>((resolve) => ws.on('unexpected-response', (_req, res) => resolve(res.statusCode ?? 0)));
     expect(status).toBe(401);
+  });
+});
+
+describe('realtime sockets that stop sending heartbeats', () => {
+  it('are closed by the server', async () => {
+    const server = await startTestServer(DATABASE_KINDS[0] ?? 'pglite');
+    try {
+      await server.stopRealtime();
+      const http = createServer();
+      await new Promise<void>((resolve) => http.listen(0, '127.0.0.1', resolve));
+      const realtime = await startRealtimeServer({ server: http, db: server.db, tokens: server.tokens, clock: systemClock, logger: pino({ level: 'silent' }), idleSocketMs: 300 });
+      const { port } = http.address() as { port: number };
+      const silent = new WebSocket(`ws://127.0.0.1:${port}/realtime/v1/websocket?apikey=${server.tokens.anonKey}&vsn=2.0.0`);
+      const chatty = new WebSocket(`ws://127.0.0.1:${port}/realtime/v1/websocket?apikey=${server.tokens.anonKey}&vsn=2.0.0`);
+      await Promise.all([silent, chatty].map((ws) => new Promise((resolve) => ws.once('open', resolve))));
+      const beat = setInterval(() => chatty.send(JSON.stringify([null, 'hb', 'phoenix', 'heartbeat', {}])), 100);
+      await new Promise((resolve) => silent.once('close', resolve));
+      expect(chatty.readyState).toBe(WebSocket.OPEN);
+      clearInterval(beat);
+      chatty.close();
+      await realtime.stop();
+      http.close();
+    } finally {
+      await server.close();
+    }
   });
 });

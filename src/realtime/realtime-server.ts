@@ -13,6 +13,9 @@ import { createRealtimeRoom, type RealtimeRoom, type SocketPort } from './room.j
 
 export const REALTIME_PATH = '/realtime/v1/websocket';
 const MAX_FRAME_BYTES = 256 * 1024;
+/** realtime-js sends a heartbeat every 25 s; a socket silent for longer than this is dead. */
+export const IDLE_SOCKET_MS = 75_000;
+
 
 export interface RealtimeServer {
   readonly room: RealtimeRoom;
@@ -43,17 +46,25 @@ export async function startRealtimeServer({
   tokens,
   clock,
   logger,
+  idleSocketMs = IDLE_SOCKET_MS,
 }: {
   server: Server | Http2Server | Http2SecureServer;
   db: Database;
   tokens: TokenService;
   clock: Clock;
   logger: Logger;
+  idleSocketMs?: number;
 }): Promise<RealtimeServer> {
   const catalog = await loadRealtimeCatalog(db);
   const room = createRealtimeRoom({ tokens, catalog, clock, logger });
   const stopFeed = await startChangeFeed(db, logger, (change) => room.deliver(change));
   const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_FRAME_BYTES });
+  const lastHeard = new Map<WebSocket, number>();
+  const idleCheck = setInterval(() => {
+    const cutoff = clock.now() - idleSocketMs;
+    for (const [ws, heardAt] of lastHeard) if (heardAt < cutoff) ws.terminate();
+  }, idleSocketMs / 5);
+  idleCheck.unref();
 
   const onUpgrade = (request: IncomingMessage, socket: Duplex, head: Buffer) => {
     const url = new URL(request.url ?? '/', 'http://localhost');
@@ -66,10 +77,15 @@ export async function startRealtimeServer({
       if (!claims.ok) return refuseUpgrade(socket, 401, `Invalid apikey: ${claims.error.message}`);
       wss.handleUpgrade(request, socket, head, (ws) => {
         const session = room.connect(toSocketPort(ws), version, apiKey);
+        lastHeard.set(ws, clock.now());
         ws.on('message', (data, isBinary) => {
+          lastHeard.set(ws, clock.now());
           if (!isBinary) session.receive(data.toString());
         });
-        ws.on('close', () => session.closed());
+        ws.on('close', () => {
+          lastHeard.delete(ws);
+          session.closed();
+        });
         ws.on('error', (error) => logger.debug({ err: error }, 'realtime socket error'));
       });
     });
@@ -80,6 +96,7 @@ export async function startRealtimeServer({
     room,
     async stop() {
       server.off('upgrade', onUpgrade);
+      clearInterval(idleCheck);
       room.closeAll('server shutting down');
       wss.close();
       await stopFeed();
