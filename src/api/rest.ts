@@ -12,12 +12,6 @@ export interface RestDeps {
   readonly tokens: TokenService;
 }
 
-const SET_ROLE: Readonly<Record<Role, string>> = {
-  anon: 'set local role anon',
-  authenticated: 'set local role authenticated',
-  service_role: 'set local role service_role',
-};
-
 /** Thrown inside the transaction so a change that `.single()` would not answer as one row is rolled back, as PostgREST does. */
 class SingleRowViolation extends Error {
   constructor(readonly rows: number) {
@@ -56,8 +50,9 @@ export function createRestRoutes({ db, tokens }: RestDeps): Hono {
     let result: StatementResult;
     try {
       result = await db.transaction(async (tx) => {
-        await tx.exec(SET_ROLE[caller.value.role]);
-        await tx.query(`select set_config('request.jwt.claims', $1::text, true)`, [JSON.stringify(caller.value)]);
+        // Like `set local role` and PostgREST's claims setting, both undone when the transaction ends.
+        const role: Role = caller.value.role;
+        await tx.query(`select set_config('role', $1::text, true), set_config('request.jwt.claims', $2::text, true)`, [role, JSON.stringify(caller.value)]);
         const [row] = await tx.query<StatementResult>(statement.value.text, statement.value.params);
         if (!row) throw new Error('a REST statement answered no row');
         if (isChangeSingle && row.page_total !== 1) throw new SingleRowViolation(row.page_total);
