@@ -8,6 +8,8 @@ import type { TokenService } from './api/jwt.js';
 import { createRestRoutes } from './api/rest.js';
 import type { Database } from './db/database.js';
 import type { FunctionContext } from './functions/context.js';
+import { createTwilioWebhookRoutes, type TwilioWebhookDeps } from './webhooks/twilio-routes.js';
+import { TWILIO_WEBHOOK_PREFIX } from './webhooks/twilio-webhook-urls.js';
 
 export interface AppDeps {
   readonly db: Database;
@@ -16,6 +18,8 @@ export interface AppDeps {
   readonly logger: Logger;
   /** The address clients should use; defaults to the address each request came in on. */
   readonly publicUrl: string | undefined;
+  /** Twilio's webhooks (production mode); absent without Twilio credentials. */
+  readonly twilioWebhooks?: TwilioWebhookDeps | undefined;
 }
 
 /** The whole HTTP surface, with no side effects (STYLE 2): tests call it in-process. */
@@ -52,6 +56,8 @@ export function createApp(deps: AppDeps): Hono {
   app.route('/auth/v1', createAuthRoutes({ db, tokens, startInDemoMode: deps.functions.twilio === undefined }));
   app.route('/functions/v1', createFunctionRoutes(tokens, deps.functions));
   app.route('/rest/v1', createRestRoutes({ db, tokens }));
+  // Twilio signs its webhooks instead of sending our API key; the routes check the signature.
+  if (deps.twilioWebhooks) app.route(TWILIO_WEBHOOK_PREFIX, createTwilioWebhookRoutes(deps.twilioWebhooks));
 
   app.get('/config.json', (c) => c.json({ url: deps.publicUrl ?? new URL(c.req.url).origin, anonKey: tokens.anonKey }));
   app.get('/health', async (c) => {

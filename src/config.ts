@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { z } from 'zod';
+import { LOCAL_TWILIO_SIMULATOR } from './telephony/twilio/local-simulator.js';
 
 const envSchema = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
@@ -62,12 +63,17 @@ export async function loadConfig(env: NodeJS.ProcessEnv = process.env): Promise<
   }
   const e = parsed.data;
   const dataDir = resolve(e.DIALER_DATA_DIR);
+  // TWILIO_API_BASE_URL without an account means the local Twilio simulator and its account.
+  const simulator = e.TWILIO_API_BASE_URL && !e.TWILIO_ACCOUNT_SID ? LOCAL_TWILIO_SIMULATOR : undefined;
+  const accountSid = e.TWILIO_ACCOUNT_SID ?? simulator?.accountSid;
+  const authToken = e.TWILIO_AUTH_TOKEN ?? simulator?.authToken;
+  const fromNumber = e.TWILIO_FROM_NUMBER ?? simulator?.fromNumber;
   const twilio =
-    e.TWILIO_ACCOUNT_SID && (e.TWILIO_AUTH_TOKEN || (e.TWILIO_API_KEY && e.TWILIO_API_SECRET)) && e.TWILIO_FROM_NUMBER
+    accountSid && (authToken || (e.TWILIO_API_KEY && e.TWILIO_API_SECRET)) && fromNumber
       ? {
-          accountSid: e.TWILIO_ACCOUNT_SID,
-          authToken: e.TWILIO_AUTH_TOKEN ?? '',
-          fromNumber: e.TWILIO_FROM_NUMBER,
+          accountSid,
+          authToken: authToken ?? '',
+          fromNumber,
           apiKey: e.TWILIO_API_KEY,
           apiSecret: e.TWILIO_API_SECRET,
           apiBaseUrl: e.TWILIO_API_BASE_URL,

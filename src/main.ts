@@ -9,6 +9,7 @@ import { createLogger } from './logger.js';
 import { startRealtimeServer } from './realtime/realtime-server.js';
 import { createMockProvider } from './telephony/mock/mock-provider.js';
 import { systemClock } from './telephony/provider.js';
+import { createProductionMode } from './telephony/twilio/production-mode.js';
 
 /** The composition root: read config, build every part, listen. */
 async function main(): Promise<void> {
@@ -20,18 +21,24 @@ async function main(): Promise<void> {
 
   const tokens = await createTokenService(config.jwtSecret);
   const mock = createMockProvider({ db, clock: systemClock, logger, resumeGraceMs: config.mockResumeGraceMs });
+  let listeningUrl = config.publicUrl ?? `http://${config.host}:${config.port}`;
+  const production = config.twilio
+    ? createProductionMode({ twilio: config.twilio, db, logger, clock: systemClock, publicUrl: config.publicUrl, webhookBaseUrl: () => listeningUrl })
+    : undefined;
   const app = createApp({
     db,
     tokens,
     logger,
     publicUrl: config.publicUrl,
-    functions: { db, mock, twilio: undefined, logger, newSeed: () => randomInt(0, 2 ** 31 - 1) },
+    twilioWebhooks: production?.webhooks,
+    functions: { db, mock, twilio: production?.provider, voiceTokens: production?.voiceTokens, logger, newSeed: () => randomInt(0, 2 ** 31 - 1) },
   });
 
   await mock.recoverUnfinishedCalls();
 
   const server = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, (info) => {
     const url = config.publicUrl ?? `http://${config.host === '0.0.0.0' ? 'localhost' : config.host}:${info.port}`;
+    listeningUrl = url;
     const mode = config.twilio ? 'Twilio is configured: real calls are available.' : 'Demo mode: calls are simulated (no Twilio credentials set).';
     const database = config.databaseUrl ? 'PostgreSQL (DATABASE_URL)' : `embedded Postgres in ${config.dataDir}`;
     process.stdout.write(
@@ -48,10 +55,13 @@ async function main(): Promise<void> {
   });
 
   const realtime = await startRealtimeServer({ server, db, tokens, clock: systemClock, logger });
+  // Calls left unfinished by a previous run are fetched from Twilio, then a sweeper keeps watch (RS1).
+  void production?.provider.recoverUnfinishedCalls().catch((error: unknown) => logger.error({ err: error }, 'could not reconcile calls with Twilio'));
 
   const shutdown = (signal: string) => {
     logger.info({ signal }, 'shutting down');
     mock.stop();
+    production?.provider.stop();
     server.close();
     void realtime
       .stop()

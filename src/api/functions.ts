@@ -5,6 +5,7 @@ import { dialerSettings } from '../functions/dialer-settings.js';
 import { mockDialerCall } from '../functions/mock-dialer-call.js';
 import { twilioEndCall } from '../functions/twilio-end-call.js';
 import { twilioInitiateCall } from '../functions/twilio-initiate-call.js';
+import { twilioVoiceToken } from '../functions/twilio-voice-token.js';
 import { errorResponse } from './http.js';
 import { readBearerToken, type TokenService } from './jwt.js';
 
@@ -14,6 +15,7 @@ const FUNCTIONS: Readonly<Record<string, FunctionHandler>> = {
   twilioInitiateCall,
   twilioEndCall,
   dialerSettings,
+  twilioVoiceToken,
 };
 
 async function identifyCaller(request: Request, tokens: TokenService): Promise<Caller | Response> {

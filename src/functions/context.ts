@@ -3,6 +3,7 @@ import type { z } from 'zod';
 import { fail, ok, type Result } from '../core/errors.js';
 import type { Database } from '../db/database.js';
 import type { TelephonyProvider } from '../telephony/provider.js';
+import type { VoiceTokenIssuer } from '../telephony/twilio/voice-token.js';
 import type { Caller } from './caller.js';
 import { describeZodError } from './schemas.js';
 
@@ -11,6 +12,8 @@ export interface FunctionContext {
   readonly mock: TelephonyProvider;
   /** Absent when the server has no Twilio credentials. */
   readonly twilio: TelephonyProvider | undefined;
+  /** Issues browsers their Twilio Voice tokens; absent without a Twilio API key. */
+  readonly voiceTokens?: VoiceTokenIssuer | undefined;
   readonly logger: Logger;
   /** A fresh seed for a simulated call that did not ask for one. */
   readonly newSeed: () => number;

@@ -31,6 +31,8 @@ export const twilioInitiateCall: FunctionHandler = async (request, caller, { db,
     mockConfig: null,
   });
   if (!call) return errorResponse('line_busy', LINE_BUSY_MESSAGE);
-  await twilio.placeCall(call);
-  return Response.json({ success: true, callId: call.id, status: call.status, call });
+  // A refusal (Twilio's code kept in the message) has already ended the row `failed` with the reason.
+  const placed = await twilio.placeCall(call);
+  if (!placed.ok) return appErrorResponse(placed.error);
+  return Response.json({ success: true, callId: call.id, callSid: placed.value.call_sid, status: placed.value.status, call: placed.value });
 };

@@ -1,9 +1,13 @@
+import type { Result } from '../core/errors.js';
 import type { ActiveCallRow } from '../db/active-calls.js';
 
 /** What the functions need of a way to place calls (STYLE 3): the mock simulator or Twilio. */
 export interface TelephonyProvider {
-  /** Starts the call of a freshly inserted `dialing` row; progress arrives as row updates. */
-  placeCall(call: ActiveCallRow): Promise<void>;
+  /**
+   * Starts the call of a freshly inserted `dialing` row; progress arrives as row updates.
+   * A refusal is a value: the row has then ended `failed` with the reason in `last_error`.
+   */
+  placeCall(call: ActiveCallRow): Promise<Result<ActiveCallRow>>;
   /** Stops the call at the provider; the caller has already written the final status. */
   endCall(call: ActiveCallRow): Promise<void>;
   /** Resumes or settles the calls a previous process left unfinished (RS1). */

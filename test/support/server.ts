@@ -9,6 +9,8 @@ import type { Database } from '../../src/db/database.js';
 import { startRealtimeServer, type RealtimeServer } from '../../src/realtime/realtime-server.js';
 import { createMockProvider } from '../../src/telephony/mock/mock-provider.js';
 import { systemClock, type TelephonyProvider } from '../../src/telephony/provider.js';
+import { createProductionMode, type ProductionModeOptions } from '../../src/telephony/twilio/production-mode.js';
+import type { TwilioProvider } from '../../src/telephony/twilio/twilio-provider.js';
 import { createTestDatabase, type DatabaseKind, type TestDatabase } from './databases.js';
 
 export const TEST_JWT_SECRET = 'test-secret-that-is-long-enough-for-hs256-signing';
@@ -19,6 +21,8 @@ export interface TestServer {
   readonly testDb: TestDatabase;
   readonly tokens: TokenService;
   readonly mock: TelephonyProvider;
+  /** Production mode's provider, when the server was started with `twilio` options. */
+  readonly twilio: TwilioProvider | undefined;
   /** The realtime server now serving (replaced by `restartRealtime`). */
   readonly realtime: RealtimeServer;
   /** Stops realtime: sockets are cut and new ones refused, as in an outage. */
@@ -33,19 +37,34 @@ export interface TestServer {
 
 let userCounter = 0;
 
+export interface TestServerOptions {
+  /** Production mode against a Twilio API (the local Twilio simulator in tests). */
+  readonly twilio?: Pick<ProductionModeOptions, 'twilio' | 'calls' | 'requestTimeoutMs' | 'sweep'>;
+}
+
 /** The real app on a loopback port over a fresh database, for supabase-js to talk to. */
-export async function startTestServer(kind: DatabaseKind): Promise<TestServer> {
+export async function startTestServer(kind: DatabaseKind, options: TestServerOptions = {}): Promise<TestServer> {
   const testDb = await createTestDatabase(kind);
   const { db } = testDb;
   const logger = pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' });
   const tokens = await createTokenService(TEST_JWT_SECRET);
   const mock = createMockProvider({ db, clock: systemClock, logger });
   let seed = 1;
-  const app = createApp({ db, tokens, logger, publicUrl: undefined, functions: { db, mock, twilio: undefined, logger, newSeed: () => seed++ } });
+  let listeningUrl = '';
+  const production = options.twilio ? createProductionMode({ ...options.twilio, db, logger, clock: systemClock, publicUrl: undefined, webhookBaseUrl: () => listeningUrl }) : undefined;
+  const app = createApp({
+    db,
+    tokens,
+    logger,
+    publicUrl: undefined,
+    twilioWebhooks: production?.webhooks,
+    functions: { db, mock, twilio: production?.provider, voiceTokens: production?.voiceTokens, logger, newSeed: () => seed++ },
+  });
   const server: ServerType = await new Promise((resolve) => {
     const s = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' }, () => resolve(s));
   });
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  listeningUrl = url;
   const startRealtime = () => startRealtimeServer({ server, db, tokens, clock: systemClock, logger });
   let realtime: RealtimeServer | undefined = await startRealtime();
 
@@ -60,6 +79,7 @@ export async function startTestServer(kind: DatabaseKind): Promise<TestServer> {
     testDb,
     tokens,
     mock,
+    twilio: production?.provider,
     get realtime() {
       if (!realtime) throw new Error('realtime is stopped');
       return realtime;
@@ -82,6 +102,7 @@ export async function startTestServer(kind: DatabaseKind): Promise<TestServer> {
     },
     async close() {
       mock.stop();
+      production?.provider.stop();
       await realtime?.stop();
       await new Promise<void>((resolve) => server.close(() => resolve()));
       await testDb.dispose();

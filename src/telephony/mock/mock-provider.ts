@@ -1,5 +1,6 @@
 import type { Logger } from 'pino';
 import { isTerminal } from '../../core/call-status.js';
+import { ok } from '../../core/errors.js';
 import { mockConfigSchema, planMockTimeline, type MockStep } from '../../core/mock-timeline.js';
 import { updateCallStatus, findCallById, listUnfinishedCalls, type ActiveCallRow } from '../../db/active-calls.js';
 import type { Database } from '../../db/database.js';
@@ -73,6 +74,7 @@ export function createMockProvider({
   return {
     async placeCall(call) {
       schedule(call.id, planOf(call).steps);
+      return ok(call);
     },
     async endCall(call) {
       cancel(call.id);

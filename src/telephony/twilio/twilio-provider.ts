@@ -1,0 +1,221 @@
+import type { Logger } from 'pino';
+import { isTerminal } from '../../core/call-status.js';
+import { fail, ok } from '../../core/errors.js';
+import { describeTwilioFailure } from '../../core/twilio-errors.js';
+import { interpretCallReport, parseTwilioCallStatus } from '../../core/twilio-status.js';
+import { findCallById, listUnfinishedCalls, updateCallStatus, type ActiveCallRow } from '../../db/active-calls.js';
+import { applyCallFacts, recordCallFacts } from '../../db/call-facts.js';
+import type { Database } from '../../db/database.js';
+import { loadDialerSettings } from '../../db/dialer-settings.js';
+import { insertTwilioLog } from '../../db/twilio-call-logs.js';
+import { twilioWebhookUrl } from '../../webhooks/twilio-webhook-urls.js';
+import type { Clock, TelephonyProvider } from '../provider.js';
+import { readTwilioFailure, type CreateCallOptions, type TwilioCall, type TwilioCallsApi } from './twilio-client.js';
+
+/** How often the sweeper looks for calls that stopped getting webhooks. */
+export const SWEEP_INTERVAL_MS = 30_000;
+/** A live call with no news for this long is fetched from Twilio. */
+export const STALE_AFTER_MS = 60_000;
+/** A row still without a CallSid this long after it was placed was lost between us and Twilio. */
+export const UNCONFIRMED_AFTER_MS = 60_000;
+
+export const UNCONFIRMED_ERROR = 'The server stopped before Twilio confirmed this call, so it was ended.';
+export const UNKNOWN_AT_TWILIO_ERROR = 'Twilio has no record of this call, so it was ended.';
+
+/** Twilio's answers to ending a call that has already ended: nothing left to do. */
+const ALREADY_ENDED_CODES = new Set([20404, 21220]);
+
+export interface TwilioProvider extends TelephonyProvider {
+  /** Ends a call at Twilio (cancel before the answer, hang up after); a call that already ended is fine. */
+  hangUp(callSid: string, status: 'canceled' | 'completed', callId: string | null): Promise<void>;
+  /** Fetches unfinished calls from Twilio and finishes those Twilio has finished (RS1). */
+  reconcile(options?: { onlyStale?: boolean }): Promise<void>;
+}
+
+export interface TwilioProviderOptions {
+  readonly db: Database;
+  readonly calls: TwilioCallsApi;
+  readonly clock: Clock;
+  readonly logger: Logger;
+  /** Caller ID when the rep set none in their settings. */
+  readonly fromNumber: string;
+  /** Where Twilio reaches our webhooks (PUBLIC_URL); read each time a call is placed. */
+  readonly webhookBaseUrl: () => string;
+  readonly sweepIntervalMs?: number;
+  readonly staleAfterMs?: number;
+}
+
+const callSummary = (call: TwilioCall) => ({ sid: call.sid, status: call.status, endTime: call.endTime, duration: call.duration, answeredBy: call.answeredBy });
+
+/**
+ * Production mode's provider: places calls through twilio-node, and keeps every request and
+ * response in `twilio_call_logs`. Progress arrives as webhooks (src/webhooks); this provider
+ * also fetches calls whose webhooks stopped coming and finishes them from Twilio's state.
+ */
+export function createTwilioProvider(options: TwilioProviderOptions): TwilioProvider {
+  const { db, calls, clock, logger } = options;
+  const sweepIntervalMs = options.sweepIntervalMs ?? SWEEP_INTERVAL_MS;
+  const staleAfterMs = options.staleAfterMs ?? STALE_AFTER_MS;
+  /** Calls whose create request is under way: the sweeper leaves them alone. */
+  const placing = new Set<string>();
+  let cancelSweep: (() => void) | undefined;
+  let isStopped = false;
+
+  const log = (entry: Parameters<typeof insertTwilioLog>[1]) =>
+    insertTwilioLog(db, entry).catch((error: unknown) => logger.error({ err: error, event: entry.event }, 'could not record a Twilio exchange'));
+
+  function createOptions(call: ActiveCallRow, from: string, voicemailAction: 'hangup' | 'leave'): CreateCallOptions {
+    const base = options.webhookBaseUrl();
+    return {
+      to: call.to_number,
+      from,
+      url: twilioWebhookUrl(base, 'answer', call.id),
+      method: 'POST',
+      statusCallback: twilioWebhookUrl(base, 'status', call.id),
+      statusCallbackMethod: 'POST',
+      statusCallbackEvent: ['initiated', 'ringing', 'answered', 'completed'],
+      ...(call.amd_enabled
+        ? {
+            // To leave a message the rep needs the end of the greeting; to hang up, the first verdict.
+            machineDetection: voicemailAction === 'leave' ? 'DetectMessageEnd' : 'Enable',
+            asyncAmd: 'true',
+            asyncAmdStatusCallback: twilioWebhookUrl(base, 'amd', call.id),
+            asyncAmdStatusCallbackMethod: 'POST',
+          }
+        : {}),
+      ...(call.recording_enabled
+        ? {
+            record: true,
+            recordingStatusCallback: twilioWebhookUrl(base, 'recording', call.id),
+            recordingStatusCallbackMethod: 'POST',
+            recordingStatusCallbackEvent: ['completed'],
+          }
+        : {}),
+    };
+  }
+
+  async function hangUp(callSid: string, status: 'canceled' | 'completed', callId: string | null): Promise<void> {
+    await log({ direction: 'request', event: 'calls.update', callSid, activeCallId: callId, outcome: null, payload: { status } });
+    try {
+      const updated = await calls(callSid).update({ status });
+      await log({ direction: 'response', event: 'calls.update', callSid, activeCallId: callId, outcome: 'updated', payload: callSummary(updated) });
+      // A cancel does not touch a call that was answered meanwhile: hang that one up.
+      if (status === 'canceled' && updated.status === 'in-progress') await hangUp(callSid, 'completed', callId);
+    } catch (error) {
+      const failure = readTwilioFailure(error);
+      const isAlreadyEnded = failure.kind === 'refused' && failure.twilioCode !== undefined && ALREADY_ENDED_CODES.has(failure.twilioCode);
+      await log({ direction: 'response', event: 'calls.update', callSid, activeCallId: callId, outcome: isAlreadyEnded ? 'already_ended' : 'failed', payload: { ...failure } });
+      if (!isAlreadyEnded) throw error;
+    }
+  }
+
+  async function reconcileCall(call: ActiveCallRow): Promise<void> {
+    if (placing.has(call.id)) return;
+    if (!call.call_sid) {
+      if (clock.now() - call.started_at.getTime() >= UNCONFIRMED_AFTER_MS) {
+        await updateCallStatus(db, call.id, { status: 'failed', statusSource: 'system', lastError: UNCONFIRMED_ERROR });
+        logger.warn({ callId: call.id }, 'ended a call Twilio never confirmed');
+      }
+      return;
+    }
+    const callSid = call.call_sid;
+    await log({ direction: 'request', event: 'calls.fetch', callSid, activeCallId: call.id, outcome: null, payload: {} });
+    let fetched: TwilioCall;
+    try {
+      fetched = await calls(callSid).fetch();
+    } catch (error) {
+      const failure = readTwilioFailure(error);
+      await log({ direction: 'response', event: 'calls.fetch', callSid, activeCallId: call.id, outcome: failure.kind, payload: { ...failure } });
+      if (failure.kind === 'refused' && failure.twilioCode === 20404) {
+        await updateCallStatus(db, call.id, { status: 'failed', statusSource: 'system', lastError: UNKNOWN_AT_TWILIO_ERROR });
+      } else logger.warn({ callId: call.id, failure }, 'could not fetch a call from Twilio; will try again');
+      return;
+    }
+    const status = parseTwilioCallStatus(fetched.status);
+    const duration = fetched.duration === null ? undefined : Number.parseInt(fetched.duration, 10);
+    const facts = status
+      ? interpretCallReport(
+          {
+            status,
+            at: fetched.endTime ?? undefined,
+            durationSeconds: Number.isFinite(duration) ? duration : undefined,
+            answeredBy: fetched.answeredBy ?? undefined,
+            recordingUrl: undefined,
+            failureDetail: status === 'failed' ? 'found when the call was reconciled with Twilio' : undefined,
+          },
+          { startedAt: call.started_at, answeredBy: call.answered_by },
+        )
+      : undefined;
+    const applied = facts ? await applyCallFacts(db, call.id, facts, 'system') : undefined;
+    await log({ direction: 'response', event: 'calls.fetch', callSid, activeCallId: call.id, outcome: applied?.hasMoved ? 'moved' : 'unchanged', payload: callSummary(fetched) });
+    if (applied?.hasMoved) logger.info({ callId: call.id, status: applied.row?.status }, 'reconciled a call with Twilio');
+  }
+
+  async function reconcile({ onlyStale = false }: { onlyStale?: boolean } = {}): Promise<void> {
+    const now = clock.now();
+    for (const call of await listUnfinishedCalls(db, 'twilio')) {
+      if (onlyStale && now - call.updated_at.getTime() < staleAfterMs) continue;
+      try {
+        await reconcileCall(call);
+      } catch (error) {
+        logger.error({ err: error, callId: call.id }, 'reconciling a call failed');
+      }
+    }
+  }
+
+  function armSweeper(): void {
+    if (isStopped || cancelSweep) return;
+    cancelSweep = clock.schedule(clock.now() + sweepIntervalMs, () => {
+      cancelSweep = undefined;
+      void reconcile({ onlyStale: true }).finally(armSweeper);
+    });
+  }
+
+  return {
+    hangUp,
+    reconcile,
+
+    async placeCall(call) {
+      const settings = await loadDialerSettings(db, call.user_email, false);
+      const request = createOptions(call, settings.caller_id ?? options.fromNumber, settings.voicemail_action);
+      await log({ direction: 'request', event: 'calls.create', callSid: null, activeCallId: call.id, outcome: null, payload: { ...request } });
+      placing.add(call.id);
+      let created: TwilioCall;
+      try {
+        created = await calls.create(request);
+      } catch (error) {
+        const failure = readTwilioFailure(error);
+        await log({ direction: 'response', event: 'calls.create', callSid: null, activeCallId: call.id, outcome: failure.kind, payload: { ...failure } });
+        const { error: appError, lastError } = describeTwilioFailure(failure);
+        // Never leave the row dialing: it fails with Twilio's reason, which the rep sees.
+        await updateCallStatus(db, call.id, { status: 'failed', statusSource: 'system', lastError });
+        logger.warn({ callId: call.id, failure }, 'Twilio did not place the call');
+        return fail(appError.code, appError.message);
+      } finally {
+        placing.delete(call.id);
+      }
+      await log({ direction: 'response', event: 'calls.create', callSid: created.sid, activeCallId: call.id, outcome: 'created', payload: callSummary(created) });
+      await recordCallFacts(db, call.id, { callSid: created.sid });
+      const row = (await findCallById(db, call.id)) ?? call;
+      // The rep hung up while Twilio was still creating the call: end it there too.
+      if (isTerminal(row.status)) await hangUp(created.sid, row.answered_at ? 'completed' : 'canceled', call.id).catch((error: unknown) => logger.error({ err: error }, 'could not end a call hung up while placing'));
+      return ok(row);
+    },
+
+    async endCall(call) {
+      if (!call.call_sid) return;
+      await hangUp(call.call_sid, call.status === 'completed' ? 'completed' : 'canceled', call.id);
+    },
+
+    async recoverUnfinishedCalls() {
+      await reconcile();
+      armSweeper();
+    },
+
+    stop() {
+      isStopped = true;
+      cancelSweep?.();
+      cancelSweep = undefined;
+    },
+  };
+}

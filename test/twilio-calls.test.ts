@@ -1,0 +1,216 @@
+import { decodeJwt } from 'jose';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { CallStatus } from '../src/core/call-status.js';
+import type { CallLog, UserStats } from '../src/core/rows.js';
+import { SIM_NUMBERS } from './twilio-sim/scenarios.js';
+import { countRows, insertLead, invoke, waitForEnd, waitForStatus } from './support/calls.js';
+import { DATABASE_KINDS } from './support/databases.js';
+import { waitFor } from './support/server.js';
+import { placeTwilioCall, readCall, signUpProductionRep, startProductionStack, twilioLogsOf, waitForSimCall, type ProductionStack } from './support/twilio.js';
+
+interface OutcomeCase {
+  readonly name: string;
+  readonly to: string;
+  readonly enableAMD: boolean;
+  readonly status: CallStatus;
+  readonly leadStatus: string;
+  readonly answeredBy: string | null;
+  readonly isAnswered: boolean;
+}
+
+const OUTCOMES: readonly OutcomeCase[] = [
+  { name: 'a person answers and hangs up', to: SIM_NUMBERS.human, enableAMD: true, status: 'completed', leadStatus: 'contacted', answeredBy: 'human', isAnswered: true },
+  { name: 'a person answers (no AMD)', to: SIM_NUMBERS.human, enableAMD: false, status: 'completed', leadStatus: 'contacted', answeredBy: null, isAnswered: true },
+  { name: 'a machine answers', to: SIM_NUMBERS.machine, enableAMD: true, status: 'voicemail_detected', leadStatus: 'voicemail', answeredBy: 'machine_start', isAnswered: true },
+  { name: 'a machine answers (no AMD)', to: SIM_NUMBERS.machine, enableAMD: false, status: 'completed', leadStatus: 'contacted', answeredBy: null, isAnswered: true },
+  { name: 'a fax answers', to: SIM_NUMBERS.fax, enableAMD: true, status: 'voicemail_detected', leadStatus: 'voicemail', answeredBy: 'fax', isAnswered: true },
+  { name: 'the line is busy', to: SIM_NUMBERS.busy, enableAMD: true, status: 'busy', leadStatus: 'busy', answeredBy: null, isAnswered: false },
+  { name: 'nobody answers', to: SIM_NUMBERS.noAnswer, enableAMD: true, status: 'no-answer', leadStatus: 'no_answer', answeredBy: null, isAnswered: false },
+  { name: 'the carrier fails', to: SIM_NUMBERS.failed, enableAMD: false, status: 'failed', leadStatus: 'attempted', answeredBy: null, isAnswered: false },
+];
+
+describe.each(DATABASE_KINDS)('production mode through twilio-node against the local Twilio on %s', (kind) => {
+  let stack: ProductionStack;
+  beforeAll(async () => {
+    stack = await startProductionStack(kind);
+  });
+  afterAll(async () => {
+    await stack.close();
+  });
+
+  it.each(OUTCOMES)('HI1 $name: the row ends $status with one history row, the lead status and stats', async (outcome) => {
+    const { server, sim } = stack;
+    const rep = await signUpProductionRep(server, 'twilio-outcome');
+    const leadId = await insertLead(server.db, rep.email, 'Grace Hopper', outcome.to);
+    const placed = await placeTwilioCall(rep.client, { to: outcome.to, userEmail: rep.email, leadId, enableAMD: outcome.enableAMD });
+    expect(placed.status).toBe(200);
+    expect(placed.body).toMatchObject({ success: true, status: 'dialing', callSid: expect.stringMatching(/^CA[0-9a-f]{32}$/) });
+    const callId = placed.body['callId'] as string;
+    const callSid = placed.body['callSid'] as string;
+
+    const ended = await waitForEnd(server.db, callId);
+    expect(ended).toMatchObject({ status: outcome.status, status_source: 'webhook', is_mock: false, provider: 'twilio', call_sid: callSid, answered_by: outcome.answeredBy, to_number: outcome.to });
+    expect(ended.ended_at).toBeInstanceOf(Date);
+    if (outcome.isAnswered) {
+      expect(ended.answered_at).toBeInstanceOf(Date);
+      // A machine may be hung up on within the second it answered.
+      expect(ended.duration_seconds).toBeGreaterThanOrEqual(outcome.status === 'completed' ? 1 : 0);
+    } else {
+      expect(ended.answered_at).toBeNull();
+      expect(ended.duration_seconds).toBe(0);
+    }
+    if (outcome.status === 'failed') expect(ended.last_error).toBe('Twilio reported that the call failed: SIP 503');
+    else expect(ended.last_error).toBeNull();
+
+    const logs = await server.db.sql<CallLog<Date>>`select * from call_logs where active_call_id = ${callId}`;
+    expect(logs).toHaveLength(1);
+    expect(logs[0]).toMatchObject({ outcome: outcome.status, call_sid: callSid, lead_id: leadId, is_mock: false, provider: 'twilio', talk_seconds: ended.duration_seconds, answered_by: outcome.answeredBy });
+    const [lead] = await server.db.sql<{ status: string; attempts: number }>`select status, attempts from leads where id = ${leadId}`;
+    expect(lead).toEqual({ status: outcome.leadStatus, attempts: 1 });
+    const [stats] = await server.db.sql<UserStats>`select * from user_stats where user_email = ${rep.email}`;
+    expect(stats).toMatchObject({
+      calls_made: 1,
+      connects: outcome.status === 'completed' ? 1 : 0,
+      voicemails: outcome.status === 'voicemail_detected' ? 1 : 0,
+      busy: outcome.status === 'busy' ? 1 : 0,
+      no_answers: outcome.status === 'no-answer' ? 1 : 0,
+      failed: outcome.status === 'failed' ? 1 : 0,
+    });
+
+    // What Twilio was asked: callbacks for every progress event, and AMD only when enabled.
+    const create = sim.requests.find((request) => request.callSid === callSid && request.path.endsWith('/Calls.json'));
+    expect(create?.status).toBe(201);
+    expect(create?.params).toMatchObject({ StatusCallbackEvent: ['initiated', 'ringing', 'answered', 'completed'], StatusCallbackMethod: 'POST', From: sim.fromNumber });
+    expect(create?.ignored).toEqual([]);
+    if (outcome.enableAMD) expect(create?.params).toMatchObject({ MachineDetection: 'Enable', AsyncAmd: 'true' });
+    else expect(create?.params['MachineDetection']).toBeUndefined();
+    // A machine with the default voicemail action `hangup` is hung up on at once.
+    const simCall = sim.calls.get(callSid);
+    expect(simCall?.updates).toEqual(outcome.status === 'voicemail_detected' ? ['completed'] : []);
+
+    const exchanges = await twilioLogsOf(server.db, callId);
+    expect(exchanges.slice(0, 2).map((e) => [e.direction, e.event, e.outcome])).toEqual([
+      ['request', 'calls.create', null],
+      ['response', 'calls.create', 'created'],
+    ]);
+    const statusWebhooks = exchanges.filter((e) => e.direction === 'webhook' && e.event === 'status');
+    expect(statusWebhooks.length).toBeGreaterThanOrEqual(2);
+    expect(statusWebhooks.every((e) => e.call_sid === callSid && e.sequence_number !== null)).toBe(true);
+  });
+
+  it('the answered call is bridged to the rep’s browser; with a forward-to number the browser rings first, then the number', async () => {
+    const { server, sim } = stack;
+    const rep = await signUpProductionRep(server, 'twilio-bridge');
+    const placed = await placeTwilioCall(rep.client, { to: SIM_NUMBERS.human, userEmail: rep.email });
+    const call = await waitForSimCall(sim, placed.body['callSid'] as string, (c) => c.twiml !== undefined, 'the answer TwiML');
+    expect(call.twiml).toContain(`<Dial callerId="${SIM_NUMBERS.human}"><Client>rep-${rep.userId}</Client></Dial>`);
+
+    const forwarding = await signUpProductionRep(server, 'twilio-forward', { forward_to_number: '+1 (415) 555-0199' });
+    const forwarded = await placeTwilioCall(forwarding.client, { to: SIM_NUMBERS.human, userEmail: forwarding.email });
+    const forwardedCall = await waitForSimCall(sim, forwarded.body['callSid'] as string, (c) => c.twiml !== undefined, 'the answer TwiML');
+    expect(forwardedCall.twiml).toMatch(/<Dial callerId="\+14155550100" action="[^"]+\/webhooks\/twilio\/dial-result\?callId=[0-9a-f-]+" method="POST" timeout="20"><Client>rep-/);
+    await waitForEnd(server.db, forwarded.body['callId'] as string);
+  });
+
+  it('records the call when asked, and the recording URL lands on the row and its history row', async () => {
+    const { server, sim } = stack;
+    const rep = await signUpProductionRep(server, 'twilio-record');
+    const placed = await placeTwilioCall(rep.client, { to: SIM_NUMBERS.human, userEmail: rep.email, enableRecording: true });
+    const callId = placed.body['callId'] as string;
+    const recorded = await waitForEndWith(server, callId, (row) => row.recording_url !== null);
+    expect(recorded.recording_url).toMatch(new RegExp(`^${sim.url}/2010-04-01/Accounts/${sim.accountSid}/Recordings/RE[0-9a-f]{32}$`));
+    const [log] = await server.db.sql<{ recording_url: string }>`select recording_url from call_logs where active_call_id = ${callId}`;
+    expect(log?.recording_url).toBe(recorded.recording_url);
+    const create = sim.requests.find((r) => r.callSid === placed.body['callSid'] && r.path.endsWith('/Calls.json'));
+    expect(create?.params['Record']).toBe('true');
+    expect(create?.params).toMatchObject({ RecordingStatusCallbackEvent: 'completed', RecordingStatusCallbackMethod: 'POST' });
+  });
+
+  it('with voicemail action `leave` a machine is not hung up on: the rep leaves a message, then the call ends as voicemail', async () => {
+    const { server, sim } = stack;
+    const rep = await signUpProductionRep(server, 'twilio-leave', { voicemail_action: 'leave' });
+    const placed = await placeTwilioCall(rep.client, { to: SIM_NUMBERS.machine, userEmail: rep.email, enableAMD: true });
+    const callId = placed.body['callId'] as string;
+    const detected = await waitForEndWith(server, callId, (row) => row.answered_by !== null, false);
+    expect(detected).toMatchObject({ status: 'in-progress', answered_by: 'machine_end_beep' });
+    const ended = await waitForEnd(server.db, callId);
+    expect(ended).toMatchObject({ status: 'voicemail_detected', answered_by: 'machine_end_beep' });
+    expect(sim.calls.get(placed.body['callSid'] as string)?.updates).toEqual([]);
+    expect(sim.calls.get(placed.body['callSid'] as string)?.params['MachineDetection']).toBe('DetectMessageEnd');
+  });
+
+  it('twilioEndCall cancels a ringing call and completes an answered one at Twilio, and says so when it had ended', async () => {
+    const { server, sim } = stack;
+    const rep = await signUpProductionRep(server, 'twilio-end');
+    const ringing = await placeTwilioCall(rep.client, { to: SIM_NUMBERS.ringsOn, userEmail: rep.email });
+    await waitForStatus(server.db, ringing.body['callId'] as string, (s) => s === 'ringing');
+    const canceled = await invoke(rep.client, 'twilioEndCall', { callSid: ringing.body['callSid'], userEmail: rep.email });
+    expect(canceled).toMatchObject({ status: 200, body: { ended: true, status: 'canceled' } });
+    const canceledAtTwilio = await waitForSimCall(sim, ringing.body['callSid'] as string, (c) => c.status === 'canceled');
+    expect(canceledAtTwilio.updates).toEqual(['canceled']);
+
+    const talking = await placeTwilioCall(rep.client, { to: SIM_NUMBERS.humanStays, userEmail: rep.email, lineNumber: 2 });
+    const talkingId = talking.body['callId'] as string;
+    await waitForStatus(server.db, talkingId, (s) => s === 'in-progress');
+    const completed = await invoke(rep.client, 'twilioEndCall', { callSid: talking.body['callSid'], userEmail: rep.email });
+    expect(completed).toMatchObject({ status: 200, body: { ended: true, status: 'completed' } });
+    const completedAtTwilio = await waitForSimCall(sim, talking.body['callSid'] as string, (c) => c.status === 'completed');
+    expect(completedAtTwilio.updates).toEqual(['completed']);
+
+    const again = await invoke(rep.client, 'twilioEndCall', { callSid: talking.body['callSid'], userEmail: rep.email });
+    expect(again).toMatchObject({ status: 200, body: { ended: false, status: 'completed' } });
+    // Twilio's completed callback for the call changes nothing: one history row, written by the rep's hang-up.
+    await waitFor(() => twilioLogsOf(server.db, talkingId).then((logs) => logs.find((l) => l.event === 'status' && l.payload['CallStatus'] === 'completed')));
+    const history = await server.db.sql`select outcome, status_source from call_logs where active_call_id = ${talkingId}`;
+    expect(history).toEqual([{ outcome: 'completed', status_source: 'manual' }]);
+  });
+
+  it('ending a call that Twilio had already ended is tolerated (Twilio error 21220)', async () => {
+    const { server, sim } = stack;
+    const rep = await signUpProductionRep(server, 'twilio-late-end');
+    // The callbacks of this call are lost, so our row still says in-progress after Twilio ended it.
+    sim.setDelivery({ drop: (callback) => callback.kind === 'status' && callback.params['CallStatus'] === 'completed' });
+    try {
+      const placed = await placeTwilioCall(rep.client, { to: SIM_NUMBERS.human, userEmail: rep.email });
+      const callSid = placed.body['callSid'] as string;
+      await waitForSimCall(sim, callSid, (c) => c.status === 'completed');
+      const ended = await invoke(rep.client, 'twilioEndCall', { callSid, userEmail: rep.email });
+      expect(ended).toMatchObject({ status: 200, body: { ended: true, status: 'completed' } });
+      const logs = await waitFor(() => twilioLogsOf(server.db, placed.body['callId'] as string).then((l) => (l.some((e) => e.event === 'calls.update' && e.direction === 'response') ? l : undefined)));
+      expect(logs.find((e) => e.event === 'calls.update' && e.direction === 'response')).toMatchObject({ outcome: 'already_ended', payload: { twilioCode: 21220 } });
+    } finally {
+      sim.setDelivery({ drop: () => false });
+    }
+  });
+
+  it('twilioVoiceToken gives the rep a Voice access token for the identity the answer TwiML dials', async () => {
+    const { server, sim } = stack;
+    const rep = await signUpProductionRep(server, 'twilio-token');
+    const result = await invoke(rep.client, 'twilioVoiceToken', { userEmail: rep.email });
+    expect(result.status).toBe(200);
+    expect(result.body).toMatchObject({ identity: `rep-${rep.userId}`, expiresInSeconds: 3600 });
+    const claims = decodeJwt(result.body['token'] as string);
+    expect(claims).toMatchObject({ iss: 'SK11111111111111111111111111111111', sub: sim.accountSid, grants: { identity: `rep-${rep.userId}`, voice: { incoming: { allow: true } } } });
+    const other = await invoke(rep.client, 'twilioVoiceToken', { userEmail: 'someone-else@example.com' });
+    expect(other).toMatchObject({ status: 403, body: { code: 'forbidden' } });
+  });
+
+  it('one live call per line holds in production mode too', async () => {
+    const { server } = stack;
+    const rep = await signUpProductionRep(server, 'twilio-lines');
+    const first = await placeTwilioCall(rep.client, { to: SIM_NUMBERS.ringsOn, userEmail: rep.email });
+    const before = await countRows(server.db, 'active_calls');
+    const clash = await placeTwilioCall(rep.client, { to: SIM_NUMBERS.human, userEmail: rep.email });
+    expect(clash).toMatchObject({ status: 409, body: { code: 'line_busy' } });
+    expect(await countRows(server.db, 'active_calls')).toBe(before);
+    await invoke(rep.client, 'twilioEndCall', { callSid: first.body['callSid'], userEmail: rep.email });
+  });
+});
+
+/** Waits until the row satisfies `wanted` (by default also terminal). */
+async function waitForEndWith(server: ProductionStack['server'], callId: string, wanted: (row: Awaited<ReturnType<typeof readCall>>) => boolean, mustHaveEnded = true) {
+  return waitFor(async () => {
+    const row = await readCall(server.db, callId);
+    return wanted(row) && (!mustHaveEnded || row.ended_at !== null) ? row : undefined;
+  });
+}
