@@ -8,6 +8,7 @@ import type { TokenService } from './api/jwt.js';
 import { createRestRoutes } from './api/rest.js';
 import type { Database } from './db/database.js';
 import type { FunctionContext } from './functions/context.js';
+import { createWebAppRoutes } from './web-app-routes.js';
 import { createTwilioWebhookRoutes, type TwilioWebhookDeps } from './webhooks/twilio-routes.js';
 import { TWILIO_WEBHOOK_PREFIX } from './webhooks/twilio-webhook-urls.js';
 
@@ -64,6 +65,8 @@ export function createApp(deps: AppDeps): Hono {
     await db.sql`select 1`;
     return c.json({ status: 'ok', database: db.kind });
   });
+  // Last: the web app's files, and its index.html for every other page path.
+  app.route('/', createWebAppRoutes());
 
   return app;
 }

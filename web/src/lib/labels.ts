@@ -1,0 +1,79 @@
+import type { TerminalStatus } from '../../../src/core/call-status.js';
+import type { Disposition, LeadStatus } from '../../../src/core/rows.js';
+
+/** How a lead's status reads in the app; keyed by src/core's words, so none is missed or misspelt. */
+export const LEAD_STATUS_LABEL: Readonly<Record<LeadStatus, string>> = {
+  new: 'New',
+  attempted: 'Attempted',
+  contacted: 'Contacted',
+  voicemail: 'Voicemail',
+  no_answer: 'No answer',
+  busy: 'Busy',
+  callback: 'Call back',
+  interested: 'Interested',
+  not_interested: 'Not interested',
+  wrong_number: 'Wrong number',
+  do_not_call: 'Do not call',
+};
+
+export const DISPOSITION_LABEL: Readonly<Record<Disposition, string>> = {
+  interested: 'Interested',
+  not_interested: 'Not interested',
+  callback: 'Call back',
+  wrong_number: 'Wrong number',
+  voicemail_left: 'Voicemail left',
+  no_answer: 'No answer',
+  do_not_call: 'Do not call',
+  other: 'Other',
+};
+
+/** What a disposition makes of the lead; `other` leaves the status the call gave it. */
+export const DISPOSITION_LEAD_STATUS: Readonly<Record<Disposition, LeadStatus | null>> = {
+  interested: 'interested',
+  not_interested: 'not_interested',
+  callback: 'callback',
+  wrong_number: 'wrong_number',
+  voicemail_left: 'voicemail',
+  no_answer: 'no_answer',
+  do_not_call: 'do_not_call',
+  other: null,
+};
+
+/** One sentence per final outcome, for a rep who wants to know what happened. */
+export const OUTCOME_EXPLANATION: Readonly<Record<TerminalStatus, string>> = {
+  completed: 'The call ended normally.',
+  failed: 'The call could not be connected.',
+  'no-answer': 'Nobody picked up.',
+  busy: 'The line was busy.',
+  canceled: 'The call was hung up before anyone answered.',
+  voicemail_detected: 'An answering machine picked up.',
+};
+
+const regionNames = new Intl.DisplayNames(['en'], { type: 'region' });
+
+/** "United States" for "US"; the code itself when the browser has no name for it. */
+export function describeCountry(code: string | undefined): string {
+  if (!code) return 'unknown country';
+  try {
+    return regionNames.of(code) ?? code;
+  } catch {
+    return code;
+  }
+}
+
+export type Tone = 'neutral' | 'active' | 'good' | 'warn' | 'bad';
+
+/** The colour family of each lead status, in the tones the call statuses use. */
+export const LEAD_STATUS_TONE: Readonly<Record<LeadStatus, Tone>> = {
+  new: 'active',
+  attempted: 'neutral',
+  contacted: 'good',
+  voicemail: 'warn',
+  no_answer: 'warn',
+  busy: 'warn',
+  callback: 'active',
+  interested: 'good',
+  not_interested: 'bad',
+  wrong_number: 'bad',
+  do_not_call: 'bad',
+};
