@@ -25,7 +25,7 @@ export interface ProductionModeOptions {
   /** Another `client.calls` (tests); by default twilio-node's, pointed at TWILIO_API_BASE_URL when set. */
   readonly calls?: TwilioCallsApi;
   readonly requestTimeoutMs?: number;
-  readonly sweep?: Pick<TwilioProviderOptions, 'sweepIntervalMs' | 'staleAfterMs'>;
+  readonly sweep?: Pick<TwilioProviderOptions, 'sweepIntervalMs' | 'staleAfterMs' | 'unconfirmedAfterMs'>;
 }
 
 /** Everything production mode needs, built from the Twilio configuration. */

@@ -43,6 +43,7 @@ export interface TwilioProviderOptions {
   readonly webhookBaseUrl: () => string;
   readonly sweepIntervalMs?: number;
   readonly staleAfterMs?: number;
+  readonly unconfirmedAfterMs?: number;
 }
 
 const callSummary = (call: TwilioCall) => ({ sid: call.sid, status: call.status, endTime: call.endTime, duration: call.duration, answeredBy: call.answeredBy });
@@ -56,6 +57,7 @@ export function createTwilioProvider(options: TwilioProviderOptions): TwilioProv
   const { db, calls, clock, logger } = options;
   const sweepIntervalMs = options.sweepIntervalMs ?? SWEEP_INTERVAL_MS;
   const staleAfterMs = options.staleAfterMs ?? STALE_AFTER_MS;
+  const unconfirmedAfterMs = options.unconfirmedAfterMs ?? UNCONFIRMED_AFTER_MS;
   /** Calls whose create request is under way: the sweeper leaves them alone. */
   const placing = new Set<string>();
   let cancelSweep: (() => void) | undefined;
@@ -112,7 +114,7 @@ export function createTwilioProvider(options: TwilioProviderOptions): TwilioProv
   async function reconcileCall(call: ActiveCallRow): Promise<void> {
     if (placing.has(call.id)) return;
     if (!call.call_sid) {
-      if (clock.now() - call.started_at.getTime() >= UNCONFIRMED_AFTER_MS) {
+      if (clock.now() - call.started_at.getTime() >= unconfirmedAfterMs) {
         await updateCallStatus(db, call.id, { status: 'failed', statusSource: 'system', lastError: UNCONFIRMED_ERROR });
         logger.warn({ callId: call.id }, 'ended a call Twilio never confirmed');
       }
@@ -176,12 +178,12 @@ export function createTwilioProvider(options: TwilioProviderOptions): TwilioProv
     reconcile,
 
     async placeCall(call) {
-      const settings = await loadDialerSettings(db, call.user_email, false);
-      const request = createOptions(call, settings.caller_id ?? options.fromNumber, settings.voicemail_action);
-      await log({ direction: 'request', event: 'calls.create', callSid: null, activeCallId: call.id, outcome: null, payload: { ...request } });
       placing.add(call.id);
       let created: TwilioCall;
       try {
+        const settings = await loadDialerSettings(db, call.user_email, false);
+        const request = createOptions(call, settings.caller_id ?? options.fromNumber, settings.voicemail_action);
+        await log({ direction: 'request', event: 'calls.create', callSid: null, activeCallId: call.id, outcome: null, payload: { ...request } });
         created = await calls.create(request);
       } catch (error) {
         const failure = readTwilioFailure(error);

@@ -1,0 +1,102 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createClient, type SupabaseClient } from '@supabase/supabase-js';
+import { afterEach, describe, expect, it } from 'vitest';
+import WebSocket from 'ws';
+import { isTerminal, type CallStatus } from '../src/core/call-status.js';
+import type { ActiveCallRow } from '../src/db/active-calls.js';
+import type { Database } from '../src/db/database.js';
+import { openPglite } from '../src/db/pglite.js';
+import { openPostgres } from '../src/db/postgres.js';
+import { SIM_NUMBERS } from './twilio-sim/scenarios.js';
+import { startTwilioSim, type TwilioSim } from './twilio-sim/twilio-sim.js';
+import { invoke } from './support/calls.js';
+import { createEmptyDatabase, DATABASE_KINDS } from './support/databases.js';
+import { startServerProcess, type ServerProcess } from './support/server-process.js';
+import { waitFor } from './support/server.js';
+import { waitForSimCall } from './support/twilio.js';
+
+const SECRET = 'twilio-restart-test-secret-long-enough-to-sign';
+const PASSWORD = 'restart password';
+
+describe.each(DATABASE_KINDS)('RS1 killing the server mid-call in production mode on %s', (kind) => {
+  const cleanups: Array<() => Promise<void>> = [];
+  afterEach(async () => {
+    for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
+  });
+
+  /** Where the server keeps its data, and how the test reads it once the server has stopped. */
+  async function storage(): Promise<{ env: Record<string, string>; open(): Promise<Database> }> {
+    const dataDir = await mkdtemp(join(tmpdir(), 'dialer-twilio-restart-'));
+    cleanups.push(() => rm(dataDir, { recursive: true, force: true }));
+    if (kind === 'pglite') return { env: { DIALER_DATA_DIR: dataDir, JWT_SECRET: SECRET }, open: () => openPglite(join(dataDir, 'pgdata')) };
+    const testDb = await createEmptyDatabase('postgres');
+    await testDb.db.close();
+    cleanups.push(() => testDb.dispose());
+    const url = testDb.url ?? '';
+    return { env: { DATABASE_URL: url, DIALER_DATA_DIR: dataDir, JWT_SECRET: SECRET }, open: async () => openPostgres(url, { max: 1 }) };
+  }
+
+  async function start(env: Record<string, string>): Promise<ServerProcess> {
+    const server = await startServerProcess(env);
+    cleanups.push(() => server.stop('SIGKILL'));
+    return server;
+  }
+
+  async function clientOf(server: ServerProcess): Promise<SupabaseClient> {
+    const { anonKey } = (await (await fetch(`${server.url}/config.json`)).json()) as { anonKey: string };
+    return createClient(server.url, anonKey, { auth: { persistSession: false, autoRefreshToken: false }, realtime: { transport: WebSocket as never } });
+  }
+
+  it('RS1 after kill -9 Twilio finishes the call with nobody listening; the restarted server reconciles it from Twilio', async () => {
+    const sim: TwilioSim = await startTwilioSim({ timing: { ringMs: 300, talkMs: 1500 } });
+    cleanups.push(() => sim.close());
+    const store = await storage();
+    // One variable: TWILIO_API_BASE_URL alone selects the local simulator and its account.
+    const env = { ...store.env, TWILIO_API_BASE_URL: sim.url };
+
+    const first = await start(env);
+    const rep = await clientOf(first);
+    const email = `twilio-restart-${Date.now()}@example.com`;
+    expect((await rep.auth.signUp({ email, password: PASSWORD })).error).toBeNull();
+    const placed = await invoke(rep, 'twilioInitiateCall', { to: SIM_NUMBERS.human, userEmail: email, lineNumber: 1, enableAMD: false, enableRecording: false });
+    expect(placed.status).toBe(200);
+    const callId = placed.body['callId'] as string;
+    const callSid = placed.body['callSid'] as string;
+
+    await waitForSimCall(sim, callSid, (call) => call.status === 'in-progress', 'the call to be answered');
+    await first.stop('SIGKILL');
+    await waitForSimCall(sim, callSid, (call) => call.status === 'completed', 'the callee to hang up');
+    const lost = sim.deliveries.find((d) => d.callSid === callSid && d.params['CallStatus'] === 'completed');
+    expect(lost?.error).toBeDefined();
+
+    const second = await start(env);
+    const again = await clientOf(second);
+    expect((await again.auth.signInWithPassword({ email, password: PASSWORD })).error).toBeNull();
+    const seen = await waitFor(
+      async () => {
+        const { data } = await again.from('active_calls').select('status').eq('id', callId).maybeSingle<{ status: CallStatus }>();
+        return data && isTerminal(data.status) ? data : undefined;
+      },
+      20_000,
+      'the restarted server to finish the call',
+    );
+    expect(seen.status).toBe('completed');
+    await second.stop('SIGTERM');
+
+    const db = await store.open();
+    try {
+      const [call] = await db.sql<ActiveCallRow>`select * from active_calls where id = ${callId}`;
+      expect(call).toMatchObject({ status: 'completed', status_source: 'system', call_sid: callSid, last_error: null });
+      expect(call?.answered_at).toBeInstanceOf(Date);
+      expect(call?.duration_seconds).toBeGreaterThanOrEqual(1);
+      const history = await db.sql`select outcome, status_source from call_logs where active_call_id = ${callId}`;
+      expect(history).toEqual([{ outcome: 'completed', status_source: 'system' }]);
+      const fetched = await db.sql`select outcome from twilio_call_logs where active_call_id = ${callId} and event = 'calls.fetch' and direction = 'response'`;
+      expect(fetched).toContainEqual({ outcome: 'moved' });
+    } finally {
+      await db.close();
+    }
+  });
+});
