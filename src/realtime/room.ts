@@ -84,6 +84,7 @@ export function createRealtimeRoom({ tokens, catalog, clock, logger }: { tokens:
   const channelsByOwner = new Map<string, Set<Channel>>();
   const serviceChannels = new Set<Channel>();
   let nextBindingId = 1;
+  const columnListOf = new Map([...catalog].map(([table, columns]) => [table, [...columns].map(([name, type]) => ({ name, type }))]));
 
   function send(session: Session, frame: Frame): void {
     if (session.socket.isOpen()) session.socket.send(encodeFrame(frame, session.version));
@@ -252,7 +253,7 @@ export function createRealtimeRoom({ tokens, catalog, clock, logger }: { tokens:
         table: change.table,
         commit_timestamp: change.commitTimestamp,
         type: change.type,
-        columns: [...columns].map(([name, type]) => ({ name, type })),
+        columns: columnListOf.get(change.table) ?? [],
         ...(change.record ? { record: change.record } : {}),
         ...(change.oldRecord ? { old_record: change.oldRecord } : {}),
         errors: null,
