@@ -1,3 +1,4 @@
+import { lazy, Suspense } from 'react';
 import { useSupabase } from '../../src/client/use-call-subscription.js';
 import { LiveLines } from './components/live-lines.js';
 import { PhoneDialer } from './components/phone-dialer.js';
@@ -8,7 +9,9 @@ import { AuthScreen } from './screens/auth-screen.js';
 import { HistoryScreen } from './screens/history-screen.js';
 import { LeadsScreen } from './screens/leads-screen.js';
 import { SettingsScreen } from './screens/settings-screen.js';
-import { StatsScreen } from './screens/stats-screen.js';
+
+// The charting library loads only when Stats is opened.
+const StatsScreen = lazy(() => import('./screens/stats-screen.js').then((module) => ({ default: module.StatsScreen })));
 
 function ModePill() {
   const { settings } = useSettings();
@@ -38,7 +41,11 @@ function Screen({ route, userEmail }: { route: RoutePath; userEmail: string }) {
     case '/history':
       return <HistoryScreen userEmail={userEmail} />;
     case '/stats':
-      return <StatsScreen userEmail={userEmail} />;
+      return (
+        <Suspense fallback={<p className="muted">Loading…</p>}>
+          <StatsScreen userEmail={userEmail} />
+        </Suspense>
+      );
     case '/settings':
       return <SettingsScreen />;
     default: {

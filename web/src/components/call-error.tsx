@@ -8,7 +8,7 @@ export function CallError({ error, onUseDemoMode }: { error: AppError; onUseDemo
   const needsDemoMode = error.code === 'twilio_not_configured';
   return (
     <div className={`notice ${needsDemoMode ? 'notice--warn' : 'notice--bad'}`} role="alert" data-testid="call-error" data-code={error.code}>
-      {needsDemoMode && <strong className="notice__title">Real calls are not set up</strong>}
+      {needsDemoMode && <strong className="notice__title">This call was not placed</strong>}
       <p>{error.message}</p>
       {needsDemoMode && (
         <button type="button" className="button button--primary" onClick={onUseDemoMode}>

@@ -12,10 +12,10 @@ describe('computeDailyStats', () => {
       { started_at: at(2026, 2, 1), ended_at: at(2026, 2, 1), outcome: 'busy' as const, answered_at: null, talk_seconds: 0 },
     ];
     const days = computeDailyStats(logs, 3, new Date(2026, 2, 9, 18));
-    expect(days.map((d) => [d.day, d.calls, d.connects, d.connectRate, d.talkMinutes])).toEqual([
+    expect(days.map((d) => [d.day, d.calls, d.connects, d.connectRate, d.talkSeconds])).toEqual([
       ['2026-03-07', 1, 0, 0, 0],
       ['2026-03-08', 0, 0, null, 0],
-      ['2026-03-09', 2, 1, 50, 1.5],
+      ['2026-03-09', 2, 1, 50, 90],
     ]);
   });
 });

@@ -8,7 +8,7 @@ export interface DayFigures {
   readonly connects: number;
   /** Percent of the day's calls that connected; null on a day without calls. */
   readonly connectRate: number | null;
-  readonly talkMinutes: number;
+  readonly talkSeconds: number;
 }
 
 export type LogForStats = Pick<CallLog, 'started_at' | 'ended_at' | 'outcome' | 'answered_at' | 'talk_seconds'>;
@@ -41,7 +41,7 @@ export function computeDailyStats(logs: readonly LogForStats[], days: number, to
       calls: figures.calls,
       connects: figures.connects,
       connectRate: figures.calls === 0 ? null : Math.round((figures.connects / figures.calls) * 100),
-      talkMinutes: Math.round((figures.talkSeconds / 60) * 10) / 10,
+      talkSeconds: figures.talkSeconds,
     };
   });
 }

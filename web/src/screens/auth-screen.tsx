@@ -5,19 +5,19 @@ import { useSupabase } from '../../../src/client/use-call-subscription.js';
 type Mode = 'sign-in' | 'sign-up';
 const MIN_PASSWORD_LENGTH = 8;
 
-/** Auth's refusals in a rep's words; anything else keeps the server's own sentence. */
+const UNREACHABLE = 'Cannot reach the server. Check your connection and try again.';
+
+/** Auth's refusals a rep can meet here, in their words; others keep the server's own sentence. */
+const AUTH_ERROR_WORDS: Readonly<Record<string, string>> = {
+  invalid_credentials: 'That email and password do not match an account. Check them, or create an account.',
+  user_already_exists: 'An account with this email already exists: sign in instead.',
+  weak_password: `Choose a password of at least ${MIN_PASSWORD_LENGTH} characters.`,
+  validation_failed: 'Enter a valid email address and a password.',
+};
+
 function describeAuthError(error: unknown): string {
-  if (!(error instanceof AuthError)) return 'Cannot reach the server. Check your connection and try again.';
-  switch (error.code) {
-    case 'invalid_credentials':
-      return 'That email and password do not match an account. Check them, or create an account.';
-    case 'user_already_exists':
-      return 'An account with this email already exists: sign in instead.';
-    case 'weak_password':
-      return `Choose a password of at least ${MIN_PASSWORD_LENGTH} characters.`;
-    default:
-      return error.status === 0 || error.status === undefined ? 'Cannot reach the server. Check your connection and try again.' : error.message;
-  }
+  if (!(error instanceof AuthError) || !error.status) return UNREACHABLE;
+  return (error.code && AUTH_ERROR_WORDS[error.code]) || error.message;
 }
 
 /** Sign in, or create an account with an email and a password. */

@@ -50,7 +50,7 @@ export function readMockDraft(draft: MockDraft): { ok: true; config: MockConfig 
 function NumberInput({ label, value, onChange, step = '0.1' }: { label: string; value: string; onChange(value: string): void; step?: string }) {
   const id = useId();
   return (
-    <div className="field field--small">
+    <div className="field">
       <label htmlFor={id}>{label}</label>
       <input id={id} type="number" min="0" step={step} inputMode="decimal" value={value} onChange={(e) => onChange(e.target.value)} />
     </div>

@@ -4,7 +4,7 @@ import { LEAD_STATUSES, type Lead, type LeadStatus } from '../../../src/core/row
 import { DialerModal } from '../components/dialer-modal.js';
 import { LEAD_STATUS_LABEL } from '../lib/labels.js';
 import { useTableChanges } from '../lib/use-table-changes.js';
-import { CsvImport } from './csv-import.js';
+import { CSV_COLUMNS_HELP, CsvImportButton, ImportReportView, type ImportReport } from './csv-import.js';
 import { LeadForm } from './lead-form.js';
 import { LeadsTable } from './leads-table.js';
 
@@ -26,6 +26,7 @@ export function LeadsScreen({ userEmail }: { userEmail: string }) {
   const [search, setSearch] = useState('');
   const [calling, setCalling] = useState<Lead | null>(null);
   const [isAdding, setAdding] = useState(false);
+  const [report, setReport] = useState<ImportReport | null>(null);
   const searchId = useId();
   const statusId = useId();
 
@@ -52,9 +53,16 @@ export function LeadsScreen({ userEmail }: { userEmail: string }) {
           <button type="button" className="button button--secondary" onClick={() => setAdding((a) => !a)} aria-expanded={isAdding}>
             {isAdding ? 'Close form' : 'Add lead'}
           </button>
-          <CsvImport userEmail={userEmail} onImported={() => void load()} />
+          <CsvImportButton
+            userEmail={userEmail}
+            onImported={(next) => {
+              setReport(next);
+              void load();
+            }}
+          />
         </div>
       </header>
+      {report && <ImportReportView report={report} onDismiss={() => setReport(null)} />}
       {isAdding && <LeadForm userEmail={userEmail} onAdded={() => void load()} />}
       <div className="filters" role="search">
         <div className="field">
@@ -81,7 +89,7 @@ export function LeadsScreen({ userEmail }: { userEmail: string }) {
       {leads === null ? (
         <p className="muted">Loading…</p>
       ) : shown.length === 0 ? (
-        <p className="empty">{leads.length === 0 && status === '' ? 'No leads yet. Add one or import a CSV file.' : 'No leads match.'}</p>
+        <p className="empty">{leads.length === 0 && status === '' ? `No leads yet. Add one, or import ${CSV_COLUMNS_HELP.charAt(0).toLowerCase()}${CSV_COLUMNS_HELP.slice(1)}` : 'No leads match.'}</p>
       ) : (
         <LeadsTable leads={shown} onCall={setCalling} />
       )}

@@ -1,0 +1,100 @@
+import type { BrowserContext } from 'playwright-core';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, inject, it } from 'vitest';
+import { launchChromium, type LaunchedChromium } from './support/chromium.js';
+import { goTo, newUser, openPage, screenshot, setDemoTimings, signUp, unexpectedErrors, waitForStatus, type TrackedPage } from './support/dialer-page.js';
+
+describe('Errors a rep meets, in Chromium', () => {
+  const baseUrl = inject('serverUrl');
+  let chromium: LaunchedChromium;
+  let context: BrowserContext;
+  let tracked: TrackedPage;
+  let functionCalls: string[];
+
+  beforeAll(async () => {
+    chromium = await launchChromium();
+  });
+  afterAll(async () => {
+    await chromium?.close();
+  });
+  beforeEach(async () => {
+    context = await chromium.browser.newContext({ viewport: { width: 1280, height: 900 } });
+    tracked = await openPage(context);
+    functionCalls = [];
+    tracked.page.on('request', (request) => {
+      const name = /\/functions\/v1\/(\w+)/.exec(request.url())?.[1];
+      if (name && request.method() === 'POST') functionCalls.push(name);
+    });
+  });
+  afterEach(async () => {
+    await context?.close();
+  });
+
+  it('TW1 in production mode without Twilio, calling says so and "Use demo mode" lets the rep call at once', async () => {
+    const { page } = tracked;
+    await signUp(page, baseUrl, newUser('no-twilio'));
+    await setDemoTimings(page, { outcome: 'completed', dialSeconds: 1, ringSeconds: 1, talkSeconds: 2 });
+    await page.getByRole('switch', { name: /Demo mode/ }).uncheck();
+    await page.getByText('This server has no Twilio credentials').waitFor();
+    await page.getByRole('button', { name: 'Save settings' }).click();
+    await page.getByText('Settings saved.').waitFor();
+    await page.getByTestId('mode-pill').filter({ hasText: 'Real calls' }).waitFor();
+
+    await goTo(page, 'Dial');
+    await page.getByLabel('Phone number').fill('+14155550150');
+    await page.getByRole('button', { name: 'Call', exact: true }).click();
+    const error = page.getByTestId('call-error');
+    await error.getByText('This call was not placed', { exact: true }).waitFor();
+    await error.getByText('Real calls are not set up on this server', { exact: false }).waitFor();
+    await expect(error.getAttribute('data-code')).resolves.toBe('twilio_not_configured');
+    await expect(error.textContent()).resolves.toContain('Turn on demo mode to place simulated calls now.');
+    await expect(page.getByTestId('dialer-status').textContent()).resolves.toContain('Idle');
+    await screenshot(page, '30-twilio-not-configured');
+
+    await error.getByRole('button', { name: 'Use demo mode' }).click();
+    await page.getByText('Demo mode is on: calls are simulated. Press Call to dial.').waitFor();
+    await page.getByTestId('mode-pill').filter({ hasText: 'Demo mode' }).waitFor();
+    await expect(error.count()).resolves.toBe(0);
+    await page.getByRole('button', { name: 'Call', exact: true }).click();
+    await waitForStatus(page.getByTestId('dialer-status'), 'completed');
+    expect(functionCalls.filter((name) => name !== 'dialerSettings')).toEqual(['twilioInitiateCall', 'mockDialerCall']);
+    expect(unexpectedErrors(tracked, [/status of 503/])).toEqual([]);
+  });
+
+  it('IN2 an invalid number cannot be dialled: Call stays disabled with the reason, and no function is called', async () => {
+    const { page } = tracked;
+    await signUp(page, baseUrl, newUser('invalid'));
+    const field = page.getByLabel('Phone number');
+    const call = page.getByRole('button', { name: 'Call', exact: true });
+    await expect(call.isDisabled()).resolves.toBe(true);
+    await field.fill('12345');
+    await expect(page.getByTestId('number-hint').textContent()).resolves.toBe('"12345" is not a valid phone number. Use the international form, e.g. +14155550123.');
+    await expect(call.isDisabled()).resolves.toBe(true);
+    await expect(field.getAttribute('aria-invalid')).resolves.toBe('true');
+    // Enter in the field does not dial either.
+    await field.press('Enter');
+    await field.fill('+1 415 CALL NOW');
+    await expect(page.getByTestId('number-hint').textContent()).resolves.toContain('is not a phone number');
+    await field.press('Enter');
+    await screenshot(page, '31-invalid-number');
+    await page.waitForTimeout(300);
+    expect(functionCalls.filter((name) => name !== 'dialerSettings')).toEqual([]);
+    expect(unexpectedErrors(tracked)).toEqual([]);
+  });
+
+  it('a call that fails shows the row’s last_error in plain words', async () => {
+    const { page } = tracked;
+    await signUp(page, baseUrl, newUser('failing'));
+    await setDemoTimings(page, { outcome: 'failed', dialSeconds: 1 });
+    await goTo(page, 'Dial');
+    await page.getByLabel('Phone number').fill('+14155550151');
+    await page.getByRole('button', { name: 'Call', exact: true }).click();
+    const dialer = page.getByTestId('dialer-status');
+    await waitForStatus(dialer, 'failed');
+    await dialer.getByRole('alert').filter({ hasText: 'Simulated carrier failure: the call could not be connected.' }).waitFor();
+    await expect(dialer.textContent()).resolves.toContain('The call could not be connected.');
+    await screenshot(page, '32-call-failed');
+    await goTo(page, 'History');
+    await page.getByTestId('history-row').filter({ hasText: 'Simulated carrier failure' }).waitFor();
+    expect(unexpectedErrors(tracked)).toEqual([]);
+  });
+});

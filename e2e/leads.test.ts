@@ -1,0 +1,123 @@
+import type { BrowserContext } from 'playwright-core';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, inject, it } from 'vitest';
+import { launchChromium, type LaunchedChromium } from './support/chromium.js';
+import { goTo, newUser, openPage, recordStatuses, screenshot, setDemoTimings, signUp, unexpectedErrors, waitForStatus, type TrackedPage } from './support/dialer-page.js';
+
+const CSV = [
+  'Name,Phone,Company,Email,Notes',
+  'Ada Lovelace,+1 415 555 0171,Analytical Engines,ada@example.com,Prefers mornings',
+  'No Number,,Acme,,',
+  ',+14155550172,Nameless Inc,,',
+  'Grace Hopper,(415) 555-0173,Navy,,',
+  'Bad Digits,12345,,,',
+].join('\n');
+
+describe('Leads and DialerModal in Chromium', () => {
+  const baseUrl = inject('serverUrl');
+  let chromium: LaunchedChromium;
+  let context: BrowserContext;
+  let tracked: TrackedPage;
+
+  beforeAll(async () => {
+    chromium = await launchChromium();
+  });
+  afterAll(async () => {
+    await chromium?.close();
+  });
+  beforeEach(async () => {
+    context = await chromium.browser.newContext({ viewport: { width: 1280, height: 900 } });
+    tracked = await openPage(context);
+  });
+  afterEach(async () => {
+    await context?.close();
+  });
+
+  it('imports the good rows of a CSV and reports each bad row; adds, searches and filters leads', async () => {
+    const { page } = tracked;
+    await signUp(page, baseUrl, newUser('csv'));
+    await goTo(page, 'Leads');
+    await page.getByText('No leads yet.', { exact: false }).waitFor();
+    await page.getByLabel('Import CSV').setInputFiles({ name: 'leads.csv', mimeType: 'text/csv', buffer: Buffer.from(CSV) });
+    const report = page.getByTestId('import-report');
+    await report.getByText('Imported 2 leads. 3 rows were skipped:').waitFor();
+    const problems = await report.locator('li').allTextContents();
+    expect(problems).toHaveLength(3);
+    expect(problems[0]).toMatch(/^Row 3: Enter a phone number\./);
+    expect(problems[1]).toMatch(/^Row 4: the name is missing\./);
+    expect(problems[2]).toMatch(/^Row 6: "12345" is not a valid phone number/);
+    await page.getByTestId('lead-row').nth(1).waitFor();
+    expect(await page.getByTestId('lead-row').count()).toBe(2);
+    await screenshot(page, '10-leads-csv-import');
+
+    await page.getByRole('button', { name: 'Add lead' }).click();
+    const form = page.getByRole('form', { name: 'Add a lead' });
+    await form.getByLabel('Name').fill('Katherine Johnson');
+    await form.getByLabel('Phone').fill('020 7946 0321');
+    await form.getByText('Not a valid number yet').waitFor();
+    await form.getByLabel('Phone').fill('+44 20 7946 0321');
+    await form.getByText('+442079460321 · United Kingdom').waitFor();
+    await form.getByRole('button', { name: 'Add lead' }).click();
+    await page.getByTestId('lead-row').nth(2).waitFor();
+
+    await page.getByLabel('Search').fill('grace');
+    await page.getByTestId('lead-row').filter({ hasText: 'Grace Hopper' }).waitFor();
+    expect(await page.getByTestId('lead-row').count()).toBe(1);
+    await page.getByLabel('Search').fill('');
+    await page.getByLabel('Status').selectOption('interested');
+    await page.getByText('No leads match.').waitFor();
+    await page.getByLabel('Status').selectOption('new');
+    await page.getByTestId('lead-row').nth(2).waitFor();
+    expect(unexpectedErrors(tracked)).toEqual([]);
+  });
+
+  it('calls a lead through DialerModal, saves a disposition and notes, and shows the lead status and the History row', async () => {
+    const { page } = tracked;
+    await signUp(page, baseUrl, newUser('modal'));
+    await setDemoTimings(page, { outcome: 'completed', dialSeconds: 0.5, ringSeconds: 1, talkSeconds: 2 });
+    await goTo(page, 'Leads');
+    await page.getByLabel('Import CSV').setInputFiles({ name: 'leads.csv', mimeType: 'text/csv', buffer: Buffer.from(CSV) });
+    await page.getByTestId('lead-row').filter({ hasText: 'Ada Lovelace' }).waitFor();
+
+    await page.getByRole('button', { name: 'Call Ada Lovelace' }).click();
+    const modal = page.getByRole('dialog', { name: 'Ada Lovelace' });
+    await modal.waitFor();
+    await expect(modal.getByTestId('modal-lead-status').textContent()).resolves.toBe('New');
+    await expect(modal.getByTestId('modal-lead-attempts').textContent()).resolves.toBe('0');
+    await screenshot(page, '11-dialer-modal');
+
+    const statuses = await recordStatuses(page, 'dialer-modal');
+    await modal.getByRole('radio', { name: 'Line 2' }).check();
+    await modal.getByRole('button', { name: 'Call Ada Lovelace' }).click();
+    await waitForStatus(modal, 'in-progress');
+    await expect(modal.getByTestId('call-status').textContent()).resolves.toContain('Ada Lovelace · +14155550171 · Line 2');
+    await waitForStatus(modal, 'completed');
+    expect(await statuses()).toEqual(['dialing', 'ringing', 'in-progress', 'completed']);
+    // The database counted the attempt when the call ended.
+    await modal.getByTestId('modal-lead-attempts').filter({ hasText: '1' }).waitFor();
+    await expect(modal.getByTestId('modal-lead-status').textContent()).resolves.toBe('Contacted');
+
+    await modal.getByLabel('Disposition').selectOption('interested');
+    await modal.getByLabel('Notes').fill('Wants a demo next Tuesday.');
+    await screenshot(page, '12-dialer-modal-disposition');
+    await modal.getByRole('button', { name: 'Save disposition' }).click();
+    await modal.getByText('Saved. The lead is now “Interested”.').waitFor();
+    await modal.getByTestId('modal-lead-status').filter({ hasText: 'Interested' }).waitFor();
+    await page.keyboard.press('Escape');
+    await modal.waitFor({ state: 'detached' });
+
+    const row = page.getByTestId('lead-row').filter({ hasText: 'Ada Lovelace' });
+    await row.locator('[data-lead-status="interested"]').waitFor();
+    await expect(row.textContent()).resolves.toContain('Interested');
+
+    await goTo(page, 'History');
+    const historyRow = page.getByTestId('history-row').filter({ hasText: 'Ada Lovelace' });
+    await historyRow.waitFor();
+    await expect(historyRow.textContent()).resolves.toMatch(/Ada Lovelace.*\+14155550171.*Line 2.*Completed.*Interested.*Wants a demo next Tuesday\./);
+    await page.getByLabel('Outcome').selectOption('busy');
+    await page.getByText('No calls match these filters.').waitFor();
+    await page.getByLabel('Outcome').selectOption('completed');
+    await historyRow.waitFor();
+    await screenshot(page, '13-history-with-disposition');
+    expect(unexpectedErrors(tracked)).toEqual([]);
+  });
+});

@@ -1,0 +1,109 @@
+import type { BrowserContext } from 'playwright-core';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, inject, it } from 'vitest';
+import { launchChromium, type LaunchedChromium } from './support/chromium.js';
+import { goTo, newUser, openPage, recordStatuses, screenshot, setDemoTimings, signIn, signUp, unexpectedErrors, waitForStatus, type TrackedPage } from './support/dialer-page.js';
+
+describe('PhoneDialer in Chromium', () => {
+  const baseUrl = inject('serverUrl');
+  let chromium: LaunchedChromium;
+  let context: BrowserContext;
+  let tracked: TrackedPage;
+
+  beforeAll(async () => {
+    chromium = await launchChromium();
+  });
+  afterAll(async () => {
+    await chromium?.close();
+  });
+  beforeEach(async () => {
+    context = await chromium.browser.newContext({ viewport: { width: 1280, height: 900 } });
+    tracked = await openPage(context);
+  });
+  afterEach(async () => {
+    await context?.close();
+  });
+
+  it('signs up, dials on the keypad in demo mode, follows dialing → ringing → connected with a timer → completed, then finds the call in History', async () => {
+    const { page } = tracked;
+    const user = newUser('keypad');
+    await page.goto(baseUrl);
+    await screenshot(page, '01-sign-in');
+    await signUp(page, baseUrl, user);
+    await expect(page.getByTestId('mode-pill').textContent()).resolves.toBe('Demo mode');
+    await setDemoTimings(page, { outcome: 'completed', dialSeconds: 1, ringSeconds: 1.5, talkSeconds: 3 });
+    await screenshot(page, '02-settings');
+
+    await goTo(page, 'Dial');
+    for (const key of '4155550142') await page.getByRole('group', { name: 'Keypad' }).getByRole('button', { name: key, exact: true }).click();
+    await expect(page.getByLabel('Phone number').inputValue()).resolves.toBe('4155550142');
+    await expect(page.getByTestId('number-hint').textContent()).resolves.toBe('+14155550142 · United States');
+
+    const statuses = await recordStatuses(page, 'dialer-status');
+    const dialer = page.getByTestId('dialer-status');
+    await page.getByRole('button', { name: 'Call', exact: true }).click();
+    await waitForStatus(dialer, 'in-progress');
+    // The timer runs: it moves past 0:00 while connected.
+    await page.waitForFunction(() => {
+      const text = document.querySelector('[data-testid="dialer-status"] [data-testid="call-timer"]')?.textContent ?? '';
+      return /^\d+:\d\d$/.test(text) && text !== '0:00';
+    });
+    await expect(page.getByTestId('line-1').getAttribute('aria-label')).resolves.toBe('Line 1: Connected');
+    await screenshot(page, '03-dialer-connected');
+    await waitForStatus(dialer, 'completed');
+    await expect(dialer.textContent()).resolves.toContain('The call ended normally.');
+    await screenshot(page, '04-dialer-completed');
+    expect(await statuses()).toEqual(['dialing', 'ringing', 'in-progress', 'completed']);
+    // Back to idle after showing the outcome.
+    await dialer.getByText('Idle: no call on the dialer.').waitFor({ timeout: 15_000 });
+
+    await goTo(page, 'History');
+    const row = page.getByTestId('history-row').first();
+    await row.waitFor();
+    await expect(row.textContent()).resolves.toMatch(/\+14155550142.*Line 1.*simulated.*Completed.*0:0[2-4]/);
+    await screenshot(page, '05-history');
+
+    await goTo(page, 'Stats');
+    await page.getByTestId('stats-tiles').getByText('100%').waitFor();
+    await page.locator('.recharts-surface').first().waitFor();
+    await screenshot(page, '06-stats');
+    expect(unexpectedErrors(tracked)).toEqual([]);
+  });
+
+  it('takes digits typed on the keyboard and pasted text, and shows the E.164 form and the country as you type', async () => {
+    const { page } = tracked;
+    const user = newUser('typing');
+    await signUp(page, baseUrl, user);
+    // Digits typed while no field has focus go into the number.
+    await page.locator('body').click({ position: { x: 5, y: 400 } });
+    await page.keyboard.type('+4420');
+    await expect(page.getByLabel('Phone number').inputValue()).resolves.toBe('+4420');
+    await expect(page.getByRole('button', { name: 'Call', exact: true }).isDisabled()).resolves.toBe(true);
+    await page.keyboard.type('79460958');
+    await expect(page.getByTestId('number-hint').textContent()).resolves.toBe('+442079460958 · United Kingdom');
+    await page.keyboard.press('Backspace');
+    await expect(page.getByLabel('Phone number').inputValue()).resolves.toBe('+44207946095');
+
+    // Pasting a tel: link keeps only the number.
+    const field = page.getByLabel('Phone number');
+    await field.fill('');
+    await field.focus();
+    await field.evaluate((input) => {
+      const data = new DataTransfer();
+      data.setData('text/plain', 'tel:+1 (212) 555-0187');
+      input.dispatchEvent(new ClipboardEvent('paste', { clipboardData: data, bubbles: true, cancelable: true }));
+    });
+    await expect(field.inputValue()).resolves.toBe('+1 (212) 555-0187');
+    await expect(page.getByTestId('number-hint').textContent()).resolves.toBe('+12125550187 · United States');
+    await expect(page.getByRole('button', { name: 'Call', exact: true }).isEnabled()).resolves.toBe(true);
+
+    // Signing out returns to the sign-in screen; a wrong password is refused in plain words.
+    await page.getByRole('button', { name: 'Sign out' }).click();
+    await page.getByLabel('Email').fill(user.email);
+    await page.getByLabel('Password').fill('not-the-password');
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByRole('alert').filter({ hasText: 'That email and password do not match an account' }).waitFor();
+    await screenshot(page, '07-sign-in-error');
+    await signIn(page, baseUrl, user);
+    expect(unexpectedErrors(tracked, [/status of 400/])).toEqual([]);
+  });
+});

@@ -1,0 +1,29 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { TestProject } from 'vitest/node';
+import { startServerProcess } from '../../test/support/server-process.js';
+import { assertChromiumInstalled, SCREENSHOT_DIR } from './chromium.js';
+
+declare module 'vitest' {
+  export interface ProvidedContext {
+    serverUrl: string;
+  }
+}
+
+/**
+ * One real server (`src/main.ts`, as `npm start` runs it) on a fresh embedded Postgres for
+ * the whole browser suite; every spec signs up its own users, so they share it safely.
+ */
+export default async function setup(project: TestProject) {
+  assertChromiumInstalled();
+  const dataDir = await mkdtemp(join(tmpdir(), 'dialer-e2e-'));
+  const server = await startServerProcess({ DIALER_DATA_DIR: dataDir, PORT: '0' });
+  project.provide('serverUrl', server.url);
+  process.stdout.write(`\nBrowser tests: server at ${server.url}; screenshots go to ${SCREENSHOT_DIR}\n`);
+  return async () => {
+    await server.stop('SIGTERM');
+    await rm(dataDir, { recursive: true, force: true });
+    process.stdout.write(`\nScreenshots of each screen: ${SCREENSHOT_DIR}\n`);
+  };
+}
