@@ -68,8 +68,8 @@ describe.each(DATABASE_KINDS)('RS1 killing the server mid-call in production mod
     await waitForSimCall(sim, callSid, (call) => call.status === 'in-progress', 'the call to be answered');
     await first.stop('SIGKILL');
     await waitForSimCall(sim, callSid, (call) => call.status === 'completed', 'the callee to hang up');
-    const lost = sim.deliveries.find((d) => d.callSid === callSid && d.params['CallStatus'] === 'completed');
-    expect(lost?.error).toBeDefined();
+    const lost = await waitFor(async () => sim.deliveries.find((d) => d.callSid === callSid && d.params['CallStatus'] === 'completed'), 10_000, 'Twilio to try the completed callback');
+    expect(lost.error).toBeDefined();
 
     const second = await start(env);
     const again = await clientOf(second);

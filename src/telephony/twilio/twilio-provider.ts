@@ -148,8 +148,12 @@ export function createTwilioProvider(options: TwilioProviderOptions): TwilioProv
           { startedAt: call.started_at, answeredBy: call.answered_by },
         )
       : undefined;
-    const applied = facts ? await applyCallFacts(db, call.id, facts, 'system') : undefined;
-    await log({ direction: 'response', event: 'calls.fetch', callSid, activeCallId: call.id, outcome: applied?.hasMoved ? 'moved' : 'unchanged', payload: callSummary(fetched) });
+    // The row and the record of why it changed commit together.
+    const applied = await db.transaction(async (tx) => {
+      const result = facts ? await applyCallFacts(tx, call.id, facts, 'system') : undefined;
+      await insertTwilioLog(tx, { direction: 'response', event: 'calls.fetch', callSid, activeCallId: call.id, outcome: result?.hasMoved ? 'moved' : 'unchanged', payload: callSummary(fetched) });
+      return result;
+    });
     if (applied?.hasMoved) logger.info({ callId: call.id, status: applied.row?.status }, 'reconciled a call with Twilio');
   }
 
