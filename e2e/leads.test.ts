@@ -48,6 +48,9 @@ describe('Leads and DialerModal in Chromium', () => {
     await page.getByTestId('lead-row').nth(1).waitFor();
     expect(await page.getByTestId('lead-row').count()).toBe(2);
     await screenshot(page, '10-leads-csv-import');
+    await page.setViewportSize({ width: 390, height: 844 });
+    await screenshot(page, '10-leads-phone-width');
+    await page.setViewportSize({ width: 1280, height: 900 });
 
     await page.getByRole('button', { name: 'Add lead' }).click();
     const form = page.getByRole('form', { name: 'Add a lead' });
@@ -118,6 +121,16 @@ describe('Leads and DialerModal in Chromium', () => {
     await page.getByLabel('Outcome').selectOption('completed');
     await historyRow.waitFor();
     await screenshot(page, '13-history-with-disposition');
+    const day = (offset: number) => {
+      const date = new Date();
+      date.setDate(date.getDate() + offset);
+      return `${date.getFullYear()}-${String(date.getMonth() + 1).padStart(2, '0')}-${String(date.getDate()).padStart(2, '0')}`;
+    };
+    await page.getByLabel('From', { exact: true }).fill(day(1));
+    await page.getByText('No calls match these filters.').waitFor();
+    await page.getByLabel('From', { exact: true }).fill(day(0));
+    await page.getByLabel('To', { exact: true }).fill(day(0));
+    await historyRow.waitFor();
     expect(unexpectedErrors(tracked)).toEqual([]);
   });
 });

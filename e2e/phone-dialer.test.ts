@@ -69,7 +69,7 @@ describe('PhoneDialer in Chromium', () => {
     expect(unexpectedErrors(tracked)).toEqual([]);
   });
 
-  it('takes digits typed on the keyboard and pasted text, and shows the E.164 form and the country as you type', async () => {
+  it('takes typed and pasted digits, shows E.164 and the country as you type, calls and hangs up by keyboard, signs out and in', async () => {
     const { page } = tracked;
     const user = newUser('typing');
     await signUp(page, baseUrl, user);
@@ -95,6 +95,16 @@ describe('PhoneDialer in Chromium', () => {
     await expect(field.inputValue()).resolves.toBe('+1 (212) 555-0187');
     await expect(page.getByTestId('number-hint').textContent()).resolves.toBe('+12125550187 · United States');
     await expect(page.getByRole('button', { name: 'Call', exact: true }).isEnabled()).resolves.toBe(true);
+
+    // Keyboard only: Enter in the field calls; Enter on Hang up ends the call before the answer.
+    await field.press('Enter');
+    const dialer = page.getByTestId('dialer-status');
+    await dialer.locator('[data-call-status]').waitFor();
+    const hangUp = page.getByRole('button', { name: 'Hang up', exact: true });
+    await hangUp.focus();
+    await page.keyboard.press('Enter');
+    await waitForStatus(dialer, 'canceled');
+    await expect(dialer.textContent()).resolves.toContain('The call was hung up before anyone answered.');
 
     // Signing out returns to the sign-in screen; a wrong password is refused in plain words.
     await page.getByRole('button', { name: 'Sign out' }).click();
