@@ -32,7 +32,7 @@ export function createWebAppRoutes(root: string = DEFAULT_WEB_ROOT): Hono {
     } catch {
       return next();
     }
-    if (API_PREFIXES.some((prefix) => path.startsWith(prefix))) return next();
+    if (API_PREFIXES.some((prefix) => path.startsWith(prefix)) || path.split(/[/\\]/).includes('..')) return next();
     const file = resolve(join(base, path));
     if (file.startsWith(base + sep) && extname(file) !== '') {
       const body = await readFileIfPresent(file);
