@@ -1,12 +1,8 @@
 import { useId, type ClipboardEvent } from 'react';
 import type { Result } from '../../../src/core/errors.js';
 import type { NormalizedPhone } from '../../../src/core/phone-number.js';
+import { cleanPastedNumber } from '../lib/clean-pasted-number.js';
 import { describeCountry } from '../lib/labels.js';
-
-/** Keeps what can be part of a phone number from pasted text ("tel:+1 (415) 555-0123" and the like). */
-export function cleanPastedNumber(text: string): string {
-  return text.replace(/^\s*tel:/i, '').replace(/[^\d+()\-.\s/]/g, '').trim();
-}
 
 /**
  * The number being dialled, checked as it is typed with the server's own rules: it shows the
