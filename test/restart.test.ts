@@ -16,7 +16,8 @@ import { startServerProcess, type ServerProcess } from './support/server-process
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const SECRET = 'restart-test-secret-that-is-long-enough-to-sign';
 
-describe.each(DATABASE_KINDS)('RS1 a restart mid-call on %s', (kind) => {
+// Each test starts real server processes (PGlite on disk takes seconds to open): allow for a busy machine.
+describe.each(DATABASE_KINDS)('RS1 a restart mid-call on %s', { timeout: 90_000 }, (kind) => {
   const cleanups: Array<() => Promise<void>> = [];
   afterEach(async () => {
     for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
