@@ -4,7 +4,8 @@ import { join } from 'node:path';
 import { createClient } from '@supabase/supabase-js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
-import { fastConfig, invoke } from './support/calls.js';
+import { openPostgres } from '../src/db/postgres.js';
+import { fastConfig, invoke, waitForEnd } from './support/calls.js';
 import { createEmptyDatabase, DATABASE_KINDS, type TestDatabase } from './support/databases.js';
 import { subscribe } from './support/realtime.js';
 import { startServerProcess, type ServerProcess } from './support/server-process.js';
@@ -12,7 +13,7 @@ import { startServerProcess, type ServerProcess } from './support/server-process
 const SECRET = 'two-process-secret-long-enough-for-signing-tokens';
 
 // Several server processes share one PostgreSQL server; PGlite is embedded in one process.
-describe.runIf(DATABASE_KINDS.includes('postgres'))('two server processes on one PostgreSQL', () => {
+describe.runIf(DATABASE_KINDS.includes('postgres'))('two server processes on one PostgreSQL', { timeout: 60_000 }, () => {
   let database: TestDatabase;
   let dataDir: string;
   const servers: ServerProcess[] = [];
@@ -56,5 +57,32 @@ describe.runIf(DATABASE_KINDS.includes('postgres'))('two server processes on one
       ['UPDATE', 'busy'],
     ]);
     await reader.removeAllChannels();
+  });
+
+  it('RS1 when the process playing a simulated call dies, the other one finishes the call', async () => {
+    const [first, second] = servers;
+    if (!first || !second) throw new Error('servers did not start');
+    const { anonKey } = (await (await fetch(`${first.url}/config.json`)).json()) as { anonKey: string };
+    const email = `takeover-${Date.now()}@example.com`;
+    const writer = clientOf(second, anonKey);
+    expect((await writer.auth.signUp({ email, password: 'two processes' })).error).toBeNull();
+    const placed = await invoke(writer, 'mockDialerCall', {
+      to: '+14155550196',
+      userEmail: email,
+      lineNumber: 2,
+      mockConfig: fastConfig('completed', { dialSeconds: 0.1, ringSeconds: [0.5, 0.5], talkSeconds: [4, 4] }),
+    });
+    expect(placed.status).toBe(200);
+    await new Promise((resolve) => setTimeout(resolve, 1_000));
+    await second.stop('SIGKILL');
+
+    const db = openPostgres(database.url ?? '', { max: 1 });
+    try {
+      const ended = await waitForEnd(db, placed.body['callId'] as string, 25_000);
+      expect(ended).toMatchObject({ status: 'completed', last_error: null });
+      expect(ended.answered_at).toBeInstanceOf(Date);
+    } finally {
+      await db.close();
+    }
   });
 });

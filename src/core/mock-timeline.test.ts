@@ -1,9 +1,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { canTransition, isTerminal, type CallStatus } from './call-status.js';
-import { MOCK_OUTCOMES, mockConfigSchema, planMockTimeline, type MockStep } from './mock-timeline.js';
+import { MOCK_OUTCOMES, mockConfigSchema, mockStepStatus, planMockTimeline } from './mock-timeline.js';
 
-const statusOf = (step: MockStep): CallStatus => (step.kind === 'ringing' ? 'ringing' : step.kind === 'answered' ? 'in-progress' : step.status);
 
 const configArbitrary = fc
   .record({
@@ -30,9 +29,9 @@ describe('mock timeline', () => {
         let previous: CallStatus = 'dialing';
         let previousAt = start;
         for (const step of plan.steps) {
-          expect(canTransition(previous, statusOf(step))).toBe(true);
+          expect(canTransition(previous, mockStepStatus(step))).toBe(true);
           expect(step.at).toBeGreaterThanOrEqual(previousAt);
-          previous = statusOf(step);
+          previous = mockStepStatus(step);
           previousAt = step.at;
         }
         expect(isTerminal(previous)).toBe(true);

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { TerminalStatus } from './call-status.js';
+import type { CallStatus, TerminalStatus } from './call-status.js';
 
 /** What a simulated call can end as. `voicemail_detected` needs AMD; without it a machine answer is a completed call. */
 export const MOCK_OUTCOMES = ['completed', 'no-answer', 'busy', 'failed', 'canceled', 'voicemail_detected'] as const;
@@ -56,6 +56,22 @@ export type MockStep =
 export interface MockPlan {
   readonly outcome: MockOutcome;
   readonly steps: readonly MockStep[];
+}
+
+/** The status a step puts the call in. */
+export function mockStepStatus(step: MockStep): CallStatus {
+  switch (step.kind) {
+    case 'ringing':
+      return 'ringing';
+    case 'answered':
+      return 'in-progress';
+    case 'ended':
+      return step.status;
+    default: {
+      const unreachable: never = step;
+      throw new Error(`unknown mock step ${JSON.stringify(unreachable)}`);
+    }
+  }
 }
 
 /** mulberry32: a tiny, well-distributed PRNG; enough for a simulator, and reproducible. */
@@ -140,12 +156,4 @@ export function planMockTimeline(seed: number, config: MockConfig, startedAt: nu
       throw new Error(`unknown mock outcome ${String(unreachable)}`);
     }
   }
-}
-
-/** Steps still to play at `now`, and the latest step already due (to apply at once on resume). */
-export function splitTimeline(plan: MockPlan, now: number): { due: readonly MockStep[]; pending: readonly MockStep[] } {
-  return {
-    due: plan.steps.filter((step) => step.at <= now),
-    pending: plan.steps.filter((step) => step.at > now),
-  };
 }

@@ -1,7 +1,7 @@
 import type { Logger } from 'pino';
-import { isTerminal } from '../../core/call-status.js';
+import { canTransition, isTerminal } from '../../core/call-status.js';
 import { ok } from '../../core/errors.js';
-import { mockConfigSchema, planMockTimeline, type MockStep } from '../../core/mock-timeline.js';
+import { mockConfigSchema, mockStepStatus, planMockTimeline, type MockStep } from '../../core/mock-timeline.js';
 import { updateCallStatus, findCallById, listUnfinishedCalls, type ActiveCallRow } from '../../db/active-calls.js';
 import type { Database } from '../../db/database.js';
 import type { Clock, TelephonyProvider } from '../provider.js';
@@ -12,6 +12,9 @@ import type { Clock, TelephonyProvider } from '../provider.js';
  * of being replayed as if nothing happened.
  */
 export const DEFAULT_RESUME_GRACE_MS = 15_000;
+
+/** How often a process looks for simulated calls nobody is playing; shorter than the grace period. */
+export const SWEEP_INTERVAL_MS = 5_000;
 
 export const RESTART_ERROR = 'The server restarted during this simulated call, so the call was ended.';
 
@@ -39,11 +42,13 @@ export function createMockProvider({
   clock,
   logger,
   resumeGraceMs = DEFAULT_RESUME_GRACE_MS,
+  sweepIntervalMs = SWEEP_INTERVAL_MS,
 }: {
   db: Database;
   clock: Clock;
   logger: Logger;
   resumeGraceMs?: number;
+  sweepIntervalMs?: number;
 }): TelephonyProvider {
   const timers = new Map<string, Array<() => void>>();
 
@@ -71,6 +76,41 @@ export function createMockProvider({
     timers.delete(callId);
   }
 
+  /**
+   * Picks up every unfinished simulated call this process is not playing. Steps the row has not
+   * reached yet are played now, unless one was due longer than the grace period ago: then the
+   * process that played the call died, and the call is ended with a reason.
+   */
+  async function recover(): Promise<void> {
+    const now = clock.now();
+    for (const call of await listUnfinishedCalls(db, 'mock')) {
+      if (timers.has(call.id)) continue;
+      const steps = planOf(call).steps;
+      const missed = steps.filter((step) => step.at <= now && canTransition(call.status, mockStepStatus(step)));
+      const oldestMissed = missed[0];
+      if (oldestMissed && now - oldestMissed.at > resumeGraceMs) {
+        await updateCallStatus(db, call.id, { status: 'failed', statusSource: 'mock', lastError: RESTART_ERROR });
+        logger.warn({ callId: call.id }, 'ended a simulated call interrupted by a restart');
+        continue;
+      }
+      for (const step of missed) await playStep(call.id, step);
+      const fresh = await findCallById(db, call.id);
+      if (fresh && !isTerminal(fresh.status)) schedule(call.id, steps.filter((step) => step.at > now));
+      if (missed.length > 0) logger.info({ callId: call.id, replayed: missed.length }, 'resumed a simulated call');
+    }
+  }
+
+  let cancelSweep: (() => void) | undefined;
+  function scheduleSweep(): void {
+    cancelSweep = clock.schedule(clock.now() + sweepIntervalMs, () => {
+      void recover()
+        .catch((error: unknown) => logger.error({ err: error }, 'mock call sweep failed'))
+        .finally(() => {
+          if (cancelSweep) scheduleSweep();
+        });
+    });
+  }
+
   return {
     async placeCall(call) {
       schedule(call.id, planOf(call).steps);
@@ -80,24 +120,13 @@ export function createMockProvider({
       cancel(call.id);
     },
     async recoverUnfinishedCalls() {
-      const now = clock.now();
-      for (const call of await listUnfinishedCalls(db, 'mock')) {
-        if (timers.has(call.id)) continue;
-        const steps = planOf(call).steps;
-        const overdue = steps.filter((step) => step.at <= now);
-        const latest = overdue.at(-1);
-        if (latest && now - latest.at > resumeGraceMs) {
-          await updateCallStatus(db, call.id, { status: 'failed', statusSource: 'mock', lastError: RESTART_ERROR });
-          logger.warn({ callId: call.id }, 'ended a simulated call interrupted by a restart');
-          continue;
-        }
-        for (const step of overdue) await playStep(call.id, step);
-        const fresh = await findCallById(db, call.id);
-        if (fresh && !isTerminal(fresh.status)) schedule(call.id, steps.filter((step) => step.at > now));
-        logger.info({ callId: call.id, replayed: overdue.length }, 'resumed a simulated call');
-      }
+      await recover();
+      // Keep watch for calls whose process died while this one runs (several processes share one database).
+      if (!cancelSweep) scheduleSweep();
     },
     stop() {
+      cancelSweep?.();
+      cancelSweep = undefined;
       for (const callId of [...timers.keys()]) cancel(callId);
     },
   };
