@@ -122,7 +122,7 @@ async function main() {
         sentAt.set(key, now());
         if (!call || call.step >= STATUS_STEPS.length) {
           const [row] = await sql`insert into active_calls (user_email, line_number, to_number, session_id, provider)
-            values (${email}, 1, '+14155550100', ${key}, 'mock') returning id`;
+            values (${email}, 1, '+14155550100', ${key}, 'twilio') returning id`;
           calls.set(user, { id: String(row?.['id']), step: 0 });
         } else {
           await sql`update active_calls set status = ${STATUS_STEPS[call.step] ?? 'completed'}, session_id = ${key} where id = ${call.id}`;

@@ -38,8 +38,10 @@ describe.each(DATABASE_KINDS)('call status machine on %s', (kind) => {
     const fromDb = rows.map((r) => `${r.from_status}>${r.to_status}`).sort();
     const fromTs = CALL_STATUSES.flatMap((from) => CALL_TRANSITIONS[from].map((to) => `${from}>${to}`)).sort();
     expect(fromDb).toEqual(fromTs);
-    const terminal = await testDb.db.sql<{ status: CallStatus; is_terminal: boolean }>`select status, is_terminal from call_statuses`;
+    const terminal = await testDb.db.sql<{ status: CallStatus; is_terminal: boolean; by_function: boolean }>`
+      select status, is_terminal, dialer_is_terminal(status) as by_function from call_statuses`;
     expect(terminal.map((r) => [r.status, r.is_terminal]).sort()).toEqual(CALL_STATUSES.map((s) => [s, isTerminal(s)]).sort());
+    expect(terminal.map((r) => [r.status, r.by_function]).sort()).toEqual(CALL_STATUSES.map((s) => [s, isTerminal(s)]).sort());
   });
 
   it('ST1 ST2 ST3 every (from, to) pair: the database applies exactly the legal moves', async () => {
