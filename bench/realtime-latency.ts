@@ -73,6 +73,8 @@ async function main() {
     // --- subscribers
     const emails = Array.from({ length: SUBSCRIBERS }, (_, i) => `bench-${i}@example.com`);
     const sentAt = new Map<string, number>();
+    const arrivedAt = new Map<string, number>();
+    const ackedAt = new Map<string, number>();
     const latencies: number[] = [];
     const received = new Set<string>();
     let misdelivered = 0;
@@ -99,6 +101,7 @@ async function main() {
             received.add(key);
             const start = sentAt.get(key);
             if (start !== undefined && Number(key) >= WARMUP_CHANGES) latencies.push(arrived - start);
+            arrivedAt.set(key, arrived);
           });
         });
         const config = { postgres_changes: [{ event: '*', schema: 'public', table: 'active_calls', filter: `user_email=eq.${email}` }] };
@@ -128,6 +131,7 @@ async function main() {
           await sql`update active_calls set status = ${STATUS_STEPS[call.step] ?? 'completed'}, session_id = ${key} where id = ${call.id}`;
           call.step++;
         }
+        ackedAt.set(key, now());
         if (seq >= WARMUP_CHANGES) statementTimes.push(now() - (sentAt.get(key) ?? now()));
       };
       const next = (userQueues.get(user) ?? Promise.resolve()).then(change);
@@ -141,6 +145,8 @@ async function main() {
 
     // --- baseline: raw LISTEN/NOTIFY to a single listener, same rate and timing
     const baseSent = new Map<string, number>();
+    const baseArrived = new Map<string, number>();
+    const baseAcked = new Map<string, number>();
     const baseLatencies: number[] = [];
     const baseStatementTimes: number[] = [];
     let baseReceived = 0;
@@ -151,6 +157,7 @@ async function main() {
       baseReceived++;
       const start = baseSent.get(payload);
       if (start !== undefined && Number(payload.slice(1)) >= WARMUP_CHANGES) baseLatencies.push(now() - start);
+      baseArrived.set(payload, now());
     });
     const baselineSeconds = await drive(async (seq) => {
       const key = `b${seq}`;
@@ -158,11 +165,17 @@ async function main() {
       const started = now();
       await sql`with written as (update bench_baseline set n = n + 1 where id = ${seq % SUBSCRIBERS} returning n)
         select pg_notify('bench_baseline', ${key}) from written`;
+      baseAcked.set(key, now());
       if (seq >= WARMUP_CHANGES) baseStatementTimes.push(now() - started);
     });
     await sleep(1_000);
     await listener.end();
 
+    // Delivery after the commit is acknowledged: negative when the change beat the acknowledgement.
+    const afterAck = (arrived: Map<string, number>, acked: Map<string, number>, isTimed: (key: string) => boolean) =>
+      percentiles([...arrived].filter(([key]) => isTimed(key) && acked.has(key)).map(([key, at]) => at - (acked.get(key) ?? at)));
+    const oursAfterAck = afterAck(arrivedAt, ackedAt, (key) => Number(key) >= WARMUP_CHANGES);
+    const baseAfterAck = afterAck(baseArrived, baseAcked, (key) => Number(key.slice(1)) >= WARMUP_CHANGES);
     const ours = percentiles(latencies);
     const base = percentiles(baseLatencies);
     const lines = [
@@ -174,6 +187,7 @@ async function main() {
       `baseline LISTEN/NOTIFY (1 listener):  p50 ${fmt(base.p50)}  p95 ${fmt(base.p95)}  p99 ${fmt(base.p99)}  max ${fmt(base.max)}`,
       `  delivered ${baseReceived}/${total}, ${(baseReceived / baselineSeconds).toFixed(0)} notifications/s`,
       `writer statement time (send -> commit acknowledged): realtime run p50 ${fmt(percentiles(statementTimes).p50)} p99 ${fmt(percentiles(statementTimes).p99)}; baseline run p50 ${fmt(percentiles(baseStatementTimes).p50)} p99 ${fmt(percentiles(baseStatementTimes).p99)}`,
+      `commit acknowledged -> callback (the delivery path alone): realtime p50 ${fmt(oursAfterAck.p50)} p99 ${fmt(oursAfterAck.p99)}; baseline p50 ${fmt(baseAfterAck.p50)} p99 ${fmt(baseAfterAck.p99)}`,
       '',
       `p99 ratio realtime / baseline: ${(ours.p99 / base.p99).toFixed(2)} (target <= 1.5)`,
     ];
