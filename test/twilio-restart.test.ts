@@ -20,7 +20,8 @@ import { waitForSimCall } from './support/twilio.js';
 const SECRET = 'twilio-restart-test-secret-long-enough-to-sign';
 const PASSWORD = 'restart password';
 
-describe.each(DATABASE_KINDS)('RS1 killing the server mid-call in production mode on %s', (kind) => {
+// Real server processes (PGlite on disk takes seconds to open): allow for a busy machine.
+describe.each(DATABASE_KINDS)('RS1 killing the server mid-call in production mode on %s', { timeout: 90_000 }, (kind) => {
   const cleanups: Array<() => Promise<void>> = [];
   afterEach(async () => {
     for (const cleanup of cleanups.splice(0).reverse()) await cleanup();

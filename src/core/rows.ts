@@ -101,3 +101,17 @@ export interface UserStats {
   talk_seconds: number | string;
   last_call_at: string | null;
 }
+
+/** A user's dialer settings; `use_mock_dialer` is demo mode. */
+export interface DialerSettings<Time = string> {
+  user_email: string;
+  use_mock_dialer: boolean;
+  mock_config: Record<string, unknown>;
+  caller_id: string | null;
+  forward_to_number: string | null;
+  default_amd: boolean;
+  default_recording: boolean;
+  voicemail_action: 'hangup' | 'leave';
+  created_at: Time;
+  updated_at: Time;
+}

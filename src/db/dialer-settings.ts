@@ -1,17 +1,7 @@
+import type { DialerSettings } from '../core/rows.js';
 import type { Queryable } from './database.js';
 
-export interface DialerSettingsRow {
-  user_email: string;
-  use_mock_dialer: boolean;
-  mock_config: Record<string, unknown>;
-  caller_id: string | null;
-  forward_to_number: string | null;
-  default_amd: boolean;
-  default_recording: boolean;
-  voicemail_action: 'hangup' | 'leave';
-  created_at: Date;
-  updated_at: Date;
-}
+export type DialerSettingsRow = DialerSettings<Date>;
 
 type EditableSetting = 'use_mock_dialer' | 'mock_config' | 'caller_id' | 'forward_to_number' | 'default_amd' | 'default_recording' | 'voicemail_action';
 export type DialerSettingsPatch = { [Key in EditableSetting]?: DialerSettingsRow[Key] | undefined };

@@ -1,21 +1,11 @@
 import { createContext, useCallback, useContext, useEffect, useMemo, useState, type ReactNode } from 'react';
 import { useSupabase } from '../../../src/client/use-call-subscription.js';
 import type { AppError } from '../../../src/core/errors.js';
+import type { DialerSettings } from '../../../src/core/rows.js';
 import { invokeFunction, type FunctionResult } from './invoke-function.js';
 
-/** The user's dialer settings as `dialerSettings` returns them. */
-export interface DialerSettings {
-  user_email: string;
-  use_mock_dialer: boolean;
-  mock_config: Record<string, unknown>;
-  caller_id: string | null;
-  forward_to_number: string | null;
-  default_amd: boolean;
-  default_recording: boolean;
-  voicemail_action: 'hangup' | 'leave';
-}
-
-export type SettingsUpdate = Partial<Omit<DialerSettings, 'user_email'>>;
+export type { DialerSettings };
+export type SettingsUpdate = Partial<Omit<DialerSettings, 'user_email' | 'created_at' | 'updated_at'>>;
 
 interface SettingsResponse {
   settings: DialerSettings;
