@@ -1,36 +1,22 @@
-import type { BrowserContext } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, inject, it } from 'vitest';
-import { launchChromium, type LaunchedChromium } from './support/chromium.js';
-import { goTo, newUser, openPage, screenshot, setDemoTimings, signUp, unexpectedErrors, waitForStatus, type TrackedPage } from './support/dialer-page.js';
+import { beforeEach, describe, expect, inject, it } from 'vitest';
+import { useTrackedPage } from './support/use-tracked-page.js';
+import { goTo, newUser, screenshot, setDemoTimings, signUp, unexpectedErrors, waitForStatus } from './support/dialer-page.js';
 
 describe('Errors a rep meets, in Chromium', () => {
   const baseUrl = inject('serverUrl');
-  let chromium: LaunchedChromium;
-  let context: BrowserContext;
-  let tracked: TrackedPage;
+  const pages = useTrackedPage();
   let functionCalls: string[];
 
-  beforeAll(async () => {
-    chromium = await launchChromium();
-  });
-  afterAll(async () => {
-    await chromium?.close();
-  });
-  beforeEach(async () => {
-    context = await chromium.browser.newContext({ viewport: { width: 1280, height: 900 } });
-    tracked = await openPage(context);
+  beforeEach(() => {
     functionCalls = [];
-    tracked.page.on('request', (request) => {
+    pages.current.page.on('request', (request) => {
       const name = /\/functions\/v1\/(\w+)/.exec(request.url())?.[1];
       if (name && request.method() === 'POST') functionCalls.push(name);
     });
   });
-  afterEach(async () => {
-    await context?.close();
-  });
 
   it('TW1 in production mode without Twilio, calling says so and "Use demo mode" lets the rep call at once', async () => {
-    const { page } = tracked;
+    const { page } = pages.current;
     await signUp(page, baseUrl, newUser('no-twilio'));
     await setDemoTimings(page, { outcome: 'completed', dialSeconds: 1, ringSeconds: 1, talkSeconds: 2 });
     await page.getByRole('switch', { name: /Demo mode/ }).uncheck();
@@ -57,11 +43,11 @@ describe('Errors a rep meets, in Chromium', () => {
     await page.getByRole('button', { name: 'Call', exact: true }).click();
     await waitForStatus(page.getByTestId('dialer-status'), 'completed');
     expect(functionCalls.filter((name) => name !== 'dialerSettings')).toEqual(['twilioInitiateCall', 'mockDialerCall']);
-    expect(unexpectedErrors(tracked, [/status of 503/])).toEqual([]);
+    expect(unexpectedErrors(pages.current, [/status of 503/])).toEqual([]);
   });
 
   it('IN2 an invalid number cannot be dialled: Call stays disabled with the reason, and no function is called', async () => {
-    const { page } = tracked;
+    const { page } = pages.current;
     await signUp(page, baseUrl, newUser('invalid'));
     const field = page.getByLabel('Phone number');
     const call = page.getByRole('button', { name: 'Call', exact: true });
@@ -78,11 +64,11 @@ describe('Errors a rep meets, in Chromium', () => {
     await screenshot(page, '31-invalid-number');
     await page.waitForTimeout(300);
     expect(functionCalls.filter((name) => name !== 'dialerSettings')).toEqual([]);
-    expect(unexpectedErrors(tracked)).toEqual([]);
+    expect(unexpectedErrors(pages.current)).toEqual([]);
   });
 
   it('a call that fails shows the row’s last_error in plain words', async () => {
-    const { page } = tracked;
+    const { page } = pages.current;
     await signUp(page, baseUrl, newUser('failing'));
     await setDemoTimings(page, { outcome: 'failed', dialSeconds: 1 });
     await goTo(page, 'Dial');
@@ -95,6 +81,6 @@ describe('Errors a rep meets, in Chromium', () => {
     await screenshot(page, '32-call-failed');
     await goTo(page, 'History');
     await page.getByTestId('history-row').filter({ hasText: 'Simulated carrier failure' }).waitFor();
-    expect(unexpectedErrors(tracked)).toEqual([]);
+    expect(unexpectedErrors(pages.current)).toEqual([]);
   });
 });

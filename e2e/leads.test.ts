@@ -1,7 +1,6 @@
-import type { BrowserContext } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, inject, it } from 'vitest';
-import { launchChromium, type LaunchedChromium } from './support/chromium.js';
-import { goTo, newUser, openPage, recordStatuses, screenshot, setDemoTimings, signUp, unexpectedErrors, waitForStatus, type TrackedPage } from './support/dialer-page.js';
+import { describe, expect, inject, it } from 'vitest';
+import { useTrackedPage } from './support/use-tracked-page.js';
+import { goTo, newUser, recordStatuses, screenshot, setDemoTimings, signUp, unexpectedErrors, waitForStatus } from './support/dialer-page.js';
 
 const CSV = [
   'Name,Phone,Company,Email,Notes',
@@ -14,26 +13,11 @@ const CSV = [
 
 describe('Leads and DialerModal in Chromium', () => {
   const baseUrl = inject('serverUrl');
-  let chromium: LaunchedChromium;
-  let context: BrowserContext;
-  let tracked: TrackedPage;
+  const pages = useTrackedPage();
 
-  beforeAll(async () => {
-    chromium = await launchChromium();
-  });
-  afterAll(async () => {
-    await chromium?.close();
-  });
-  beforeEach(async () => {
-    context = await chromium.browser.newContext({ viewport: { width: 1280, height: 900 } });
-    tracked = await openPage(context);
-  });
-  afterEach(async () => {
-    await context?.close();
-  });
 
   it('imports the good rows of a CSV and reports each bad row; adds, searches and filters leads', async () => {
-    const { page } = tracked;
+    const { page } = pages.current;
     await signUp(page, baseUrl, newUser('csv'));
     await goTo(page, 'Leads');
     await page.getByText('No leads yet.', { exact: false }).waitFor();
@@ -70,11 +54,11 @@ describe('Leads and DialerModal in Chromium', () => {
     await page.getByText('No leads match.').waitFor();
     await page.getByLabel('Status').selectOption('new');
     await page.getByTestId('lead-row').nth(2).waitFor();
-    expect(unexpectedErrors(tracked)).toEqual([]);
+    expect(unexpectedErrors(pages.current)).toEqual([]);
   });
 
   it('calls a lead through DialerModal, saves a disposition and notes, and shows the lead status and the History row', async () => {
-    const { page } = tracked;
+    const { page } = pages.current;
     await signUp(page, baseUrl, newUser('modal'));
     await setDemoTimings(page, { outcome: 'completed', dialSeconds: 0.5, ringSeconds: 1, talkSeconds: 2 });
     await goTo(page, 'Leads');
@@ -131,6 +115,6 @@ describe('Leads and DialerModal in Chromium', () => {
     await page.getByLabel('From', { exact: true }).fill(day(0));
     await page.getByLabel('To', { exact: true }).fill(day(0));
     await historyRow.waitFor();
-    expect(unexpectedErrors(tracked)).toEqual([]);
+    expect(unexpectedErrors(pages.current)).toEqual([]);
   });
 });

@@ -1,30 +1,14 @@
-import type { BrowserContext } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, inject, it } from 'vitest';
-import { launchChromium, type LaunchedChromium } from './support/chromium.js';
-import { goTo, newUser, openPage, recordStatuses, screenshot, setDemoTimings, signIn, signUp, unexpectedErrors, waitForStatus, type TrackedPage } from './support/dialer-page.js';
+import { describe, expect, inject, it } from 'vitest';
+import { useTrackedPage } from './support/use-tracked-page.js';
+import { goTo, newUser, recordStatuses, screenshot, setDemoTimings, signIn, signUp, unexpectedErrors, waitForStatus } from './support/dialer-page.js';
 
 describe('PhoneDialer in Chromium', () => {
   const baseUrl = inject('serverUrl');
-  let chromium: LaunchedChromium;
-  let context: BrowserContext;
-  let tracked: TrackedPage;
+  const pages = useTrackedPage();
 
-  beforeAll(async () => {
-    chromium = await launchChromium();
-  });
-  afterAll(async () => {
-    await chromium?.close();
-  });
-  beforeEach(async () => {
-    context = await chromium.browser.newContext({ viewport: { width: 1280, height: 900 } });
-    tracked = await openPage(context);
-  });
-  afterEach(async () => {
-    await context?.close();
-  });
 
   it('signs up, dials on the keypad in demo mode, follows dialing → ringing → connected with a timer → completed, then finds the call in History', async () => {
-    const { page } = tracked;
+    const { page } = pages.current;
     const user = newUser('keypad');
     await page.goto(baseUrl);
     await screenshot(page, '01-sign-in');
@@ -66,11 +50,11 @@ describe('PhoneDialer in Chromium', () => {
     await page.getByTestId('stats-tiles').getByText('100%').waitFor();
     await page.locator('.recharts-surface').first().waitFor();
     await screenshot(page, '06-stats');
-    expect(unexpectedErrors(tracked)).toEqual([]);
+    expect(unexpectedErrors(pages.current)).toEqual([]);
   });
 
   it('takes typed and pasted digits, shows E.164 and the country as you type, calls and hangs up by keyboard, signs out and in', async () => {
-    const { page } = tracked;
+    const { page } = pages.current;
     const user = newUser('typing');
     await signUp(page, baseUrl, user);
     // Digits typed while no field has focus go into the number.
@@ -114,6 +98,6 @@ describe('PhoneDialer in Chromium', () => {
     await page.getByRole('alert').filter({ hasText: 'That email and password do not match an account' }).waitFor();
     await screenshot(page, '07-sign-in-error');
     await signIn(page, baseUrl, user);
-    expect(unexpectedErrors(tracked, [/status of 400/])).toEqual([]);
+    expect(unexpectedErrors(pages.current, [/status of 400/])).toEqual([]);
   });
 });
