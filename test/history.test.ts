@@ -1,30 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TERMINAL_STATUSES } from '../src/core/call-status.js';
-import { insertActiveCall } from '../src/db/active-calls.js';
 import type { Database } from '../src/db/database.js';
 import { openPostgres } from '../src/db/postgres.js';
-import { insertLead } from './support/calls.js';
+import { insertLead, insertTwilioCall } from './support/calls.js';
 import { createTestDatabase, DATABASE_KINDS, type TestDatabase } from './support/databases.js';
 
-async function newCall(db: Database, userEmail: string, leadId: string | null = null) {
-  const call = await insertActiveCall(db, {
-    userEmail,
-    callSid: `CA${crypto.randomUUID().replaceAll('-', '')}`,
-    lineNumber: 1,
-    toNumber: '+14155550150',
-    leadId,
-    leadName: null,
-    sessionId: null,
-    provider: 'twilio',
-    statusSource: 'system',
-    amdEnabled: false,
-    recordingEnabled: false,
-    mockSeed: null,
-    mockConfig: null,
-  });
-  if (!call) throw new Error('line busy');
-  return call;
-}
+const newCall = (db: Database, userEmail: string, leadId: string | null = null) => insertTwilioCall(db, { userEmail, leadId });
 
 async function historyOf(db: Database, callId: string, userEmail: string, leadId: string) {
   const logs = await db.sql<{ outcome: string }>`select outcome from call_logs where active_call_id = ${callId}`;

@@ -1,19 +1,13 @@
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { createClient, type SupabaseClient } from '@supabase/supabase-js';
 import { afterEach, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { isTerminal, type CallStatus } from '../src/core/call-status.js';
 import type { ActiveCallRow } from '../src/db/active-calls.js';
-import type { Database } from '../src/db/database.js';
-import { openPglite } from '../src/db/pglite.js';
-import { openPostgres } from '../src/db/postgres.js';
 import { SIM_NUMBERS } from './twilio-sim/scenarios.js';
 import { startTwilioSim, type TwilioSim } from './twilio-sim/twilio-sim.js';
 import { invoke } from './support/calls.js';
-import { createEmptyDatabase, DATABASE_KINDS } from './support/databases.js';
-import { startServerProcess, type ServerProcess } from './support/server-process.js';
+import { DATABASE_KINDS } from './support/databases.js';
+import { createServerStorage, startServerProcess, type ServerProcess } from './support/server-process.js';
 import { waitFor } from './support/server.js';
 import { waitForSimCall } from './support/twilio.js';
 
@@ -27,17 +21,7 @@ describe.each(DATABASE_KINDS)('RS1 killing the server mid-call in production mod
     for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
   });
 
-  /** Where the server keeps its data, and how the test reads it once the server has stopped. */
-  async function storage(): Promise<{ env: Record<string, string>; open(): Promise<Database> }> {
-    const dataDir = await mkdtemp(join(tmpdir(), 'dialer-twilio-restart-'));
-    cleanups.push(() => rm(dataDir, { recursive: true, force: true }));
-    if (kind === 'pglite') return { env: { DIALER_DATA_DIR: dataDir, JWT_SECRET: SECRET }, open: () => openPglite(join(dataDir, 'pgdata')) };
-    const testDb = await createEmptyDatabase('postgres');
-    await testDb.db.close();
-    cleanups.push(() => testDb.dispose());
-    const url = testDb.url ?? '';
-    return { env: { DATABASE_URL: url, DIALER_DATA_DIR: dataDir, JWT_SECRET: SECRET }, open: async () => openPostgres(url, { max: 1 }) };
-  }
+  const storage = () => createServerStorage(kind, SECRET, cleanups);
 
   async function start(env: Record<string, string>): Promise<ServerProcess> {
     const server = await startServerProcess(env);

@@ -1,34 +1,17 @@
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { insertActiveCall, updateCallStatus } from '../src/db/active-calls.js';
+import { updateCallStatus } from '../src/db/active-calls.js';
 import type { Database } from '../src/db/database.js';
 import { createTwilioClient } from '../src/telephony/twilio/twilio-client.js';
 import { UNCONFIRMED_ERROR, UNKNOWN_AT_TWILIO_ERROR } from '../src/telephony/twilio/twilio-provider.js';
 import { twilioWebhookUrl } from '../src/webhooks/twilio-webhook-urls.js';
 import { SIM_NUMBERS } from './twilio-sim/scenarios.js';
-import { waitForEnd } from './support/calls.js';
+import { insertTwilioCall, waitForEnd } from './support/calls.js';
 import { DATABASE_KINDS } from './support/databases.js';
 import { placeTwilioCall, readCall, signUpProductionRep, startProductionStack, twilioConfigFor, twilioLogsOf, waitForSimCall, type ProductionStack } from './support/twilio.js';
 
-async function insertTwilioRow(db: Database, callSid: string | null) {
-  const row = await insertActiveCall(db, {
-    userEmail: `sweep-${randomBytes(4).toString('hex')}@example.com`,
-    callSid,
-    lineNumber: 1,
-    toNumber: SIM_NUMBERS.ringsOn,
-    leadId: null,
-    leadName: null,
-    sessionId: null,
-    provider: 'twilio',
-    statusSource: 'system',
-    amdEnabled: false,
-    recordingEnabled: false,
-    mockSeed: null,
-    mockConfig: null,
-  });
-  if (!row) throw new Error('line busy');
-  return row;
-}
+const insertTwilioRow = (db: Database, callSid: string | null) =>
+  insertTwilioCall(db, { userEmail: `sweep-${randomBytes(4).toString('hex')}@example.com`, callSid, toNumber: SIM_NUMBERS.ringsOn });
 
 describe.each(DATABASE_KINDS)('RS1 the sweeper finishes calls whose webhooks stopped, from Twilio’s state, on %s', (kind) => {
   let stack: ProductionStack;

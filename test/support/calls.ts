@@ -3,7 +3,7 @@ import { FunctionsHttpError } from '@supabase/supabase-js';
 import { isTerminal, type CallStatus } from '../../src/core/call-status.js';
 import { MOCK_OUTCOMES, type MockConfigInput, type MockOutcome } from '../../src/core/mock-timeline.js';
 import type { Database } from '../../src/db/database.js';
-import type { ActiveCallRow } from '../../src/db/active-calls.js';
+import { insertActiveCall, type ActiveCallRow, type NewCall } from '../../src/db/active-calls.js';
 import { waitFor } from './server.js';
 
 /** Calls a function through supabase-js and returns its HTTP status and JSON body, error or not. */
@@ -51,4 +51,25 @@ export async function insertLead(db: Database, userEmail: string, name = 'Ada Lo
   const [row] = await db.sql<{ id: string }>`insert into leads (user_email, name, phone) values (${userEmail}, ${name}, ${phone}) returning id`;
   if (!row) throw new Error('lead insert returned nothing');
   return row.id;
+}
+
+/** A Twilio call row in `dialing`, written straight to the database as the functions would. */
+export async function insertTwilioCall(db: Database, fields: Partial<NewCall> & Pick<NewCall, 'userEmail'>): Promise<ActiveCallRow> {
+  const call = await insertActiveCall(db, {
+    callSid: `CA${crypto.randomUUID().replaceAll('-', '')}`,
+    lineNumber: 1,
+    toNumber: '+14155550150',
+    leadId: null,
+    leadName: null,
+    sessionId: null,
+    provider: 'twilio',
+    statusSource: 'system',
+    amdEnabled: false,
+    recordingEnabled: false,
+    mockSeed: null,
+    mockConfig: null,
+    ...fields,
+  });
+  if (!call) throw new Error('line busy');
+  return call;
 }

@@ -1,5 +1,12 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import type { Database } from '../../src/db/database.js';
+import { openPglite } from '../../src/db/pglite.js';
+import { openPostgres } from '../../src/db/postgres.js';
+import { createEmptyDatabase, type DatabaseKind } from './databases.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 
@@ -44,4 +51,23 @@ export async function startServerProcess(env: Record<string, string>): Promise<S
       await exited;
     },
   };
+}
+
+export interface ServerStorage {
+  /** The environment that points a server process at this storage. */
+  readonly env: Record<string, string>;
+  /** Opens the storage for reading; for PGlite only once the server has stopped. */
+  open(): Promise<Database>;
+}
+
+/** Fresh storage for server processes (a data dir, and a database on PostgreSQL); removed by `cleanups`. */
+export async function createServerStorage(kind: DatabaseKind, jwtSecret: string, cleanups: Array<() => Promise<void>>): Promise<ServerStorage> {
+  const dataDir = await mkdtemp(join(tmpdir(), 'dialer-server-'));
+  cleanups.push(() => rm(dataDir, { recursive: true, force: true }));
+  if (kind === 'pglite') return { env: { DIALER_DATA_DIR: dataDir, JWT_SECRET: jwtSecret }, open: () => openPglite(join(dataDir, 'pgdata')) };
+  const testDb = await createEmptyDatabase('postgres');
+  await testDb.db.close();
+  cleanups.push(() => testDb.dispose());
+  const url = testDb.url ?? '';
+  return { env: { DATABASE_URL: url, DIALER_DATA_DIR: dataDir, JWT_SECRET: jwtSecret }, open: async () => openPostgres(url, { max: 1 }) };
 }
