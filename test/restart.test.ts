@@ -1,30 +1,19 @@
 import { createClient } from '@supabase/supabase-js';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import type { Database } from '../src/db/database.js';
 import type { ActiveCallRow } from '../src/db/active-calls.js';
 import { RESTART_ERROR } from '../src/telephony/mock/mock-provider.js';
 import { fastConfig, invoke } from './support/calls.js';
 import { DATABASE_KINDS } from './support/databases.js';
-import { createServerStorage, startServerProcess, type ServerProcess } from './support/server-process.js';
+import { useServerProcesses, type ServerProcess } from './support/server-process.js';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const SECRET = 'restart-test-secret-that-is-long-enough-to-sign';
 
 // Each test starts real server processes (PGlite on disk takes seconds to open): allow for a busy machine.
 describe.each(DATABASE_KINDS)('RS1 a restart mid-call on %s', { timeout: 90_000 }, (kind) => {
-  const cleanups: Array<() => Promise<void>> = [];
-  afterEach(async () => {
-    for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
-  });
-
-  const storage = () => createServerStorage(kind, SECRET, cleanups);
-
-  async function start(env: Record<string, string>): Promise<ServerProcess> {
-    const server = await startServerProcess(env);
-    cleanups.push(() => server.stop('SIGKILL'));
-    return server;
-  }
+  const { storage, start } = useServerProcesses(kind, SECRET);
 
   async function placeCall(server: ServerProcess, config: ReturnType<typeof fastConfig>) {
     const client = createClient(server.url, (await (await fetch(`${server.url}/config.json`)).json() as { anonKey: string }).anonKey, {

@@ -1,5 +1,5 @@
 import { createClient, type SupabaseClient } from '@supabase/supabase-js';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { isTerminal, type CallStatus } from '../src/core/call-status.js';
 import type { ActiveCallRow } from '../src/db/active-calls.js';
@@ -7,7 +7,7 @@ import { SIM_NUMBERS } from './twilio-sim/scenarios.js';
 import { startTwilioSim, type TwilioSim } from './twilio-sim/twilio-sim.js';
 import { invoke } from './support/calls.js';
 import { DATABASE_KINDS } from './support/databases.js';
-import { createServerStorage, startServerProcess, type ServerProcess } from './support/server-process.js';
+import { useServerProcesses, type ServerProcess } from './support/server-process.js';
 import { waitFor } from './support/server.js';
 import { waitForSimCall } from './support/twilio.js';
 
@@ -16,18 +16,7 @@ const PASSWORD = 'restart password';
 
 // Real server processes (PGlite on disk takes seconds to open): allow for a busy machine.
 describe.each(DATABASE_KINDS)('RS1 killing the server mid-call in production mode on %s', { timeout: 90_000 }, (kind) => {
-  const cleanups: Array<() => Promise<void>> = [];
-  afterEach(async () => {
-    for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
-  });
-
-  const storage = () => createServerStorage(kind, SECRET, cleanups);
-
-  async function start(env: Record<string, string>): Promise<ServerProcess> {
-    const server = await startServerProcess(env);
-    cleanups.push(() => server.stop('SIGKILL'));
-    return server;
-  }
+  const { storage, start, onCleanup } = useServerProcesses(kind, SECRET);
 
   async function clientOf(server: ServerProcess): Promise<SupabaseClient> {
     const { anonKey } = (await (await fetch(`${server.url}/config.json`)).json()) as { anonKey: string };
@@ -36,7 +25,7 @@ describe.each(DATABASE_KINDS)('RS1 killing the server mid-call in production mod
 
   it('RS1 after kill -9 Twilio finishes the call with nobody listening; the restarted server reconciles it from Twilio', async () => {
     const sim: TwilioSim = await startTwilioSim({ timing: { ringMs: 300, talkMs: 1500 } });
-    cleanups.push(() => sim.close());
+    onCleanup(() => sim.close());
     const store = await storage();
     // One variable: TWILIO_API_BASE_URL alone selects the local simulator and its account.
     const env = { ...store.env, TWILIO_API_BASE_URL: sim.url };

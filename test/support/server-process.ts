@@ -3,6 +3,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { afterEach } from 'vitest';
 import type { Database } from '../../src/db/database.js';
 import { openPglite } from '../../src/db/pglite.js';
 import { openPostgres } from '../../src/db/postgres.js';
@@ -70,4 +71,24 @@ export async function createServerStorage(kind: DatabaseKind, jwtSecret: string,
   cleanups.push(() => testDb.dispose());
   const url = testDb.url ?? '';
   return { env: { DATABASE_URL: url, DIALER_DATA_DIR: dataDir, JWT_SECRET: jwtSecret }, open: async () => openPostgres(url, { max: 1 }) };
+}
+
+/**
+ * For tests that run real server processes: fresh storage and started servers, all stopped
+ * (SIGKILL) and removed after each test, with `onCleanup` for anything else the test starts.
+ */
+export function useServerProcesses(kind: DatabaseKind, jwtSecret: string) {
+  const cleanups: Array<() => Promise<void>> = [];
+  afterEach(async () => {
+    for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
+  });
+  return {
+    storage: () => createServerStorage(kind, jwtSecret, cleanups),
+    async start(env: Record<string, string>): Promise<ServerProcess> {
+      const server = await startServerProcess(env);
+      cleanups.push(() => server.stop('SIGKILL'));
+      return server;
+    },
+    onCleanup: (cleanup: () => Promise<void>) => cleanups.push(cleanup),
+  };
 }
