@@ -8,12 +8,3 @@ export function errorResponse(code: ErrorCode, message: string, headers?: Header
 export function appErrorResponse(error: AppError): Response {
   return errorResponse(error.code, error.message);
 }
-
-/** Reads a JSON body; undefined when it is missing or not JSON. */
-export async function readJson(request: Request): Promise<unknown> {
-  try {
-    return (await request.json()) as unknown;
-  } catch {
-    return undefined;
-  }
-}

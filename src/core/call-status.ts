@@ -58,10 +58,6 @@ export function isTerminal(status: CallStatus): status is TerminalStatus {
   return (TERMINAL_STATUSES as readonly CallStatus[]).includes(status);
 }
 
-export function isStatusSource(value: unknown): value is StatusSource {
-  return typeof value === 'string' && (STATUS_SOURCES as readonly string[]).includes(value);
-}
-
 export function canTransition(from: CallStatus, to: CallStatus): boolean {
   return CALL_TRANSITIONS[from].includes(to);
 }

@@ -9,7 +9,3 @@ export function authorizeFor(caller: Caller, userEmail: string): Result<string> 
   if (caller.kind === 'service' || caller.email === email) return ok(email);
   return fail('forbidden', 'You can only act for your own account: userEmail must be the signed-in user.');
 }
-
-export function ownsRow(caller: Caller, rowEmail: string): boolean {
-  return caller.kind === 'service' || caller.email === rowEmail;
-}
