@@ -16,17 +16,33 @@ export interface TelephonyProvider {
   stop(): void;
 }
 
-/** Time as the simulator and sweepers see it, injected so tests can drive it (STYLE 9). */
+/** Time as the simulator, sweepers and realtime see it, injected so tests can drive it (STYLE 9). */
 export interface Clock {
   now(): number;
-  /** Runs `task` at `at` (ms since epoch); returns a function that cancels it. */
+  /**
+   * Runs `task` at `at` (ms since epoch), however far ahead; `Infinity` means never (a token
+   * with no expiry). Returns a function that cancels it.
+   */
   schedule(at: number, task: () => void): () => void;
 }
+
+/**
+ * The longest delay a timer accepts: setTimeout stores it in a signed 32-bit integer and runs a
+ * longer one at once (about 24.8 days, shorter than a 30-day token or a 10-year API key).
+ */
+export const MAX_TIMER_DELAY_MS = 2 ** 31 - 1;
 
 export const systemClock: Clock = {
   now: () => Date.now(),
   schedule(at, task) {
-    const timer = setTimeout(task, Math.max(0, at - Date.now()));
+    if (at === Infinity) return () => {};
+    let timer: ReturnType<typeof setTimeout>;
+    // A far time is reached in steps of the longest delay, re-reading the clock at each step.
+    const arm = (): void => {
+      const wait = at - Date.now();
+      timer = wait > MAX_TIMER_DELAY_MS ? setTimeout(arm, MAX_TIMER_DELAY_MS) : setTimeout(task, Math.max(0, wait));
+    };
+    arm();
     return () => clearTimeout(timer);
   },
 };
