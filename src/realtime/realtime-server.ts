@@ -16,7 +16,6 @@ const MAX_FRAME_BYTES = 256 * 1024;
 /** realtime-js sends a heartbeat every 25 s; a socket silent for longer than this is dead. */
 export const IDLE_SOCKET_MS = 75_000;
 
-
 export interface RealtimeServer {
   readonly room: RealtimeRoom;
   stop(): Promise<void>;
@@ -31,6 +30,8 @@ function toSocketPort(ws: WebSocket): SocketPort {
   return {
     isOpen: () => ws.readyState === ws.OPEN,
     send: (data) => ws.send(data),
+    // ws counts what waits in its own queue and in the TCP socket's write buffer.
+    bufferedBytes: () => ws.bufferedAmount,
     close: (code, reason) => ws.close(code, reason),
   };
 }

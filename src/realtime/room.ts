@@ -12,11 +12,29 @@ export const MAX_CHANNELS_PER_SOCKET = 100;
 export const MAX_BINDINGS_PER_CHANNEL = 20;
 /** Close code for a socket the server ends on purpose (as Phoenix's normal close). */
 export const SERVER_CLOSE_CODE = 1000;
+/**
+ * How many bytes may wait unread for one socket before it is closed as too slow. A change of a
+ * call row is about 2 KiB, so 1 MiB is hundreds of changes: far more than a client that reads
+ * at all falls behind by, while a client that stopped reading costs at most this much memory,
+ * not the unbounded growth it would otherwise cause. A client that was closed for it loses
+ * nothing it cannot get back: it reconnects, rejoins and refetches, as after any cut.
+ */
+export const MAX_SEND_BUFFER_BYTES = 1024 * 1024;
+/** Close code for a consumer that fell too far behind: "try again later" (RFC 6455, 1013). */
+export const SLOW_CONSUMER_CLOSE_CODE = 1013;
+
+/** Why a slow consumer was closed, for its channels and its close frame (at most 123 bytes). */
+export function describeSlowConsumer(limitBytes: number): string {
+  const limit = limitBytes % (1024 * 1024) === 0 ? `${limitBytes / (1024 * 1024)} MiB` : `${Math.ceil(limitBytes / 1024)} KiB`;
+  return `Too slow: over ${limit} of messages unread. Reconnect, rejoin and refetch.`;
+}
 
 /** The room's view of a WebSocket (STYLE 14): it knows sessions, not sockets. */
 export interface SocketPort {
   isOpen(): boolean;
   send(data: string): void;
+  /** Bytes sent but not yet written out to the network (the socket's own queue included). */
+  bufferedBytes(): number;
   close(code: number, reason: string): void;
 }
 
@@ -78,16 +96,56 @@ export interface RealtimeRoom {
 }
 
 /** Realtime `postgres_changes` over Phoenix channels, as Supabase Realtime serves them. */
-export function createRealtimeRoom({ tokens, catalog, clock, logger }: { tokens: TokenService; catalog: RealtimeCatalog; clock: Clock; logger: Logger }): RealtimeRoom {
+export function createRealtimeRoom({
+  tokens,
+  catalog,
+  clock,
+  logger,
+  maxSendBufferBytes = MAX_SEND_BUFFER_BYTES,
+}: {
+  tokens: TokenService;
+  catalog: RealtimeCatalog;
+  clock: Clock;
+  logger: Logger;
+  maxSendBufferBytes?: number;
+}): RealtimeRoom {
   const sessions = new Set<Session>();
   // Channels indexed by the user whose rows they may see, so a change reaches only its owner's channels.
   const channelsByOwner = new Map<string, Set<Channel>>();
   const serviceChannels = new Set<Channel>();
   let nextBindingId = 1;
+  const slowConsumerReason = describeSlowConsumer(maxSendBufferBytes);
   const columnListOf = new Map([...catalog].map(([table, columns]) => [table, [...columns].map(([name, type]) => ({ name, type }))]));
 
-  function send(session: Session, frame: Frame): void {
+  function write(session: Session, frame: Frame): void {
     if (session.socket.isOpen()) session.socket.send(encodeFrame(frame, session.version));
+  }
+
+  /** Sends to a live session; one that has fallen too far behind is closed, others go on. */
+  function send(session: Session, frame: Frame): void {
+    if (!sessions.has(session)) return;
+    write(session, frame);
+    if (session.socket.bufferedBytes() > maxSendBufferBytes) dropSlowSession(session);
+  }
+
+  /**
+   * Ends a session whose client stopped reading. Each channel is told why first (a `system`
+   * frame, read if the client catches up), then the socket closes with the reason. No
+   * `phx_close` is sent: the client sees a socket closed with an error, so supabase-js
+   * reconnects and rejoins by itself, and its subscribers refetch.
+   */
+  function dropSlowSession(session: Session): void {
+    sessions.delete(session);
+    logger.warn({ buffered: session.socket.bufferedBytes(), channels: session.channels.size }, 'realtime: closing a consumer that fell behind');
+    for (const channel of [...session.channels.values()]) {
+      removeChannel(channel);
+      write(session, systemError(channel, slowConsumerReason));
+    }
+    session.socket.close(SLOW_CONSUMER_CLOSE_CODE, slowConsumerReason);
+  }
+
+  function systemError({ joinRef, topic }: Channel, message: string): Frame {
+    return { joinRef, ref: null, topic, event: PHOENIX_EVENTS.system, payload: { status: 'error', extension: 'system', channel: topic.replace(/^realtime:/, ''), message } };
   }
 
   function reply(session: Session, frame: Frame, status: 'ok' | 'error', response: Record<string, unknown>): void {
@@ -120,17 +178,20 @@ export function createRealtimeRoom({ tokens, catalog, clock, logger }: { tokens:
   function closeChannel(channel: Channel, message: string): void {
     const { session, topic, joinRef } = channel;
     removeChannel(channel);
-    send(session, { joinRef, ref: null, topic, event: PHOENIX_EVENTS.system, payload: { status: 'error', extension: 'system', channel: topic.replace(/^realtime:/, ''), message } });
+    send(session, systemError(channel, message));
     send(session, { joinRef, ref: null, topic, event: PHOENIX_EVENTS.close, payload: { reason: message } });
   }
 
   async function viewerOf(token: string): Promise<{ ok: true; viewer: Viewer; expiresAt: number } | { ok: false; reason: string }> {
     const claims = await tokens.verify(token);
     if (!claims.ok) return { ok: false, reason: claims.error.message };
-    const { role, email, exp } = claims.value;
-    if (role === 'authenticated' && email) return { ok: true, viewer: { role, email }, expiresAt: exp * 1000 };
-    if (role === 'service_role') return { ok: true, viewer: { role }, expiresAt: exp * 1000 };
-    return { ok: true, viewer: { role: 'anon' }, expiresAt: exp * 1000 };
+    const { role, email } = claims.value;
+    // A key signed without `exp` never expires (the clock takes Infinity as never).
+    const expSeconds: unknown = claims.value.exp;
+    const expiresAt = typeof expSeconds === 'number' ? expSeconds * 1000 : Infinity;
+    if (role === 'authenticated' && email) return { ok: true, viewer: { role, email }, expiresAt };
+    if (role === 'service_role') return { ok: true, viewer: { role }, expiresAt };
+    return { ok: true, viewer: { role: 'anon' }, expiresAt };
   }
 
   function scheduleExpiry(channel: Channel, expiresAt: number): void {
@@ -165,6 +226,8 @@ export function createRealtimeRoom({ tokens, catalog, clock, logger }: { tokens:
       return reply(session, frame, 'error', { reason: `Too many channels on one connection (at most ${MAX_CHANNELS_PER_SOCKET}).` });
     }
     const identity = await viewerOf(payload.data.access_token ?? session.connectToken);
+    // The socket may have closed while the token was checked: a channel added now would never be removed.
+    if (!sessions.has(session)) return;
     if (!identity.ok) return reply(session, frame, 'error', { reason: `Invalid token: ${identity.reason}` });
     const parsed = parseBindings(payload.data.config);
     if (!parsed.ok) return reply(session, frame, 'error', { reason: parsed.reason });
@@ -190,6 +253,7 @@ export function createRealtimeRoom({ tokens, catalog, clock, logger }: { tokens:
   async function refreshToken(session: Session, frame: Frame, channel: Channel): Promise<void> {
     const payload = accessTokenPayloadSchema.safeParse(frame.payload);
     const identity = payload.success ? await viewerOf(payload.data.access_token) : ({ ok: false, reason: 'no access_token given' } as const);
+    if (session.channels.get(channel.topic) !== channel) return;
     if (!identity.ok) return closeChannel(channel, `Invalid token: ${identity.reason}`);
     unindex(channel);
     channel.viewer = identity.viewer;
@@ -199,6 +263,7 @@ export function createRealtimeRoom({ tokens, catalog, clock, logger }: { tokens:
   }
 
   async function handle(session: Session, frame: Frame): Promise<void> {
+    if (!sessions.has(session)) return;
     if (frame.topic === 'phoenix') {
       if (frame.event === PHOENIX_EVENTS.heartbeat) reply(session, frame, 'ok', {});
       return;
