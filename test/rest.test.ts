@@ -205,15 +205,19 @@ describe.each(DATABASE_KINDS)('REST /rest/v1 through supabase-js on %s', (kind) 
     expect(single.data).toMatchObject({ user_email: a.email, name: 'Ada', status: 'new', attempts: 0, company: null });
     expect(single.data?.id).toMatch(/^[0-9a-f-]{36}$/);
 
-    // As in PostgREST, a key missing from one row of an array is NULL, or the column default with defaultToNull: false.
+    // As in PostgREST, a key missing from one row of an array is NULL, or the column default with
+    // defaultToNull: false (as the service role, since attempts are the server's to write).
+    const service = clientWithToken(server.tokens.serviceRoleKey);
     const rows = [
       { user_email: a.email, name: 'Alan', phone: '+14155550102' },
       { user_email: a.email, name: 'Grace', phone: '+14155550103', company: 'Navy', attempts: 2 },
     ];
-    const nulls = await a.client.from('leads').insert(rows).select('name');
+    const nulls = await service.from('leads').insert(rows).select('name');
     expect(nulls.status).toBe(400);
     expect(nulls.error).toMatchObject({ code: '23502', message: expect.stringContaining('attempts') });
-    const many = await a.client.from('leads').insert(rows, { defaultToNull: false }).select('name, company, attempts');
+    const many = await service.from('leads').insert(rows, { defaultToNull: false }).select('name, company, attempts');
+    const planted = await a.client.from('leads').insert(rows[1]);
+    expect(planted.error).toMatchObject({ code: '42501' });
     expect(many.data).toEqual([
       { name: 'Alan', company: null, attempts: 0 },
       { name: 'Grace', company: 'Navy', attempts: 2 },
@@ -265,11 +269,10 @@ describe.each(DATABASE_KINDS)('REST /rest/v1 through supabase-js on %s', (kind) 
     const badNumber = await a.client.from('leads').select('id').gt('attempts', 'many');
     expect(badNumber.error).toMatchObject({ code: '22P02' });
 
-    // Signing up made the user's settings row.
-    const again = await a.client.from('dialer_settings').insert({ user_email: a.email });
+    // Signing up made the user's settings row (only the service role writes settings through REST).
+    const again = await clientWithToken(server.tokens.serviceRoleKey).from('dialer_settings').insert({ user_email: a.email });
     expect(again.status).toBe(409);
-    // Postgres leaves the key out of the detail on a table under row-level security.
-    expect(again.error).toMatchObject({ code: '23505', message: expect.stringContaining('dialer_settings_pkey'), details: null });
+    expect(again.error).toMatchObject({ code: '23505', message: expect.stringContaining('dialer_settings_pkey') });
     expect(await leadNames(server.db, a.email)).toEqual([]);
   });
 
@@ -278,19 +281,27 @@ describe.each(DATABASE_KINDS)('REST /rest/v1 through supabase-js on %s', (kind) 
     const [aLead] = await seedLeads(server.db, a.email, [{ name: 'Ada' }]);
     const [bLead] = await seedLeads(server.db, b.email, [{ name: 'Grace' }]);
 
-    const updated = await a.client.from('leads').update({ notes: 'call back Tuesday', attempts: 4 }).eq('id', aLead).select('notes, attempts').single();
-    expect(updated).toMatchObject({ status: 200, data: { notes: 'call back Tuesday', attempts: 4 } });
+    const updated = await a.client.from('leads').update({ notes: 'call back Tuesday' }).eq('id', aLead).select('notes, attempts').single();
+    expect(updated).toMatchObject({ status: 200, data: { notes: 'call back Tuesday', attempts: 0 } });
 
-    const minimal = await a.client.from('leads').update({ status: 'callback' }).eq('id', aLead);
+    const minimal = await a.client.from('leads').update({ company: 'Analytical Engines' }).eq('id', aLead);
     expect(minimal).toMatchObject({ status: 204, data: null, error: null });
+    // TR1: status and attempts are the server's.
+    for (const change of [{ status: 'callback' }, { attempts: 4 }, { last_called_at: '2020-01-01T00:00:00Z' }]) {
+      const refused = await a.client.from('leads').update(change).eq('id', aLead);
+      expect(refused.status).toBe(403);
+      expect(refused.error).toMatchObject({ code: '42501' });
+    }
 
-    const foreign = await a.client.from('leads').update({ name: 'Stolen', user_email: a.email }).eq('id', bLead).select();
+    const takeover = await a.client.from('leads').update({ name: 'Stolen', user_email: a.email }).eq('id', bLead).select();
+    expect(takeover.status).toBe(403);
+    const foreign = await a.client.from('leads').update({ name: 'Stolen' }).eq('id', bLead).select();
     expect(foreign).toMatchObject({ status: 200, error: null, data: [] });
     const foreignSingle = await a.client.from('leads').update({ name: 'Stolen' }).eq('id', bLead).select().single();
     expect(foreignSingle.status).toBe(406);
 
     const [aRow] = await server.db.query('select notes, attempts, status from leads where id = $1', [aLead]);
-    expect(aRow).toEqual({ notes: 'call back Tuesday', attempts: 4, status: 'callback' });
+    expect(aRow).toEqual({ notes: 'call back Tuesday', attempts: 0, status: 'new' });
     expect(await leadNames(server.db, b.email)).toEqual(['Grace']);
     expect(await leadNames(server.db, a.email)).toEqual(['Ada']);
   });
@@ -332,19 +343,23 @@ describe.each(DATABASE_KINDS)('REST /rest/v1 through supabase-js on %s', (kind) 
     expect(await server.db.query('select name, notes from leads where user_email = $1', [a.email])).toEqual([{ name: 'Ada', notes: null }]);
   });
 
-  it('upsert merges on the conflict column or ignores the duplicate', async () => {
+  it('upsert merges on the conflict column or ignores the duplicate; TR1 a user writes settings only through dialerSettings', async () => {
     const [a, b] = await twoUsers();
+    const service = clientWithToken(server.tokens.serviceRoleKey);
     await server.db.query('delete from dialer_settings where user_email = $1', [a.email]);
     await server.db.query('update dialer_settings set caller_id = $2 where user_email = $1', [b.email, '+14155550111']);
-    const created = await a.client.from('dialer_settings').upsert({ user_email: a.email, caller_id: '+14155550110' }, { onConflict: 'user_email' }).select('user_email, caller_id, use_mock_dialer').single();
+    const own = await a.client.from('dialer_settings').upsert({ user_email: a.email, caller_id: '+14155550110' }, { onConflict: 'user_email' });
+    expect(own.status).toBe(403);
+    expect(own.error).toMatchObject({ code: '42501' });
+    const created = await service.from('dialer_settings').upsert({ user_email: a.email, caller_id: '+14155550110' }, { onConflict: 'user_email' }).select('user_email, caller_id, use_mock_dialer').single();
     expect(created).toMatchObject({ status: 201, data: { user_email: a.email, caller_id: '+14155550110', use_mock_dialer: true } });
-    const merged = await a.client
+    const merged = await service
       .from('dialer_settings')
       .upsert({ user_email: a.email, use_mock_dialer: false, mock_config: { seed: 7, dialSeconds: 1 } }, { onConflict: 'user_email' })
       .select('caller_id, use_mock_dialer, mock_config')
       .single();
     expect(merged.data).toEqual({ caller_id: '+14155550110', use_mock_dialer: false, mock_config: { seed: 7, dialSeconds: 1 } });
-    const ignored = await a.client.from('dialer_settings').upsert({ user_email: a.email, use_mock_dialer: true }, { ignoreDuplicates: true }).select();
+    const ignored = await service.from('dialer_settings').upsert({ user_email: a.email, use_mock_dialer: true }, { ignoreDuplicates: true }).select();
     expect(ignored).toMatchObject({ status: 201, data: [] });
     const [row] = await server.db.query('select use_mock_dialer, mock_config from dialer_settings where user_email = $1', [a.email]);
     expect(row).toEqual({ use_mock_dialer: false, mock_config: { seed: 7, dialSeconds: 1 } });
@@ -376,37 +391,45 @@ describe.each(DATABASE_KINDS)('REST /rest/v1 through supabase-js on %s', (kind) 
     expect(insert.error).toMatchObject({ code: '42501', message: 'permission denied for table active_calls' });
 
     const hangUpTheirs = await a.client.from('active_calls').update({ status: 'canceled' }).eq('id', bCall).select();
-    expect(hangUpTheirs.data).toEqual([]);
-    const [bRow] = await server.db.query('select status from active_calls where id = $1', [bCall]);
-    expect(bRow).toEqual({ status: 'dialing' });
+    expect(hangUpTheirs.status).toBe(403);
 
-    const hangUpMine = await a.client.from('active_calls').update({ status: 'canceled', status_source: 'manual' }).eq('id', dialerCall).select('status').single();
-    expect(hangUpMine.data).toEqual({ status: 'canceled' });
-    const logs = await a.client.from('call_logs').select('active_call_id, outcome');
-    expect(logs.data).toEqual([{ active_call_id: dialerCall, outcome: 'canceled' }]);
-    const stats = await a.client.from('user_stats').select('calls_made, canceled').single();
-    expect(stats.data).toEqual({ calls_made: 1, canceled: 1 });
+    // TR1: not even one's own call: a forged end, a year of talk time, another user's lead.
+    const forged = await a.client
+      .from('active_calls')
+      .update({ status: 'completed', answered_at: '2020-01-01T00:00:00Z', ended_at: '2030-01-01T00:00:00Z', duration_seconds: 31536000, status_source: 'webhook' })
+      .eq('id', dialerCall);
+    expect(forged.status).toBe(403);
+    expect(forged.error).toMatchObject({ code: '42501', message: 'permission denied for table active_calls' });
+    const relinked = await a.client.from('active_calls').update({ lead_id: lead }).eq('id', dialerCall);
+    expect(relinked.status).toBe(403);
+    const removed = await a.client.from('active_calls').delete().eq('id', dialerCall);
+    expect(removed.status).toBe(403);
+    const rows = await server.db.query('select id, status, lead_id from active_calls where id in ($1, $2) order by id', [dialerCall, bCall]);
+    expect(rows).toEqual(expect.arrayContaining([{ id: dialerCall, status: 'dialing', lead_id: null }, { id: bCall, status: 'dialing', lead_id: null }]));
+    expect((await a.client.from('call_logs').select('id')).data).toEqual([]);
+    expect((await a.client.from('user_stats').select('calls_made')).data).toEqual([]);
     expect((await b.client.from('call_logs').select('id')).data).toEqual([]);
     expect((await b.client.from('user_stats').select('user_email')).data).toEqual([]);
   });
 
-  it('AU1 call history: notes and disposition of one’s own log change, another user’s do not', async () => {
+  it('TR1 call history is read-only through REST: dispositions go through saveDisposition', async () => {
     const [a, b] = await twoUsers();
     const aCall = await seedCall(server.db, a.email, 1);
     const bCall = await seedCall(server.db, b.email, 1);
     await server.db.query(`update active_calls set status = 'completed' where id in ($1, $2)`, [aCall, bCall]);
-    const [bLog] = await server.db.query<{ id: string }>('select id from call_logs where active_call_id = $1', [bCall]);
 
-    const noted = await a.client.from('call_logs').update({ disposition: 'interested', notes: 'wants a demo' }).eq('active_call_id', aCall).select('disposition, notes');
-    expect(noted.data).toEqual([{ disposition: 'interested', notes: 'wants a demo' }]);
-    const foreign = await a.client.from('call_logs').update({ notes: 'x' }).eq('id', bLog?.id ?? '').select();
-    expect(foreign.data).toEqual([]);
-    const outcome = await a.client.from('call_logs').update({ outcome: 'failed' }).eq('active_call_id', aCall);
-    expect(outcome.status).toBe(403);
-    const [bRow] = await server.db.query('select notes from call_logs where id = $1', [bLog?.id]);
-    expect(bRow).toEqual({ notes: null });
+    for (const change of [{ disposition: 'interested', notes: 'wants a demo' }, { outcome: 'failed' }, { talk_seconds: 99999 }]) {
+      const refused = await a.client.from('call_logs').update(change).eq('active_call_id', aCall);
+      expect(refused.status).toBe(403);
+      expect(refused.error).toMatchObject({ code: '42501' });
+    }
     const remove = await a.client.from('call_logs').delete().eq('active_call_id', aCall);
     expect(remove.status).toBe(403);
+    const rows = await server.db.query('select disposition, notes, outcome from call_logs where active_call_id in ($1, $2)', [aCall, bCall]);
+    expect(rows).toEqual([
+      { disposition: null, notes: null, outcome: 'completed' },
+      { disposition: null, notes: null, outcome: 'completed' },
+    ]);
   });
 
   it('the anon key reads the status tables but no user data (401); the service role reads everyone’s', async () => {

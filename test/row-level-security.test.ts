@@ -45,12 +45,12 @@ describe.each(DATABASE_KINDS)('AU1 row-level security on %s', (kind) => {
 
   it('AU1 a user cannot change or take another user’s rows', async () => {
     const { db } = testDb;
-    const changed = await asUser(db, bob, (tx) => tx.sql`update active_calls set status = 'canceled' where id = ${aliceCall} returning id`);
-    expect(changed).toEqual([]);
+    const renamed = await asUser(db, bob, (tx) => tx.sql`update leads set name = 'Taken' where user_email = ${alice} returning id`);
+    expect(renamed).toEqual([]);
     await expect(asUser(db, bob, (tx) => tx.sql`insert into leads (user_email, name, phone) values (${alice}, 'Planted', '+14155550161')`)).rejects.toThrow(
       /row-level security/,
     );
-    await expect(asUser(db, bob, (tx) => tx.sql`update leads set user_email = ${bob} where user_email = ${alice} returning id`)).resolves.toEqual([]);
+    await expect(asUser(db, bob, (tx) => tx.sql`update leads set user_email = ${bob} where user_email = ${alice} returning id`)).rejects.toThrow(/permission denied/);
     const [row] = await db.sql<{ status: string }>`select status from active_calls where id = ${aliceCall}`;
     expect(row?.status).toBe('dialing');
   });
@@ -67,13 +67,14 @@ describe.each(DATABASE_KINDS)('AU1 row-level security on %s', (kind) => {
     await expect(asUser(db, alice, (tx) => tx.sql`select * from auth.users`)).rejects.toThrow(/permission denied/);
   });
 
-  it('HI1 a user ending their own call through SQL still gets history written', async () => {
+  it('TR1 a user cannot end, rewrite or delete even their own call through SQL; no history is written', async () => {
     const { db } = testDb;
-    const ended = await asUser(db, alice, (tx) => tx.sql`update active_calls set status = 'canceled', status_source = 'manual' where id = ${aliceCall} returning status`);
-    expect(ended).toEqual([{ status: 'canceled' }]);
-    const logs = await asUser(db, alice, (tx) => tx.sql`select outcome from call_logs`);
-    expect(logs).toEqual([{ outcome: 'canceled' }]);
-    const bobLogs = await asUser(db, bob, (tx) => tx.sql`select outcome from call_logs`);
-    expect(bobLogs).toEqual([]);
+    await expect(asUser(db, alice, (tx) => tx.sql`update active_calls set status = 'canceled', status_source = 'manual' where id = ${aliceCall}`)).rejects.toThrow(
+      /permission denied/,
+    );
+    await expect(asUser(db, alice, (tx) => tx.sql`delete from active_calls where id = ${aliceCall}`)).rejects.toThrow(/permission denied/);
+    const [row] = await db.sql<{ status: string }>`select status from active_calls where id = ${aliceCall}`;
+    expect(row?.status).toBe('dialing');
+    expect(await db.sql`select outcome from call_logs`).toEqual([]);
   });
 });

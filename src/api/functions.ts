@@ -3,6 +3,7 @@ import type { Caller } from '../functions/caller.js';
 import type { FunctionContext, FunctionHandler } from '../functions/context.js';
 import { dialerSettings } from '../functions/dialer-settings.js';
 import { mockDialerCall } from '../functions/mock-dialer-call.js';
+import { saveDisposition } from '../functions/save-disposition.js';
 import { twilioEndCall } from '../functions/twilio-end-call.js';
 import { twilioInitiateCall } from '../functions/twilio-initiate-call.js';
 import { twilioVoiceToken } from '../functions/twilio-voice-token.js';
@@ -16,6 +17,7 @@ const FUNCTIONS: Readonly<Record<string, FunctionHandler>> = {
   twilioEndCall,
   dialerSettings,
   twilioVoiceToken,
+  saveDisposition,
 };
 
 async function identifyCaller(request: Request, tokens: TokenService): Promise<Caller | Response> {

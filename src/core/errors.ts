@@ -8,6 +8,8 @@ export const ERROR_HTTP_STATUS = {
   lead_not_found: 404,
   not_found: 404,
   line_busy: 409,
+  do_not_call: 409,
+  call_not_finished: 409,
   twilio_not_configured: 503,
   // Twilio refused or could not be reached (src/core/twilio-errors.ts keeps Twilio's code in the message).
   twilio_invalid_number: 422,
@@ -18,6 +20,8 @@ export const ERROR_HTTP_STATUS = {
   twilio_error: 502,
   twilio_unreachable: 504,
   twilio_voice_not_configured: 503,
+  // A request body over its route's limit (src/api/body-limit.ts), refused before it is read.
+  payload_too_large: 413,
   internal_error: 500,
 } as const;
 export type ErrorCode = keyof typeof ERROR_HTTP_STATUS;

@@ -57,6 +57,8 @@ export interface Lead<Time = string> {
   status: LeadStatus;
   attempts: number;
   last_called_at: Time | null;
+  /** When the rep promised to call back (a `callback` disposition). */
+  callback_at: Time | null;
   created_at: Time;
   updated_at: Time;
 }
@@ -85,12 +87,17 @@ export interface CallLog<Time = string> {
   last_error: string | null;
   disposition: Disposition | null;
   notes: string | null;
+  /** When the disposition was last saved, by the server's clock. */
+  disposition_at: Time | null;
+  callback_at: Time | null;
   created_at: Time;
   updated_at: Time;
 }
 
+/** A user's totals for one mode: real calls (`is_mock` false) and demo calls are kept apart. */
 export interface UserStats {
   user_email: string;
+  is_mock: boolean;
   calls_made: number;
   connects: number;
   voicemails: number;

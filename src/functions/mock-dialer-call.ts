@@ -1,10 +1,10 @@
 import { randomBytes } from 'node:crypto';
 import { mockConfigSchema } from '../core/mock-timeline.js';
-import { insertActiveCall } from '../db/active-calls.js';
 import { loadDialerSettings } from '../db/dialer-settings.js';
+import { openCall } from '../db/place-call.js';
 import { appErrorResponse, errorResponse } from '../api/http.js';
 import { parseBody, type FunctionHandler } from './context.js';
-import { LINE_BUSY_MESSAGE, resolveCallTarget } from './place-call.js';
+import { resolveCallTarget } from './place-call.js';
 import { describeZodError, mockDialerCallSchema } from './schemas.js';
 
 /** `mockDialerCall`: places a simulated call (demo mode) that lives exactly like a real one. */
@@ -21,7 +21,7 @@ export const mockDialerCall: FunctionHandler = async (request, caller, { db, moc
     return errorResponse('invalid_request', `Your saved demo-mode settings are not valid (${saved.error ? describeZodError(saved.error) : 'unknown'}): fix them in Settings.`);
   }
 
-  const call = await insertActiveCall(db, {
+  const opened = await openCall(db, {
     ...target.value,
     callSid: `MOCK${randomBytes(16).toString('hex')}`,
     lineNumber: input.value.lineNumber,
@@ -33,7 +33,9 @@ export const mockDialerCall: FunctionHandler = async (request, caller, { db, moc
     mockSeed: mockConfig.seed ?? newSeed(),
     mockConfig,
   });
-  if (!call) return errorResponse('line_busy', LINE_BUSY_MESSAGE);
-  await mock.placeCall(call);
+  if (!opened.ok) return appErrorResponse(opened.error);
+  const call = opened.value;
+  const placed = await mock.placeCall(call);
+  if (!placed.ok) return appErrorResponse(placed.error);
   return Response.json({ success: true, callId: call.id, callSid: call.call_sid, status: call.status, call });
 };

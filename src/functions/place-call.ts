@@ -29,5 +29,3 @@ export async function resolveCallTarget(
   if (!lead) return fail('lead_not_found', 'That lead does not exist or is not yours.');
   return ok({ userEmail: email.value, toNumber: phone.value.e164, leadId: lead.id, leadName: input.leadName ?? lead.name });
 }
-
-export const LINE_BUSY_MESSAGE = 'That line already has a live call: hang it up or pick another line.';

@@ -7,7 +7,8 @@ export const placeCallFields = {
   userEmail: z.string().trim().toLowerCase().pipe(z.email()),
   leadId: z.uuid().nullish(),
   leadName: z.string().trim().max(200).nullish(),
-  lineNumber: z.coerce.number().int().min(1, 'lineNumber is 1, 2 or 3').max(3, 'lineNumber is 1, 2 or 3'),
+  // A JSON number only: coercion would take `true`, `[3]`, `" 3 "` and `"3"` as line 1 or 3.
+  lineNumber: z.number('lineNumber is 1, 2 or 3').int('lineNumber is 1, 2 or 3').min(1, 'lineNumber is 1, 2 or 3').max(3, 'lineNumber is 1, 2 or 3'),
   sessionId: z.string().trim().min(1).max(100).nullish(),
 };
 
@@ -28,10 +29,4 @@ export const twilioEndCallSchema = z
   .object({ callSid: z.string().trim().min(1).max(64), userEmail: z.string().trim().toLowerCase().pipe(z.email()) })
   .strict();
 
-/** One readable sentence from a zod error: the first problem, with where it is. */
-export function describeZodError(error: z.ZodError): string {
-  const issue = error.issues[0];
-  if (!issue) return 'The request is not valid.';
-  const where = issue.path.join('.');
-  return where ? `${where}: ${issue.message}` : issue.message;
-}
+export { describeZodError } from '../core/zod-error.js';

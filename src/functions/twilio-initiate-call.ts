@@ -1,7 +1,7 @@
-import { insertActiveCall } from '../db/active-calls.js';
+import { openCall } from '../db/place-call.js';
 import { appErrorResponse, errorResponse } from '../api/http.js';
 import { parseBody, type FunctionHandler } from './context.js';
-import { LINE_BUSY_MESSAGE, resolveCallTarget } from './place-call.js';
+import { resolveCallTarget } from './place-call.js';
 import { twilioInitiateCallSchema } from './schemas.js';
 
 export const TWILIO_NOT_CONFIGURED_MESSAGE =
@@ -18,7 +18,7 @@ export const twilioInitiateCall: FunctionHandler = async (request, caller, { db,
   if (!target.ok) return appErrorResponse(target.error);
   if (!twilio) return errorResponse('twilio_not_configured', TWILIO_NOT_CONFIGURED_MESSAGE);
 
-  const call = await insertActiveCall(db, {
+  const opened = await openCall(db, {
     ...target.value,
     callSid: null,
     lineNumber: input.value.lineNumber,
@@ -30,7 +30,8 @@ export const twilioInitiateCall: FunctionHandler = async (request, caller, { db,
     mockSeed: null,
     mockConfig: null,
   });
-  if (!call) return errorResponse('line_busy', LINE_BUSY_MESSAGE);
+  if (!opened.ok) return appErrorResponse(opened.error);
+  const call = opened.value;
   // A refusal (Twilio's code kept in the message) has already ended the row `failed` with the reason.
   const placed = await twilio.placeCall(call);
   if (!placed.ok) return appErrorResponse(placed.error);

@@ -11,6 +11,7 @@ export const EXPOSED_TABLES = {
   active_calls: 'read-write',
   call_logs: 'read-write',
   user_stats: 'read-write',
+  do_not_call_numbers: 'read-write',
   call_statuses: 'read-only',
   call_status_transitions: 'read-only',
 } as const;

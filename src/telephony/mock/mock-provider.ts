@@ -1,7 +1,8 @@
 import type { Logger } from 'pino';
 import { canTransition, isTerminal } from '../../core/call-status.js';
-import { ok } from '../../core/errors.js';
-import { mockConfigSchema, mockStepStatus, planMockTimeline, type MockStep } from '../../core/mock-timeline.js';
+import { fail, ok, type Result } from '../../core/errors.js';
+import { mockConfigSchema, mockStepStatus, planMockTimeline, type MockPlan, type MockStep } from '../../core/mock-timeline.js';
+import { describeZodError } from '../../core/zod-error.js';
 import { updateCallStatus, findCallById, listUnfinishedCalls, type ActiveCallRow } from '../../db/active-calls.js';
 import type { Database } from '../../db/database.js';
 import type { Clock, TelephonyProvider } from '../provider.js';
@@ -17,6 +18,8 @@ export const DEFAULT_RESUME_GRACE_MS = 15_000;
 export const SWEEP_INTERVAL_MS = 5_000;
 
 export const RESTART_ERROR = 'The server restarted during this simulated call, so the call was ended.';
+export const DATABASE_UNREACHABLE_ERROR = 'The database could not be reached during this simulated call, so the call was ended.';
+export const INVALID_CONFIG_ERROR = 'This simulated call has demo-mode settings that are not valid, so it was ended';
 
 function stepUpdate(step: MockStep) {
   switch (step.kind) {
@@ -51,19 +54,33 @@ export function createMockProvider({
   sweepIntervalMs?: number;
 }): TelephonyProvider {
   const timers = new Map<string, Array<() => void>>();
+  /** Calls this process was playing when a step could not be written: the database was unreachable. */
+  const interruptedByDatabase = new Set<string>();
 
-  function planOf(call: ActiveCallRow) {
-    const config = mockConfigSchema.parse(call.mock_config ?? {});
-    return planMockTimeline(call.mock_seed ?? 0, config, call.started_at.getTime(), call.amd_enabled);
+  /** TR2: the stored config is input too; a row whose config is not valid gets no plan. */
+  function planOf(call: ActiveCallRow): Result<MockPlan> {
+    const config = mockConfigSchema.safeParse(call.mock_config ?? {});
+    if (!config.success) return fail('invalid_request', `${INVALID_CONFIG_ERROR} (${describeZodError(config.error)}).`);
+    return ok(planMockTimeline(call.mock_seed ?? 0, config.data, call.started_at.getTime(), call.amd_enabled));
   }
 
-  async function playStep(callId: string, step: MockStep): Promise<void> {
+  async function endWithReason(callId: string, lastError: string): Promise<void> {
+    await updateCallStatus(db, callId, { status: 'failed', statusSource: 'mock', lastError });
+    logger.warn({ callId, reason: lastError }, 'ended a simulated call');
+  }
+
+  /** Plays one step; false when it could not be written (the sweep then takes the call over). */
+  async function playStep(callId: string, step: MockStep): Promise<boolean> {
     try {
       await updateCallStatus(db, callId, stepUpdate(step));
     } catch (error) {
-      logger.error({ err: error, callId, step }, 'mock call step failed');
+      logger.error({ err: error, callId, step }, 'mock call step failed; the sweep will resume the call');
+      cancel(callId);
+      interruptedByDatabase.add(callId);
+      return false;
     }
     if (step.kind === 'ended') timers.delete(callId);
+    return true;
   }
 
   function schedule(callId: string, steps: readonly MockStep[]): void {
@@ -81,22 +98,38 @@ export function createMockProvider({
    * reached yet are played now, unless one was due longer than the grace period ago: then the
    * process that played the call died, and the call is ended with a reason.
    */
+  async function recoverCall(call: ActiveCallRow, now: number): Promise<void> {
+    const plan = planOf(call);
+    if (!plan.ok) return endWithReason(call.id, plan.error.message);
+    const { steps } = plan.value;
+    const missed = steps.filter((step) => step.at <= now && canTransition(call.status, mockStepStatus(step)));
+    const oldestMissed = missed[0];
+    if (oldestMissed && now - oldestMissed.at > resumeGraceMs) {
+      // This process knows whether it was playing the call; otherwise the process that was died.
+      await endWithReason(call.id, interruptedByDatabase.has(call.id) ? DATABASE_UNREACHABLE_ERROR : RESTART_ERROR);
+      interruptedByDatabase.delete(call.id);
+      return;
+    }
+    for (const step of missed) if (!(await playStep(call.id, step))) return;
+    interruptedByDatabase.delete(call.id);
+    const fresh = await findCallById(db, call.id);
+    if (fresh && !isTerminal(fresh.status)) schedule(call.id, steps.filter((step) => step.at > now));
+    if (missed.length > 0) logger.info({ callId: call.id, replayed: missed.length }, 'resumed a simulated call');
+  }
+
+  /**
+   * One bad row never stops the sweep (TR2): each call is recovered on its own, and a call that
+   * cannot be recovered is logged and tried again on the next sweep.
+   */
   async function recover(): Promise<void> {
     const now = clock.now();
     for (const call of await listUnfinishedCalls(db, 'mock')) {
       if (timers.has(call.id)) continue;
-      const steps = planOf(call).steps;
-      const missed = steps.filter((step) => step.at <= now && canTransition(call.status, mockStepStatus(step)));
-      const oldestMissed = missed[0];
-      if (oldestMissed && now - oldestMissed.at > resumeGraceMs) {
-        await updateCallStatus(db, call.id, { status: 'failed', statusSource: 'mock', lastError: RESTART_ERROR });
-        logger.warn({ callId: call.id }, 'ended a simulated call interrupted by a restart');
-        continue;
+      try {
+        await recoverCall(call, now);
+      } catch (error) {
+        logger.error({ err: error, callId: call.id }, 'could not resume a simulated call; will try again');
       }
-      for (const step of missed) await playStep(call.id, step);
-      const fresh = await findCallById(db, call.id);
-      if (fresh && !isTerminal(fresh.status)) schedule(call.id, steps.filter((step) => step.at > now));
-      if (missed.length > 0) logger.info({ callId: call.id, replayed: missed.length }, 'resumed a simulated call');
     }
   }
 
@@ -113,7 +146,12 @@ export function createMockProvider({
 
   return {
     async placeCall(call) {
-      schedule(call.id, planOf(call).steps);
+      const plan = planOf(call);
+      if (!plan.ok) {
+        await endWithReason(call.id, plan.error.message);
+        return plan;
+      }
+      schedule(call.id, plan.value.steps);
       return ok(call);
     },
     async endCall(call) {

@@ -54,6 +54,7 @@ export function DialerModal({ lead: initialLead, userEmail, onClose }: { lead: L
     if (placed) markOwn(placed.callId);
   }
 
+  // The server refuses such a dial on every path (code do_not_call); this only saves a click.
   const blockReason = lead.status === 'do_not_call' ? 'This lead asked not to be called.' : null;
   return (
     <dialog ref={dialog} className="modal" aria-labelledby={titleId} onCancel={onClose} data-testid="dialer-modal">
@@ -103,7 +104,7 @@ export function DialerModal({ lead: initialLead, userEmail, onClose }: { lead: L
       )}
       {actions.error && <CallError error={actions.error} onUseDemoMode={() => void actions.switchToDemoMode()} />}
       {shown && <CallStatusView call={shown} />}
-      {finished && !savedMessage && <DispositionForm key={finished.id} callId={finished.id} leadId={lead.id} outcome={finished.outcome} onSaved={setSavedMessage} />}
+      {finished && !savedMessage && <DispositionForm key={finished.id} callId={finished.id} outcome={finished.outcome} onSaved={setSavedMessage} />}
       {savedMessage && (
         <p className="notice notice--good" role="status">
           {savedMessage}

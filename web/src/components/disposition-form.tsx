@@ -1,46 +1,61 @@
 import { useId, useState } from 'react';
 import { useSupabase } from '../../../src/client/use-call-subscription.js';
 import type { TerminalStatus } from '../../../src/core/call-status.js';
-import { DISPOSITIONS, type Disposition } from '../../../src/core/rows.js';
-import { DISPOSITION_LABEL, DISPOSITION_LEAD_STATUS, LEAD_STATUS_LABEL } from '../lib/labels.js';
+import { isDisposition } from '../../../src/core/dispositions.js';
+import { DISPOSITIONS, type CallLog, type Disposition, type Lead } from '../../../src/core/rows.js';
+import { invokeFunction } from '../lib/invoke-function.js';
+import { DISPOSITION_LABEL, LEAD_STATUS_LABEL } from '../lib/labels.js';
 
 /** A disposition to start from, where the outcome already says it. */
 const SUGGESTED: Partial<Record<TerminalStatus, Disposition>> = { voicemail_detected: 'voicemail_left', 'no-answer': 'no_answer' };
 
-const isDisposition = (value: string): value is Disposition => (DISPOSITIONS as readonly string[]).includes(value);
+interface SavedDisposition {
+  readonly callLog: CallLog;
+  readonly lead: Lead | null;
+  readonly leadStatusChanged: boolean;
+}
+
+/** The value of a `datetime-local` field as an ISO instant in the browser's zone. */
+const toInstant = (local: string) => (local === '' ? null : new Date(local).toISOString());
 
 /**
- * After a lead's call: the disposition and notes go on the call's history row, and the
- * disposition sets the lead's status.
+ * How a finished call went: the server saves the disposition and notes on the call's history
+ * row and sets the lead's status in one step (`saveDisposition`). Used after a call and, to set
+ * or correct it later, from History.
  */
-export function DispositionForm({ callId, leadId, outcome, onSaved }: { callId: string; leadId: string; outcome: TerminalStatus; onSaved(message: string): void }) {
+export function DispositionForm({
+  callId,
+  outcome,
+  initial,
+  onSaved,
+}: {
+  callId: string;
+  outcome: TerminalStatus;
+  initial?: { disposition: Disposition | null; notes: string | null } | undefined;
+  onSaved(message: string): void;
+}) {
   const supabase = useSupabase();
-  const [disposition, setDisposition] = useState<Disposition | ''>(SUGGESTED[outcome] ?? '');
-  const [notes, setNotes] = useState('');
+  const [disposition, setDisposition] = useState<Disposition | ''>(initial?.disposition ?? SUGGESTED[outcome] ?? '');
+  const [notes, setNotes] = useState(initial?.notes ?? '');
+  const [callbackAt, setCallbackAt] = useState('');
   const [isSaving, setSaving] = useState(false);
   const [error, setError] = useState<string | null>(null);
-  const dispositionId = useId();
-  const notesId = useId();
+  const ids = { disposition: useId(), notes: useId(), callback: useId() };
 
   async function save() {
     if (disposition === '') return setError('Choose how the call went.');
     setSaving(true);
     setError(null);
-    const logged = await supabase.from('call_logs').update({ disposition, notes: notes.trim() || null }).eq('active_call_id', callId).select('id');
-    if (logged.error || logged.data.length === 0) {
-      setSaving(false);
-      return setError(logged.error ? `Could not save the call notes: ${logged.error.message}` : 'The call is still being recorded; try again in a moment.');
-    }
-    const leadStatus = DISPOSITION_LEAD_STATUS[disposition];
-    if (leadStatus) {
-      const updated = await supabase.from('leads').update({ status: leadStatus, updated_at: new Date().toISOString() }).eq('id', leadId);
-      if (updated.error) {
-        setSaving(false);
-        return setError(`The notes are saved, but the lead's status could not be changed: ${updated.error.message}`);
-      }
-    }
+    const result = await invokeFunction<SavedDisposition>(supabase, 'saveDisposition', {
+      callId,
+      disposition,
+      notes: notes.trim() || null,
+      ...(disposition === 'callback' ? { callbackAt: toInstant(callbackAt) } : {}),
+    });
     setSaving(false);
-    onSaved(leadStatus ? `Saved. The lead is now “${LEAD_STATUS_LABEL[leadStatus]}”.` : 'Saved.');
+    if (!result.ok) return setError(result.error.message);
+    const { lead, leadStatusChanged } = result.value;
+    onSaved(lead && leadStatusChanged ? `Saved. The lead is now “${LEAD_STATUS_LABEL[lead.status]}”.` : 'Saved.');
   }
 
   return (
@@ -52,8 +67,8 @@ export function DispositionForm({ callId, leadId, outcome, onSaved }: { callId: 
       }}
     >
       <h3>How did it go?</h3>
-      <label htmlFor={dispositionId}>Disposition</label>
-      <select id={dispositionId} value={disposition} onChange={(event) => setDisposition(isDisposition(event.target.value) ? event.target.value : '')} required>
+      <label htmlFor={ids.disposition}>Disposition</label>
+      <select id={ids.disposition} value={disposition} onChange={(event) => setDisposition(isDisposition(event.target.value) ? event.target.value : '')} required>
         <option value="">Choose…</option>
         {DISPOSITIONS.map((d) => (
           <option key={d} value={d}>
@@ -61,8 +76,14 @@ export function DispositionForm({ callId, leadId, outcome, onSaved }: { callId: 
           </option>
         ))}
       </select>
-      <label htmlFor={notesId}>Notes</label>
-      <textarea id={notesId} rows={3} value={notes} onChange={(event) => setNotes(event.target.value)} maxLength={4000} placeholder="What was said, what to do next" />
+      {disposition === 'callback' && (
+        <>
+          <label htmlFor={ids.callback}>Call back at</label>
+          <input id={ids.callback} type="datetime-local" value={callbackAt} onChange={(event) => setCallbackAt(event.target.value)} />
+        </>
+      )}
+      <label htmlFor={ids.notes}>Notes</label>
+      <textarea id={ids.notes} rows={3} value={notes} onChange={(event) => setNotes(event.target.value)} maxLength={4000} placeholder="What was said, what to do next" />
       {error && (
         <p className="form-error" role="alert">
           {error}

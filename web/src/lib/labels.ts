@@ -27,18 +27,6 @@ export const DISPOSITION_LABEL: Readonly<Record<Disposition, string>> = {
   other: 'Other',
 };
 
-/** What a disposition makes of the lead; `other` leaves the status the call gave it. */
-export const DISPOSITION_LEAD_STATUS: Readonly<Record<Disposition, LeadStatus | null>> = {
-  interested: 'interested',
-  not_interested: 'not_interested',
-  callback: 'callback',
-  wrong_number: 'wrong_number',
-  voicemail_left: 'voicemail',
-  no_answer: 'no_answer',
-  do_not_call: 'do_not_call',
-  other: null,
-};
-
 /** One sentence per final outcome, for a rep who wants to know what happened. */
 export const OUTCOME_EXPLANATION: Readonly<Record<TerminalStatus, string>> = {
   completed: 'The call ended normally.',

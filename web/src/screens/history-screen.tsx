@@ -1,7 +1,8 @@
-import { useCallback, useEffect, useId, useState } from 'react';
+import { Fragment, useCallback, useEffect, useId, useState } from 'react';
 import { useSupabase } from '../../../src/client/use-call-subscription.js';
 import { CALL_STATUSES, STATUS_DISPLAY, TERMINAL_STATUSES, type TerminalStatus } from '../../../src/core/call-status.js';
 import type { CallLog } from '../../../src/core/rows.js';
+import { DispositionForm } from '../components/disposition-form.js';
 import { StatusBadge } from '../components/status-badge.js';
 import { formatDateTime, formatDuration } from '../lib/format.js';
 import { DISPOSITION_LABEL } from '../lib/labels.js';
@@ -24,6 +25,9 @@ export function HistoryScreen({ userEmail }: { userEmail: string }) {
   const [outcome, setOutcome] = useState<TerminalStatus | ''>('');
   const [from, setFrom] = useState('');
   const [to, setTo] = useState('');
+  /** The history row whose disposition is being set or corrected. */
+  const [editing, setEditing] = useState<string | null>(null);
+  const [saved, setSaved] = useState<string | null>(null);
   const ids = { outcome: useId(), from: useId(), to: useId() };
 
   const load = useCallback(async () => {
@@ -73,6 +77,11 @@ export function HistoryScreen({ userEmail }: { userEmail: string }) {
           {error}
         </p>
       )}
+      {saved && (
+        <p className="notice notice--good" role="status">
+          {saved}
+        </p>
+      )}
       {logs === null ? (
         <p className="muted">Loading…</p>
       ) : logs.length === 0 ? (
@@ -92,7 +101,8 @@ export function HistoryScreen({ userEmail }: { userEmail: string }) {
           </thead>
           <tbody>
             {logs.map((log) => (
-              <tr key={log.id} data-testid="history-row">
+              <Fragment key={log.id}>
+              <tr data-testid="history-row">
                 <td data-label="When">{formatDateTime(log.started_at)}</td>
                 <td data-label="Who">
                   <span className="strong">{log.lead_name ?? log.to_number ?? '—'}</span>
@@ -104,7 +114,15 @@ export function HistoryScreen({ userEmail }: { userEmail: string }) {
                   {log.last_error && <span className="muted block">{log.last_error}</span>}
                 </td>
                 <td data-label="Duration">{formatDuration(log.talk_seconds)}</td>
-                <td data-label="Disposition">{log.disposition ? DISPOSITION_LABEL[log.disposition] : '—'}</td>
+                <td data-label="Disposition">
+                  {log.disposition ? DISPOSITION_LABEL[log.disposition] : '—'}
+                  {log.callback_at && <span className="muted block">Call back {formatDateTime(log.callback_at)}</span>}
+                  {log.active_call_id && isOutcome(log.outcome) && (
+                    <button type="button" className="button button--ghost button--small" onClick={() => setEditing(editing === log.id ? null : log.id)} aria-expanded={editing === log.id}>
+                      {log.disposition ? 'Change' : 'Set'}
+                    </button>
+                  )}
+                </td>
                 <td data-label="Notes" className="notes-cell">
                   {log.notes ?? '—'}
                 </td>
@@ -118,6 +136,23 @@ export function HistoryScreen({ userEmail }: { userEmail: string }) {
                   )}
                 </td>
               </tr>
+              {editing === log.id && log.active_call_id && isOutcome(log.outcome) && (
+                <tr className="table__detail">
+                  <td colSpan={7}>
+                    <DispositionForm
+                      callId={log.active_call_id}
+                      outcome={log.outcome}
+                      initial={{ disposition: log.disposition, notes: log.notes }}
+                      onSaved={(message) => {
+                        setEditing(null);
+                        setSaved(message);
+                        void load();
+                      }}
+                    />
+                  </td>
+                </tr>
+              )}
+              </Fragment>
             ))}
           </tbody>
         </table>
