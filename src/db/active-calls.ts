@@ -2,7 +2,17 @@ import type { CallStatus, StatusSource } from '../core/call-status.js';
 import type { ActiveCall } from '../core/rows.js';
 import type { Queryable } from './database.js';
 
-export type ActiveCallRow = ActiveCall<Date>;
+/** Provider facts the server keeps on a Twilio call row until they finish the call (TR3). */
+export interface ReportedEndColumns {
+  /** Twilio's final status, kept until the call can be finished (an AMD verdict may be due). */
+  reported_status: string | null;
+  reported_ended_at: Date | null;
+  reported_duration_seconds: number | null;
+  /** When the rep asked to end the call; the call ends when Twilio says how. */
+  end_requested_at: Date | null;
+}
+
+export type ActiveCallRow = ActiveCall<Date> & ReportedEndColumns;
 
 export interface NewCall {
   userEmail: string;
@@ -79,4 +89,19 @@ export async function listUnfinishedCalls(db: Queryable, provider: 'mock' | 'twi
     select * from active_calls
     where provider = ${provider} and status in ('dialing', 'ringing', 'in-progress')
     order by started_at`;
+}
+
+/** Reads a call and locks it until the transaction ends, so facts about one call apply one at a time. */
+export async function lockCall(db: Queryable, callId: string): Promise<ActiveCallRow | undefined> {
+  const [row] = await db.sql<ActiveCallRow>`select * from active_calls where id = ${callId} for update`;
+  return row;
+}
+
+/** Notes that the rep asked to end a live call; undefined when the call had already ended. */
+export async function requestCallEnd(db: Queryable, callId: string): Promise<ActiveCallRow | undefined> {
+  const [row] = await db.sql<ActiveCallRow>`
+    update active_calls set end_requested_at = coalesce(end_requested_at, now())
+    where id = ${callId} and not dialer_is_terminal(status)
+    returning *`;
+  return row;
 }

@@ -1,15 +1,19 @@
 import { isTerminal } from '../core/call-status.js';
-import { findCallBySid, updateCallStatus } from '../db/active-calls.js';
+import { findCallById, findCallBySid, requestCallEnd, updateCallStatus, type ActiveCallRow } from '../db/active-calls.js';
 import { appErrorResponse, errorResponse } from '../api/http.js';
 import { authorizeFor } from './caller.js';
-import { parseBody, type FunctionHandler } from './context.js';
+import { parseBody, type FunctionContext, type FunctionHandler } from './context.js';
 import { twilioEndCallSchema } from './schemas.js';
+
+const alreadyEnded = (call: ActiveCallRow) => Response.json({ success: true, ended: false, status: call.status, message: `The call had already ended (${call.status}).`, call });
 
 /**
  * `twilioEndCall`: hangs up the caller's own call, mock or real. Before the answer that is a
  * cancel, after it a completed call (status_source manual). Ending an ended call says so.
+ * `ended: true` means the hang-up was done or, for a Twilio call, asked of Twilio.
  */
-export const twilioEndCall: FunctionHandler = async (request, caller, { db, mock, twilio, logger }) => {
+export const twilioEndCall: FunctionHandler = async (request, caller, context) => {
+  const { db, mock, twilio, logger } = context;
   const input = await parseBody(request, twilioEndCallSchema);
   if (!input.ok) return appErrorResponse(input.error);
   const email = authorizeFor(caller, input.value.userEmail);
@@ -20,18 +24,15 @@ export const twilioEndCall: FunctionHandler = async (request, caller, { db, mock
     // Another user's call is answered like a missing one: its existence is not theirs to learn.
     return errorResponse('call_not_found', 'No call of yours has that callSid.');
   }
-  const alreadyEnded = { success: true, ended: false, status: call.status, message: `The call had already ended (${call.status}).`, call };
-  if (isTerminal(call.status)) return Response.json(alreadyEnded);
+  if (isTerminal(call.status)) return alreadyEnded(call);
+  if (call.provider === 'twilio' && twilio) return endTwilioCall(call, context);
 
   const ended = await updateCallStatus(db, call.id, {
     status: call.status === 'in-progress' ? 'completed' : 'canceled',
     statusSource: 'manual',
   });
   // A provider event can finish the call between our read and our update; then it had ended.
-  if (!ended) {
-    const current = await findCallBySid(db, input.value.callSid);
-    return Response.json({ ...alreadyEnded, status: current?.status ?? call.status, call: current ?? call });
-  }
+  if (!ended) return alreadyEnded((await findCallBySid(db, input.value.callSid)) ?? call);
   const provider = call.provider === 'mock' ? mock : twilio;
   try {
     await provider?.endCall(ended);
@@ -40,3 +41,29 @@ export const twilioEndCall: FunctionHandler = async (request, caller, { db, mock
   }
   return Response.json({ success: true, ended: true, status: ended.status, message: `Call ${ended.status}.`, call: ended });
 };
+
+/**
+ * A real call ends when Twilio ends it: the rep's request is noted on the row, Twilio is asked,
+ * and the row finishes with what Twilio reports (its answer to the request, its callback, or the
+ * sweep), so the history never shows an outcome Twilio did not report. Until then the call is
+ * live, and so is its line, as the real call is still up.
+ */
+async function endTwilioCall(call: ActiveCallRow, { db, twilio, logger }: FunctionContext): Promise<Response> {
+  const requested = await requestCallEnd(db, call.id);
+  if (!requested) return alreadyEnded((await findCallById(db, call.id)) ?? call);
+  try {
+    await twilio?.endCall(requested);
+  } catch (error) {
+    logger.error({ err: error, callSid: call.call_sid }, 'Twilio could not end the call; the sweep will ask again');
+  }
+  const current = (await findCallById(db, call.id)) ?? requested;
+  const isEnded = isTerminal(current.status);
+  return Response.json({
+    success: true,
+    ended: true,
+    endRequested: true,
+    status: current.status,
+    message: isEnded ? `Call ${current.status}.` : 'Hang-up requested: the call ends when Twilio confirms it.',
+    call: current,
+  });
+}

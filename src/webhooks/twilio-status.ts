@@ -17,9 +17,11 @@ function failureDetailOf(params: Readonly<Record<string, string>>): string | und
 }
 
 /**
- * Call progress from Twilio. Idempotent and order-tolerant (WH2): a repeated callback (same
- * SequenceNumber) is only recorded, and the status machine ignores a late or backward status,
- * so any order of delivery leaves the same row and one history row.
+ * Call progress from Twilio. Idempotent and order-tolerant (WH2, TR3): a repeated callback (same
+ * SequenceNumber) is only recorded, the status machine ignores a late or backward status, and an
+ * end finishes the call only once its outcome is known (a `completed` without AnsweredBy waits
+ * for the AMD verdict), so any order of delivery leaves the same row and one history row. The
+ * row is locked first, so two callbacks for one call apply one after the other.
  */
 export async function handleStatusCallback(deps: TwilioWebhookDeps, webhook: SignedWebhook): Promise<Response> {
   const { params } = webhook;
@@ -28,7 +30,7 @@ export async function handleStatusCallback(deps: TwilioWebhookDeps, webhook: Sig
   const status = parseTwilioCallStatus(params['CallStatus']);
 
   const handled = await deps.db.transaction(async (tx) => {
-    const call = await findWebhookCall(tx, webhook.callId, callSid);
+    const call = await findWebhookCall(tx, webhook.callId, callSid, { lock: true });
     const record = (outcome: string) =>
       insertTwilioLog(tx, { direction: 'webhook', event: 'status', callSid: callSid ?? null, activeCallId: call?.id ?? null, sequenceNumber: sequenceNumber ?? null, isSignatureValid: true, outcome, payload: params });
     // Answered 200 all the same, so Twilio stops retrying a call we no longer track.
@@ -45,10 +47,10 @@ export async function handleStatusCallback(deps: TwilioWebhookDeps, webhook: Sig
         recordingUrl: params['RecordingUrl'] || undefined,
         failureDetail: failureDetailOf(params),
       },
-      { startedAt: call.started_at, answeredBy: call.answered_by },
+      { startedAt: call.started_at },
     );
-    const applied = await applyCallFacts(tx, call.id, { ...facts, callSid }, 'webhook');
-    await record(applied.hasMoved ? 'moved' : applied.row ? 'facts' : 'unchanged');
+    const applied = await applyCallFacts(tx, call, { ...facts, callSid }, 'webhook');
+    await record(applied.isAwaitingVerdict ? 'awaiting_verdict' : applied.hasMoved ? 'moved' : applied.row ? 'facts' : 'unchanged');
     return { call, status };
   });
 

@@ -1,6 +1,6 @@
 import type { Logger } from 'pino';
 import twilio from 'twilio';
-import { findCallById, findCallBySid, type ActiveCallRow } from '../db/active-calls.js';
+import { findCallById, findCallBySid, lockCall, type ActiveCallRow } from '../db/active-calls.js';
 import type { Database, Queryable } from '../db/database.js';
 import type { TwilioProvider } from '../telephony/twilio/twilio-provider.js';
 
@@ -18,11 +18,12 @@ export interface TwilioWebhookDeps {
 /**
  * The row a webhook is about: by our call id from the signed URL (which works before Twilio's
  * CallSid is stored), else by CallSid. A call id whose row has another CallSid is not a match.
+ * With `lock` the row is read again and locked until the transaction ends.
  */
-export async function findWebhookCall(db: Queryable, callId: string | undefined, callSid: string | undefined): Promise<ActiveCallRow | undefined> {
+export async function findWebhookCall(db: Queryable, callId: string | undefined, callSid: string | undefined, options: { lock?: boolean } = {}): Promise<ActiveCallRow | undefined> {
   const byId = callId ? await findCallById(db, callId) : undefined;
-  if (byId) return byId.provider === 'twilio' && (!byId.call_sid || !callSid || byId.call_sid === callSid) ? byId : undefined;
-  return callSid ? findCallBySid(db, callSid) : undefined;
+  const found = byId ? (byId.provider === 'twilio' && (!byId.call_sid || !callSid || byId.call_sid === callSid) ? byId : undefined) : callSid ? await findCallBySid(db, callSid) : undefined;
+  return found && options.lock ? lockCall(db, found.id) : found;
 }
 
 /** TwiML as a response; an empty `<Response/>` acknowledges a callback. */

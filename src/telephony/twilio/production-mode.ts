@@ -25,7 +25,7 @@ export interface ProductionModeOptions {
   /** Another `client.calls` (tests); by default twilio-node's, pointed at TWILIO_API_BASE_URL when set. */
   readonly calls?: TwilioCallsApi;
   readonly requestTimeoutMs?: number;
-  readonly sweep?: Pick<TwilioProviderOptions, 'sweepIntervalMs' | 'staleAfterMs' | 'unconfirmedAfterMs'>;
+  readonly sweep?: Pick<TwilioProviderOptions, 'sweepIntervalMs' | 'staleAfterMs' | 'unconfirmedAfterMs' | 'endConfirmAfterMs' | 'verdictWaitMs'>;
 }
 
 /** Everything production mode needs, built from the Twilio configuration. */

@@ -1,10 +1,10 @@
 import type { Logger } from 'pino';
 import { isTerminal } from '../../core/call-status.js';
 import { fail, ok } from '../../core/errors.js';
-import { describeTwilioFailure } from '../../core/twilio-errors.js';
-import { interpretCallReport, parseTwilioCallStatus } from '../../core/twilio-status.js';
-import { findCallById, listUnfinishedCalls, updateCallStatus, type ActiveCallRow } from '../../db/active-calls.js';
-import { applyCallFacts, recordCallFacts } from '../../db/call-facts.js';
+import { describeTwilioFailure, type TwilioFailure } from '../../core/twilio-errors.js';
+import { hasVerdictWaitPassed, interpretCallReport, parseTwilioCallStatus, VERDICT_WAIT_MS } from '../../core/twilio-status.js';
+import { findCallById, listUnfinishedCalls, lockCall, updateCallStatus, type ActiveCallRow } from '../../db/active-calls.js';
+import { applyCallFacts, recordCallFacts, type AppliedFacts } from '../../db/call-facts.js';
 import type { Database } from '../../db/database.js';
 import { loadDialerSettings } from '../../db/dialer-settings.js';
 import { insertTwilioLog } from '../../db/twilio-call-logs.js';
@@ -18,16 +18,27 @@ export const SWEEP_INTERVAL_MS = 30_000;
 export const STALE_AFTER_MS = 60_000;
 /** A row still without a CallSid this long after it was placed was lost between us and Twilio. */
 export const UNCONFIRMED_AFTER_MS = 60_000;
+/**
+ * A call the rep asked to end with no end from Twilio this long after is fetched: Twilio gives up
+ * on a webhook request after 15 s, so its `completed` or `canceled` callback would have come.
+ */
+export const END_CONFIRM_AFTER_MS = 15_000;
 
 export const UNCONFIRMED_ERROR = 'The server stopped before Twilio confirmed this call, so it was ended.';
 export const UNKNOWN_AT_TWILIO_ERROR = 'Twilio has no record of this call, so it was ended.';
 
 /** Twilio's answers to ending a call that has already ended: nothing left to do. */
 const ALREADY_ENDED_CODES = new Set([20404, 21220]);
+const LIVE_AT_TWILIO = new Set(['queued', 'initiated', 'ringing', 'in-progress']);
+
+const reportedTimesOf = (call: ActiveCallRow) => ({ answeredAt: call.answered_at, reportedEndedAt: call.reported_ended_at });
 
 export interface TwilioProvider extends TelephonyProvider {
-  /** Ends a call at Twilio (cancel before the answer, hang up after); a call that already ended is fine. */
-  hangUp(callSid: string, status: 'canceled' | 'completed', callId: string | null): Promise<void>;
+  /**
+   * Ends a call at Twilio (cancel before the answer, hang up after) and returns the Call resource
+   * Twilio answered with; undefined when the call had already ended there, which is fine.
+   */
+  hangUp(callSid: string, status: 'canceled' | 'completed', callId: string | null): Promise<TwilioCall | undefined>;
   /** Fetches unfinished calls from Twilio and finishes those Twilio has finished (RS1). */
   reconcile(options?: { onlyStale?: boolean }): Promise<void>;
 }
@@ -44,6 +55,9 @@ export interface TwilioProviderOptions {
   readonly sweepIntervalMs?: number;
   readonly staleAfterMs?: number;
   readonly unconfirmedAfterMs?: number;
+  readonly endConfirmAfterMs?: number;
+  /** How long an ended call waits for its answering-machine verdict (VERDICT_WAIT_MS). */
+  readonly verdictWaitMs?: number;
 }
 
 const callSummary = (call: TwilioCall) => ({ sid: call.sid, status: call.status, endTime: call.endTime, duration: call.duration, answeredBy: call.answeredBy });
@@ -58,6 +72,8 @@ export function createTwilioProvider(options: TwilioProviderOptions): TwilioProv
   const sweepIntervalMs = options.sweepIntervalMs ?? SWEEP_INTERVAL_MS;
   const staleAfterMs = options.staleAfterMs ?? STALE_AFTER_MS;
   const unconfirmedAfterMs = options.unconfirmedAfterMs ?? UNCONFIRMED_AFTER_MS;
+  const endConfirmAfterMs = options.endConfirmAfterMs ?? END_CONFIRM_AFTER_MS;
+  const verdictWaitMs = options.verdictWaitMs ?? VERDICT_WAIT_MS;
   /** Calls whose create request is under way: the sweeper leaves them alone. */
   const placing = new Set<string>();
   let cancelSweep: (() => void) | undefined;
@@ -96,19 +112,65 @@ export function createTwilioProvider(options: TwilioProviderOptions): TwilioProv
     };
   }
 
-  async function hangUp(callSid: string, status: 'canceled' | 'completed', callId: string | null): Promise<void> {
+  async function hangUp(callSid: string, status: 'canceled' | 'completed', callId: string | null): Promise<TwilioCall | undefined> {
     await log({ direction: 'request', event: 'calls.update', callSid, activeCallId: callId, outcome: null, payload: { status } });
     try {
       const updated = await calls(callSid).update({ status });
       await log({ direction: 'response', event: 'calls.update', callSid, activeCallId: callId, outcome: 'updated', payload: callSummary(updated) });
       // A cancel does not touch a call that was answered meanwhile: hang that one up.
-      if (status === 'canceled' && updated.status === 'in-progress') await hangUp(callSid, 'completed', callId);
+      if (status === 'canceled' && updated.status === 'in-progress') return await hangUp(callSid, 'completed', callId);
+      return updated;
     } catch (error) {
       const failure = readTwilioFailure(error);
       const isAlreadyEnded = failure.kind === 'refused' && failure.twilioCode !== undefined && ALREADY_ENDED_CODES.has(failure.twilioCode);
       await log({ direction: 'response', event: 'calls.update', callSid, activeCallId: callId, outcome: isAlreadyEnded ? 'already_ended' : 'failed', payload: { ...failure } });
       if (!isAlreadyEnded) throw error;
+      return undefined;
     }
+  }
+
+  /** Fetches a call from Twilio; the request (and a failure) are recorded, the answer is the caller's to record. */
+  async function fetchCall(callSid: string, callId: string): Promise<{ call: TwilioCall } | { failure: TwilioFailure }> {
+    await log({ direction: 'request', event: 'calls.fetch', callSid, activeCallId: callId, outcome: null, payload: {} });
+    try {
+      return { call: await calls(callSid).fetch() };
+    } catch (error) {
+      const failure = readTwilioFailure(error);
+      await log({ direction: 'response', event: 'calls.fetch', callSid, activeCallId: callId, outcome: failure.kind, payload: { ...failure } });
+      return { failure };
+    }
+  }
+
+  /**
+   * Applies Twilio's Call resource (fetched, or returned by an update) to the row, through the
+   * same facts as a callback; a fetched resource's record commits with the change it made.
+   */
+  async function applyCallResource(callId: string, resource: TwilioCall, options: { isFetched: boolean; hasVerdictWaitPassed: boolean }): Promise<AppliedFacts | undefined> {
+    const status = parseTwilioCallStatus(resource.status);
+    const duration = resource.duration === null ? undefined : Number.parseInt(resource.duration, 10);
+    return db.transaction(async (tx) => {
+      const call = await lockCall(tx, callId);
+      const facts =
+        status && call
+          ? interpretCallReport(
+              {
+                status,
+                at: resource.endTime ?? undefined,
+                durationSeconds: Number.isFinite(duration) ? duration : undefined,
+                answeredBy: resource.answeredBy ?? undefined,
+                recordingUrl: undefined,
+                failureDetail: status === 'failed' ? 'found when the call was reconciled with Twilio' : undefined,
+              },
+              { startedAt: call.started_at },
+            )
+          : undefined;
+      const applied = call && facts ? await applyCallFacts(tx, call, facts, 'system', { hasVerdictWaitPassed: options.hasVerdictWaitPassed }) : undefined;
+      if (options.isFetched) {
+        const outcome = applied?.isAwaitingVerdict ? 'awaiting_verdict' : applied?.hasMoved ? 'moved' : 'unchanged';
+        await insertTwilioLog(tx, { direction: 'response', event: 'calls.fetch', callSid: resource.sid, activeCallId: callId, outcome, payload: callSummary(resource) });
+      }
+      return applied;
+    });
   }
 
   async function reconcileCall(call: ActiveCallRow): Promise<void> {
@@ -121,46 +183,33 @@ export function createTwilioProvider(options: TwilioProviderOptions): TwilioProv
       return;
     }
     const callSid = call.call_sid;
-    await log({ direction: 'request', event: 'calls.fetch', callSid, activeCallId: call.id, outcome: null, payload: {} });
-    let fetched: TwilioCall;
-    try {
-      fetched = await calls(callSid).fetch();
-    } catch (error) {
-      const failure = readTwilioFailure(error);
-      await log({ direction: 'response', event: 'calls.fetch', callSid, activeCallId: call.id, outcome: failure.kind, payload: { ...failure } });
+    const fetched = await fetchCall(callSid, call.id);
+    if ('failure' in fetched) {
+      const { failure } = fetched;
       if (failure.kind === 'refused' && failure.twilioCode === 20404) {
         await updateCallStatus(db, call.id, { status: 'failed', statusSource: 'system', lastError: UNKNOWN_AT_TWILIO_ERROR });
       } else logger.warn({ callId: call.id, failure }, 'could not fetch a call from Twilio; will try again');
       return;
     }
-    const status = parseTwilioCallStatus(fetched.status);
-    const duration = fetched.duration === null ? undefined : Number.parseInt(fetched.duration, 10);
-    const facts = status
-      ? interpretCallReport(
-          {
-            status,
-            at: fetched.endTime ?? undefined,
-            durationSeconds: Number.isFinite(duration) ? duration : undefined,
-            answeredBy: fetched.answeredBy ?? undefined,
-            recordingUrl: undefined,
-            failureDetail: status === 'failed' ? 'found when the call was reconciled with Twilio' : undefined,
-          },
-          { startedAt: call.started_at, answeredBy: call.answered_by },
-        )
-      : undefined;
-    // The row and the record of why it changed commit together.
-    const applied = await db.transaction(async (tx) => {
-      const result = facts ? await applyCallFacts(tx, call.id, facts, 'system') : undefined;
-      await insertTwilioLog(tx, { direction: 'response', event: 'calls.fetch', callSid, activeCallId: call.id, outcome: result?.hasMoved ? 'moved' : 'unchanged', payload: callSummary(fetched) });
-      return result;
-    });
+    // Twilio's Call resource has the verdict if there is one; past the wait, the call ends without.
+    const applied = await applyCallResource(call.id, fetched.call, { isFetched: true, hasVerdictWaitPassed: hasVerdictWaitPassed(reportedTimesOf(call), clock.now(), verdictWaitMs) });
     if (applied?.hasMoved) logger.info({ callId: call.id, status: applied.row?.status }, 'reconciled a call with Twilio');
+    // The rep asked to end this call and Twilio still has it up (the request was lost): ask again.
+    if (call.end_requested_at && LIVE_AT_TWILIO.has(fetched.call.status)) await hangUp(callSid, fetched.call.status === 'in-progress' ? 'completed' : 'canceled', call.id);
+  }
+
+  /** Whether the sweep should look at this live call now. */
+  function isDue(call: ActiveCallRow, now: number, onlyStale: boolean): boolean {
+    // An ended call awaiting its AMD verdict waits for it, however the sweep was started.
+    if (call.reported_status !== null) return hasVerdictWaitPassed(reportedTimesOf(call), now, verdictWaitMs);
+    if (call.end_requested_at && now - call.end_requested_at.getTime() >= endConfirmAfterMs) return true;
+    return !onlyStale || now - call.updated_at.getTime() >= staleAfterMs;
   }
 
   async function reconcile({ onlyStale = false }: { onlyStale?: boolean } = {}): Promise<void> {
     const now = clock.now();
     for (const call of await listUnfinishedCalls(db, 'twilio')) {
-      if (onlyStale && now - call.updated_at.getTime() < staleAfterMs) continue;
+      if (!isDue(call, now, onlyStale)) continue;
       try {
         await reconcileCall(call);
       } catch (error) {
@@ -208,9 +257,22 @@ export function createTwilioProvider(options: TwilioProviderOptions): TwilioProv
       return ok(row);
     },
 
+    /**
+     * Asks Twilio to end the call (cancel before the answer, hang up after) and applies what
+     * Twilio answers: the Call resource the update returns, or, when Twilio had already ended the
+     * call (21220), the one fetched. The call ends as Twilio says, never with an outcome of ours;
+     * if Twilio's answer does not settle it, the status callback or the sweep will.
+     */
     async endCall(call) {
       if (!call.call_sid) return;
-      await hangUp(call.call_sid, call.status === 'completed' ? 'completed' : 'canceled', call.id);
+      const updated = await hangUp(call.call_sid, call.answered_at || call.status === 'in-progress' ? 'completed' : 'canceled', call.id);
+      if (isTerminal(call.status)) return;
+      if (updated) {
+        await applyCallResource(call.id, updated, { isFetched: false, hasVerdictWaitPassed: false });
+        return;
+      }
+      const fetched = await fetchCall(call.call_sid, call.id);
+      if ('call' in fetched) await applyCallResource(call.id, fetched.call, { isFetched: true, hasVerdictWaitPassed: false });
     },
 
     async recoverUnfinishedCalls() {
