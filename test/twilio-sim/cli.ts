@@ -12,6 +12,8 @@ const { values } = parseArgs({
     'delay-ms': { type: 'string', default: '0' },
     shuffle: { type: 'boolean', default: false },
     seed: { type: 'string', default: '1' },
+    'verdict-after-end': { type: 'boolean', default: false },
+    'answer-on-cancel': { type: 'boolean', default: false },
   },
 });
 
@@ -20,6 +22,7 @@ const sim = await startTwilioSim({
   host: values.host,
   timing: HUMAN_TIMING,
   delivery: { repeat: Number(values.repeat), delayMs: Number(values['delay-ms']), shuffle: values.shuffle, seed: Number(values.seed) },
+  behaviour: { verdictAfterEnd: values['verdict-after-end'], answerOnCancel: values['answer-on-cancel'] },
   log: (line) => process.stdout.write(`${new Date().toISOString()} ${line}\n`),
 });
 

@@ -42,6 +42,22 @@ export interface DeliveryOptions {
 
 const DEFAULT_DELIVERY: DeliveryOptions = { repeat: 0, delayMs: 0, shuffle: false, seed: 1, drop: () => false };
 
+/** Orders of events Twilio produces now and then, which a plain simulated call does not; all off by default. */
+export interface SimBehaviour {
+  /**
+   * The callee hangs up before asynchronous answering-machine detection decides: `completed`
+   * goes out without AnsweredBy, and the AMD callback follows it (Twilio sends the two apart).
+   */
+  readonly verdictAfterEnd: boolean;
+  /**
+   * A ringing call is answered just as a cancel arrives: the cancel then finds it in progress and,
+   * as Twilio documents for `Status=canceled`, leaves it up; only `completed` ends it.
+   */
+  readonly answerOnCancel: boolean;
+}
+
+const DEFAULT_BEHAVIOUR: SimBehaviour = { verdictAfterEnd: false, answerOnCancel: false };
+
 export interface TwilioSimOptions {
   readonly port?: number;
   readonly host?: string;
@@ -52,6 +68,7 @@ export interface TwilioSimOptions {
   readonly callerIds?: readonly string[];
   readonly timing?: Partial<SimTiming>;
   readonly delivery?: Partial<DeliveryOptions>;
+  readonly behaviour?: Partial<SimBehaviour>;
   /** Told one line per API request and per callback (the command-line simulator prints them). */
   readonly log?: (line: string) => void;
 }
@@ -105,6 +122,7 @@ export interface TwilioSim {
   readonly requests: readonly ApiRequestRecord[];
   readonly deliveries: readonly DeliveryRecord[];
   setDelivery(options: Partial<DeliveryOptions>): void;
+  setBehaviour(options: Partial<SimBehaviour>): void;
   close(): Promise<void>;
 }
 
@@ -148,6 +166,9 @@ export async function startTwilioSim(options: TwilioSimOptions = {}): Promise<Tw
   const callerIds = options.callerIds ?? [LOCAL_TWILIO_SIMULATOR.fromNumber];
   const timing: SimTiming = { ...FAST_TIMING, ...options.timing };
   let delivery: DeliveryOptions = { ...DEFAULT_DELIVERY, ...options.delivery };
+  let behaviour: SimBehaviour = { ...DEFAULT_BEHAVIOUR, ...options.behaviour };
+  /** Callbacks of each call on their way to the application. */
+  const inFlight = new Map<string, Set<Promise<unknown>>>();
   const calls = new Map<string, SimCall>();
   const requests: ApiRequestRecord[] = [];
   const deliveries: DeliveryRecord[] = [];
@@ -203,7 +224,18 @@ export async function startTwilioSim(options: TwilioSimOptions = {}): Promise<Tw
       waiting.push(callback);
       return;
     }
-    for (let copy = 0; copy <= delivery.repeat; copy++) later(delivery.delayMs, () => void send(call.sid, callback));
+    for (let copy = 0; copy <= delivery.repeat; copy++) later(delivery.delayMs, () => track(call.sid, send(call.sid, callback)));
+  }
+
+  function track(callSid: string, sending: Promise<unknown>): void {
+    const sends = inFlight.get(callSid) ?? new Set();
+    inFlight.set(callSid, sends.add(sending));
+    void sending.finally(() => sends.delete(sending));
+  }
+
+  /** Runs `task` once the call's callbacks sent so far have been answered. */
+  function afterDelivered(callSid: string, task: () => void): void {
+    void Promise.allSettled([...(inFlight.get(callSid) ?? [])]).then(() => !isClosed && task());
   }
 
   function flush(call: SimCall): void {
@@ -267,12 +299,27 @@ export async function startTwilioSim(options: TwilioSimOptions = {}): Promise<Tw
     call.twiml = await send(call.sid, answerRequest(url, call, 'in-progress', isSyncAmd ? call.answeredBy : undefined));
   }
 
+  const isAsyncAmd = (call: SimCall) => param(call.params, 'MachineDetection') !== undefined && param(call.params, 'AsyncAmd') === 'true';
+
+  function clearCallTimers(call: SimCall): void {
+    for (const timer of callTimers.get(call.sid) ?? []) {
+      clearTimeout(timer);
+      timers.delete(timer);
+    }
+    callTimers.delete(call.sid);
+  }
+
   function answer(call: SimCall): void {
+    if (call.status !== 'ringing') return;
+    // The ringing's own timers (no answer, an answer later) are over.
+    clearCallTimers(call);
     call.status = 'in-progress';
     call.answerMs = Date.now();
     emitStatus(call, 'answered', 'in-progress');
     const machineDetection = param(call.params, 'MachineDetection');
-    if (machineDetection) {
+    // The verdict comes after the end (see `end`).
+    if (behaviour.verdictAfterEnd && isAsyncAmd(call)) void requestTwiml(call);
+    else if (machineDetection) {
       later(
         timing.amdMs,
         () => {
@@ -290,11 +337,7 @@ export async function startTwilioSim(options: TwilioSimOptions = {}): Promise<Tw
 
   function end(call: SimCall, status: SimStatus, sipResponseCode?: string): void {
     if (FINAL.includes(call.status)) return;
-    for (const timer of callTimers.get(call.sid) ?? []) {
-      clearTimeout(timer);
-      timers.delete(timer);
-    }
-    callTimers.delete(call.sid);
+    clearCallTimers(call);
     call.status = status;
     call.endMs = Date.now();
     const durationSeconds = durationOf(call);
@@ -307,6 +350,14 @@ export async function startTwilioSim(options: TwilioSimOptions = {}): Promise<Tw
       ...(isRecorded ? { recording } : {}),
       ...(sipResponseCode ? { sipResponseCode } : {}),
     });
+    const amdUrl = param(call.params, 'AsyncAmdStatusCallback');
+    if (behaviour.verdictAfterEnd && isAsyncAmd(call) && call.answerMs !== undefined && call.answeredBy === undefined && amdUrl) {
+      // Detection finishes on what it heard; its callback follows the completed one.
+      call.answeredBy = verdictOf(call);
+      const verdict = amdCallback(amdUrl, call, call.answeredBy, timing.amdMs);
+      if (held.has(call.sid)) emit(call, verdict);
+      else later(delivery.delayMs + timing.amdMs, () => afterDelivered(call.sid, () => emit(call, verdict)));
+    }
     const recordingUrl = param(call.params, 'RecordingStatusCallback');
     const recordingEvents = list(call.params, 'RecordingStatusCallbackEvent');
     if (isRecorded && recordingUrl && (recordingEvents.length === 0 || recordingEvents.includes('completed'))) {
@@ -478,6 +529,10 @@ export async function startTwilioSim(options: TwilioSimOptions = {}): Promise<Tw
     const status = param(form, 'Status');
     if (FINAL.includes(call.status)) return record(c, twilioError(400, 21220, 'Call is not in-progress. Cannot redirect.'), form, ignored, sid);
     if (status) call.updates.push(status);
+    if (status === 'canceled' && behaviour.answerOnCancel && call.status === 'ringing') {
+      options.log?.(`${call.sid} answered just as the cancel came`);
+      answer(call);
+    }
     // canceled stops a call that has not been answered and leaves an answered one alone;
     // completed ends it either way.
     if (status === 'canceled' && call.status !== 'in-progress') end(call, 'canceled');
@@ -502,6 +557,9 @@ export async function startTwilioSim(options: TwilioSimOptions = {}): Promise<Tw
     deliveries,
     setDelivery(next) {
       delivery = { ...delivery, ...next };
+    },
+    setBehaviour(next) {
+      behaviour = { ...behaviour, ...next };
     },
     async close() {
       isClosed = true;
