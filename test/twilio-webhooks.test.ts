@@ -5,7 +5,8 @@ import { insertActiveCall, type ActiveCallRow } from '../src/db/active-calls.js'
 import type { Database } from '../src/db/database.js';
 import { twilioWebhookUrl, type TwilioWebhook } from '../src/webhooks/twilio-webhook-urls.js';
 import { signTwilioRequest, statusCallback, type Callback, type CallIdentity } from './twilio-sim/callbacks.js';
-import { SCRIPTED_OUTCOMES, scriptCallbacks, type ScriptedOutcome } from './twilio-sim/outcome-scripts.js';
+import { amdCallback } from './twilio-sim/callbacks.js';
+import { ANSWERED_OUTCOMES, SCRIPTED_OUTCOMES, scriptCallbacks, type ScriptedOutcome } from './twilio-sim/outcome-scripts.js';
 import { insertLead } from './support/calls.js';
 import { DATABASE_KINDS } from './support/databases.js';
 import { readCall, startProductionStack, twilioLogsOf, type ProductionStack } from './support/twilio.js';
@@ -23,7 +24,7 @@ async function post(callback: Callback, signWith: string | undefined, signed: { 
 let runCounter = 0;
 
 /** A live Twilio call row of its own (its own user and lead), as if Twilio had just accepted it. */
-async function newTwilioCall(db: Database, accountSid: string, voicemailAction: 'hangup' | 'leave' = 'leave') {
+async function newTwilioCall(db: Database, accountSid: string, { voicemailAction = 'leave', amdEnabled = true }: { voicemailAction?: 'hangup' | 'leave'; amdEnabled?: boolean } = {}) {
   const email = `webhook-${process.pid}-${++runCounter}-${randomBytes(3).toString('hex')}@example.com`;
   await db.sql`insert into dialer_settings (user_email, use_mock_dialer, voicemail_action) values (${email}, false, ${voicemailAction})`;
   const leadId = await insertLead(db, email, 'Katherine Johnson', '+14155550100');
@@ -38,7 +39,7 @@ async function newTwilioCall(db: Database, accountSid: string, voicemailAction: 
     sessionId: null,
     provider: 'twilio',
     statusSource: 'system',
-    amdEnabled: true,
+    amdEnabled,
     recordingEnabled: true,
     mockSeed: null,
     mockConfig: null,
@@ -104,7 +105,7 @@ describe.each(DATABASE_KINDS)('Twilio webhooks on %s', (kind) => {
 
   it('WH1 a missing, wrong or mismatched signature gets 403 on every webhook and writes nothing', async () => {
     const { server, sim } = stack;
-    const { row, identity } = await newTwilioCall(server.db, sim.accountSid);
+    const { row, identity } = await newTwilioCall(server.db, sim.accountSid, { amdEnabled: false });
     const urls = urlsFor(server.url, row.id);
     const completed = statusCallback(urls.status, identity, { status: 'completed', sequenceNumber: 0, atMs: Date.now(), durationSeconds: 9 });
     const before = await snapshot(server.db, row.id);
@@ -151,7 +152,7 @@ describe.each(DATABASE_KINDS)('Twilio webhooks on %s', (kind) => {
 
   it('WH2 a repeated completed writes no second history row; the repeat is recorded as a duplicate', async () => {
     const { server, sim } = stack;
-    const { row, identity, email } = await newTwilioCall(server.db, sim.accountSid);
+    const { row, identity, email } = await newTwilioCall(server.db, sim.accountSid, { amdEnabled: false });
     const urls = urlsFor(server.url, row.id);
     const completed = statusCallback(urls.status, identity, { status: 'completed', sequenceNumber: 3, atMs: Date.now(), durationSeconds: 5 });
     for (let i = 0; i < 3; i++) expect((await post(completed, sim.authToken)).status).toBe(200);
@@ -189,30 +190,87 @@ describe.each(DATABASE_KINDS)('Twilio webhooks on %s', (kind) => {
     expect(await taken.text()).toContain('<Hangup/>');
   });
 
+  /** Plays one scripted call's callbacks, signed, in `order` (Twilio's order when undefined), and reads what it left. */
+  async function play(outcome: ScriptedOutcome, order: readonly number[] | undefined, options: { isVerdictAfterEnd?: boolean } = {}) {
+    const { server, sim } = stack;
+    const call = await newTwilioCall(server.db, sim.accountSid);
+    const baseMs = Math.ceil(call.row.started_at.getTime() / 1000) * 1000;
+    const script = scriptCallbacks(outcome, call.identity, urlsFor(server.url, call.row.id), baseMs, options);
+    for (const index of order ?? script.keys()) {
+      const callback = script[index];
+      if (!callback) throw new Error(`no callback ${index}`);
+      expect((await post(callback, sim.authToken)).status).toBe(200);
+    }
+    return outcomeOf(server.db, call.row, call.email, call.leadId, baseMs);
+  }
+  const scriptLength = (outcome: ScriptedOutcome, options: { isVerdictAfterEnd?: boolean } = {}) =>
+    scriptCallbacks(outcome, { accountSid: '', callSid: '', from: '', to: '' }, { status: '', amd: '', recording: '' }, 0, options).length;
+
   it.each(Object.keys(SCRIPTED_OUTCOMES) as ScriptedOutcome[])(
     'WH2 %s: any order of its callbacks, with repeats, leaves the same row, one history row, the same lead and stats (seeded property)',
     async (outcome) => {
-      const { server, sim } = stack;
-      const play = async (order: readonly number[] | undefined) => {
-        const call = await newTwilioCall(server.db, sim.accountSid);
-        const baseMs = Math.ceil(call.row.started_at.getTime() / 1000) * 1000;
-        const script = scriptCallbacks(outcome, call.identity, urlsFor(server.url, call.row.id), baseMs);
-        for (const index of order ?? script.keys()) {
-          const callback = script[index];
-          if (!callback) throw new Error(`no callback ${index}`);
-          expect((await post(callback, sim.authToken)).status).toBe(200);
-        }
-        return outcomeOf(server.db, call.row, call.email, call.leadId, baseMs);
-      };
-      const inOrder = await play(undefined);
+      const inOrder = await play(outcome, undefined);
       expect(inOrder.row.status).toBe(SCRIPTED_OUTCOMES[outcome]);
       expect(inOrder.history).toHaveLength(1);
-      const count = scriptCallbacks(outcome, { accountSid: '', callSid: '', from: '', to: '' }, { status: '', amd: '', recording: '' }, 0).length;
       await fc.assert(
-        fc.asyncProperty(deliveryOrder(count), async (order) => {
-          expect(await play(order)).toEqual(inOrder);
+        fc.asyncProperty(deliveryOrder(scriptLength(outcome)), async (order) => {
+          expect(await play(outcome, order)).toEqual(inOrder);
         }),
         { seed: 20261124, numRuns: 12, endOnFailure: true },
+      );
+    },
+  );
+
+  it('TR3 in-progress, completed without AnsweredBy, then a machine verdict: the call ends voicemail_detected, not a connect, as in the other order', async () => {
+    const { server, sim } = stack;
+    const sendInOrder = async (order: ReadonlyArray<'answered' | 'completed' | 'verdict'>) => {
+      const call = await newTwilioCall(server.db, sim.accountSid);
+      const urls = urlsFor(server.url, call.row.id);
+      const baseMs = Math.ceil(call.row.started_at.getTime() / 1000) * 1000;
+      const callbacks = {
+        answered: statusCallback(urls.status, call.identity, { status: 'in-progress', sequenceNumber: 2, atMs: baseMs + 3000 }),
+        completed: statusCallback(urls.status, call.identity, { status: 'completed', sequenceNumber: 3, atMs: baseMs + 21_000, durationSeconds: 18 }),
+        verdict: amdCallback(urls.amd, call.identity, 'machine_end_beep', 17_000),
+      };
+      const seen: string[] = [];
+      for (const name of order) {
+        expect((await post(callbacks[name], sim.authToken)).status).toBe(200);
+        seen.push((await readCall(server.db, call.row.id)).status);
+      }
+      return { seen, final: await outcomeOf(server.db, call.row, call.email, call.leadId, baseMs), logs: await twilioLogsOf(server.db, call.row.id) };
+    };
+    const verdictLast = await sendInOrder(['answered', 'completed', 'verdict']);
+    // The end waits on the row for the verdict: the call stays answered, with no history yet.
+    expect(verdictLast.seen).toEqual(['in-progress', 'in-progress', 'voicemail_detected']);
+    expect(verdictLast.logs.map((l) => [l.event, l.outcome])).toEqual([
+      ['status', 'moved'],
+      ['status', 'awaiting_verdict'],
+      ['amd', 'machine_finished_call'],
+    ]);
+    expect(verdictLast.final).toMatchObject({
+      row: { status: 'voicemail_detected', status_source: 'webhook', answered_by: 'machine_end_beep', duration_seconds: 18, answered: 3000, ended: 21_000 },
+      history: [{ outcome: 'voicemail_detected', talk_seconds: 18, answered_by: 'machine_end_beep' }],
+      lead: { status: 'voicemail', attempts: 1 },
+      stats: { calls_made: 1, connects: 0, voicemails: 1, talk_seconds: 0 },
+    });
+    expect((await sendInOrder(['answered', 'verdict', 'completed'])).final).toEqual(verdictLast.final);
+    expect((await sendInOrder(['completed', 'verdict', 'answered'])).final).toEqual(verdictLast.final);
+  });
+
+  it.each(ANSWERED_OUTCOMES)(
+    'TR3 %s: with the verdict before or after the completed callback, any order with repeats leaves one final row and one history row (seeded property)',
+    async (outcome) => {
+      const inOrder = await play(outcome, undefined);
+      expect(inOrder.row.status).toBe(SCRIPTED_OUTCOMES[outcome]);
+      expect(inOrder.history).toHaveLength(1);
+      // The same facts, with the verdict arriving after the end: the same row.
+      expect(await play(outcome, undefined, { isVerdictAfterEnd: true })).toEqual(inOrder);
+      const variants = fc.boolean().chain((isVerdictAfterEnd) => deliveryOrder(scriptLength(outcome, { isVerdictAfterEnd })).map((order) => ({ isVerdictAfterEnd, order })));
+      await fc.assert(
+        fc.asyncProperty(variants, async ({ isVerdictAfterEnd, order }) => {
+          expect(await play(outcome, order, { isVerdictAfterEnd })).toEqual(inOrder);
+        }),
+        { seed: 20261203, numRuns: 16, endOnFailure: true },
       );
     },
   );
