@@ -2,6 +2,7 @@ import { Hono } from 'hono';
 import { cors } from 'hono/cors';
 import type { Logger } from 'pino';
 import { createAuthRoutes } from './api/auth.js';
+import { limitRequestBodies } from './api/body-limit.js';
 import { createFunctionRoutes } from './api/functions.js';
 import { errorResponse } from './api/http.js';
 import type { TokenService } from './api/jwt.js';
@@ -37,6 +38,8 @@ export function createApp(deps: AppDeps): Hono {
   app.use('/auth/v1/*', cors());
   app.use('/rest/v1/*', cors({ origin: '*', exposeHeaders: ['Content-Range'] }));
   app.use('/functions/v1/*', cors());
+  // Before anything reads a body (the API key check included): one over its route's limit is refused unread.
+  app.use('*', limitRequestBodies());
 
   // Like Supabase's gateway: every API call carries a key this server issued.
   const requireApiKey = async (c: { req: { header(name: string): string | undefined; query(name: string): string | undefined } }) => {
