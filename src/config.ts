@@ -50,7 +50,6 @@ async function loadOrCreateSecret(dataDir: string): Promise<string> {
     return (await readFile(file, 'utf8')).trim();
   } catch {
     const secret = randomBytes(48).toString('base64url');
-    await mkdir(dataDir, { recursive: true });
     await writeFile(file, `${secret}\n`, { mode: 0o600 });
     return secret;
   }
@@ -63,6 +62,8 @@ export async function loadConfig(env: NodeJS.ProcessEnv = process.env): Promise<
   }
   const e = parsed.data;
   const dataDir = resolve(e.DIALER_DATA_DIR);
+  // Whatever else is set: the embedded database and a generated secret both live here.
+  await mkdir(dataDir, { recursive: true });
   // TWILIO_API_BASE_URL without an account means the local Twilio simulator and its account.
   const simulator = e.TWILIO_API_BASE_URL && !e.TWILIO_ACCOUNT_SID ? LOCAL_TWILIO_SIMULATOR : undefined;
   const accountSid = e.TWILIO_ACCOUNT_SID ?? simulator?.accountSid;
