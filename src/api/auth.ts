@@ -1,9 +1,12 @@
+import { getConnInfo } from '@hono/node-server/conninfo';
 import { Hono, type Context } from 'hono';
 import { z } from 'zod';
 import type { Database } from '../db/database.js';
 import { loadDialerSettings } from '../db/dialer-settings.js';
 import { closeSessions, findUserByEmail, findUserBySession, insertUser, openSession, rotateRefreshToken, type UserRow } from '../db/users.js';
-import { hashPassword, verifyPassword } from '../auth/password.js';
+import { createHashGate, type HashGate } from '../auth/hash-gate.js';
+import { hashPassword, UNKNOWN_USER_PASSWORD_HASH, verifyPassword } from '../auth/password.js';
+import { createSignInThrottle, type SignInThrottle } from '../auth/sign-in-throttle.js';
 import { ACCESS_TOKEN_SECONDS, readBearerToken, type TokenService } from './jwt.js';
 
 /** GoTrue's error codes for what this subset can refuse, with their HTTP statuses. */
@@ -18,10 +21,16 @@ const AUTH_ERRORS = {
   session_not_found: 403,
   user_already_exists: 422,
   weak_password: 422,
+  over_request_rate_limit: 429,
 } as const;
 type AuthErrorCode = keyof typeof AUTH_ERRORS;
 
 const MIN_PASSWORD_LENGTH = 8;
+const MAX_PASSWORD_LENGTH = 256;
+/** RFC 5321's limit on a forward path, less its angle brackets. */
+const MAX_EMAIL_LENGTH = 254;
+/** User metadata is a few profile fields; it rides in every user object we send. */
+const MAX_METADATA_BYTES = 4 * 1024;
 // auth-js reads `code` as the error code when the response declares API version 2024-01-01.
 const API_VERSION_HEADERS = { 'X-Supabase-Api-Version': '2024-01-01' };
 
@@ -29,12 +38,39 @@ function authError(code: AuthErrorCode, message: string, extra: Record<string, u
   return Response.json({ code, message, ...extra }, { status: AUTH_ERRORS[code], headers: API_VERSION_HEADERS });
 }
 
+/** Size as JSON in bytes; a value JSON cannot write (nested too deep) counts as too large. */
+function jsonByteLength(value: unknown): number {
+  try {
+    return Buffer.byteLength(JSON.stringify(value));
+  } catch {
+    return Infinity;
+  }
+}
+
 const credentialsSchema = z.object({
-  email: z.string().trim().toLowerCase().pipe(z.email()),
-  password: z.string().min(1).max(256),
-  data: z.record(z.string(), z.unknown()).optional(),
+  email: z.string().trim().toLowerCase().max(MAX_EMAIL_LENGTH).pipe(z.email()),
+  password: z.string().min(1).max(MAX_PASSWORD_LENGTH),
+  data: z
+    .record(z.string(), z.unknown())
+    .refine((data) => jsonByteLength(data) <= MAX_METADATA_BYTES)
+    .optional(),
 });
+const CREDENTIAL_PROBLEMS: Readonly<Record<keyof z.infer<typeof credentialsSchema>, string>> = {
+  email: `A valid email address of at most ${MAX_EMAIL_LENGTH} characters is required.`,
+  password: `A password of 1 to ${MAX_PASSWORD_LENGTH} characters is required.`,
+  data: `User metadata (data) must be a JSON object of at most ${MAX_METADATA_BYTES / 1024} KiB.`,
+};
 const refreshSchema = z.object({ refresh_token: z.string().min(1).max(512) });
+const logoutScopeSchema = z.enum(['global', 'local', 'others']).default('global');
+
+/** Who is asking, for sign-in throttling: the connection's address (the in-process tests have none). */
+function clientAddressOf(c: Context): string {
+  try {
+    return getConnInfo(c).remote.address ?? 'unknown';
+  } catch {
+    return 'unknown';
+  }
+}
 
 /** The user object as Supabase Auth returns it. */
 function toAuthUser(user: UserRow) {
@@ -61,11 +97,16 @@ export interface AuthDeps {
   readonly tokens: TokenService;
   /** New users start in demo mode when the server cannot place real calls. */
   readonly startInDemoMode: boolean;
+  readonly signInThrottle?: SignInThrottle;
+  readonly hashGate?: HashGate;
 }
 
 /** `/auth/v1`: the part of Supabase Auth (GoTrue) that supabase-js uses for email and password. */
-export function createAuthRoutes({ db, tokens, startInDemoMode }: AuthDeps): Hono {
+export function createAuthRoutes({ db, tokens, startInDemoMode, ...limits }: AuthDeps): Hono {
   const routes = new Hono();
+  const throttle = limits.signInThrottle ?? createSignInThrottle();
+  const hashGate = limits.hashGate ?? createHashGate();
+  const rateLimited = () => authError('over_request_rate_limit', 'Request rate limit reached: wait a few minutes before signing in again.');
 
   async function sessionResponse(user: UserRow, sessionId: string, refreshToken: string): Promise<Response> {
     const { token, expiresAt } = await tokens.signAccessToken({ id: user.id, email: user.email, sessionId });
@@ -77,7 +118,11 @@ export function createAuthRoutes({ db, tokens, startInDemoMode }: AuthDeps): Hon
 
   async function parseCredentials(c: Context) {
     const parsed = credentialsSchema.safeParse(await c.req.json().catch(() => undefined));
-    if (!parsed.success) return { error: authError('validation_failed', 'A valid email address and a password are required.') } as const;
+    if (!parsed.success) {
+      const field = parsed.error.issues[0]?.path[0];
+      const message = typeof field === 'string' && Object.hasOwn(CREDENTIAL_PROBLEMS, field) ? CREDENTIAL_PROBLEMS[field as keyof typeof CREDENTIAL_PROBLEMS] : 'A valid email address and a password are required.';
+      return { error: authError('validation_failed', message) } as const;
+    }
     return { credentials: parsed.data } as const;
   }
 
@@ -101,7 +146,9 @@ export function createAuthRoutes({ db, tokens, startInDemoMode }: AuthDeps): Hon
     if (password.length < MIN_PASSWORD_LENGTH) {
       return authError('weak_password', `The password must have at least ${MIN_PASSWORD_LENGTH} characters.`, { weak_password: { reasons: ['length'] } });
     }
-    const encrypted = await hashPassword(password);
+    const hashed = await hashGate.run(() => hashPassword(password));
+    if (!hashed.ok) return rateLimited();
+    const encrypted = hashed.value;
     const created = await db.transaction(async (tx) => {
       const user = await insertUser(tx, email, encrypted, data ?? {});
       if (!user) return undefined;
@@ -117,13 +164,27 @@ export function createAuthRoutes({ db, tokens, startInDemoMode }: AuthDeps): Hon
     if (grantType === 'password') {
       const parsed = await parseCredentials(c);
       if ('error' in parsed) return parsed.error;
-      const user = await findUserByEmail(db, parsed.credentials.email);
-      // Same answer for an unknown email and a wrong password: no account probing.
-      if (!user || !(await verifyPassword(parsed.credentials.password, user.encrypted_password))) {
-        return authError('invalid_credentials', 'Invalid login credentials.');
+      const { email, password } = parsed.credentials;
+      const attempt = throttle.begin(email, clientAddressOf(c));
+      if (!attempt) return rateLimited();
+      try {
+        const user = await findUserByEmail(db, email);
+        // Same answer, and the same scrypt, for an unknown email and a wrong password: no account probing.
+        const checked = await hashGate.run(() => verifyPassword(password, user?.encrypted_password ?? UNKNOWN_USER_PASSWORD_HASH));
+        if (!checked.ok) {
+          attempt.abandoned();
+          return rateLimited();
+        }
+        if (!user || !checked.value) {
+          attempt.failed();
+          return authError('invalid_credentials', 'Invalid login credentials.');
+        }
+        const issued = await db.transaction((tx) => openSession(tx, user.id));
+        attempt.succeeded();
+        return sessionResponse({ ...user, last_sign_in_at: new Date() }, issued.sessionId, issued.refreshToken);
+      } finally {
+        attempt.abandoned();
       }
-      const issued = await db.transaction((tx) => openSession(tx, user.id));
-      return sessionResponse({ ...user, last_sign_in_at: new Date() }, issued.sessionId, issued.refreshToken);
     }
     if (grantType === 'refresh_token') {
       const parsed = refreshSchema.safeParse(await c.req.json().catch(() => undefined));
@@ -154,9 +215,10 @@ export function createAuthRoutes({ db, tokens, startInDemoMode }: AuthDeps): Hon
   routes.post('/logout', async (c) => {
     const found = await requireUser(c);
     if ('error' in found) return found.error;
-    const scope = c.req.query('scope') ?? 'global';
-    if (scope === 'local') await closeSessions(db, found.user.id, { sessionId: found.sessionId });
-    else if (scope === 'others') {
+    const scope = logoutScopeSchema.safeParse(c.req.query('scope'));
+    if (!scope.success) return authError('validation_failed', 'scope must be global, local or others.');
+    if (scope.data === 'local') await closeSessions(db, found.user.id, { sessionId: found.sessionId });
+    else if (scope.data === 'others') {
       await db.sql`delete from auth.sessions where user_id = ${found.user.id} and id <> ${found.sessionId}`;
     } else await closeSessions(db, found.user.id, 'all');
     return new Response(null, { status: 204 });

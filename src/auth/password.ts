@@ -10,6 +10,13 @@ function derive(password: string, salt: Buffer, options: ScryptOptions): Promise
   });
 }
 
+/**
+ * What an unknown email's password is checked against, so that answering it costs one scrypt
+ * like a wrong password and the time taken tells nothing about which emails have accounts.
+ * It has a real hash's parameters; its key is all zeros, which no password is expected to derive.
+ */
+export const UNKNOWN_USER_PASSWORD_HASH = ['scrypt', COST.N, COST.r, COST.p, Buffer.alloc(16, 0x5a).toString('base64'), Buffer.alloc(KEY_LENGTH).toString('base64')].join('$');
+
 /** A salted scrypt hash, stored with its parameters so they can be raised later. */
 export async function hashPassword(password: string): Promise<string> {
   const salt = randomBytes(16);
