@@ -60,18 +60,31 @@ export type RotationResult =
   | { kind: 'reused' };
 
 /**
- * Trades a refresh token for a new one (rotation). A token is good once: a second use means
- * it leaked, so the whole session is ended, as Supabase Auth does.
+ * How long a used refresh token may be used again: GoTrue's default
+ * (GOTRUE_SECURITY_REFRESH_TOKEN_REUSE_INTERVAL). Two tabs of one session refresh at once
+ * with the same token; the second must keep the session, not end it.
+ */
+export const REFRESH_TOKEN_REUSE_INTERVAL_SECONDS = 10;
+
+/**
+ * Trades a refresh token for a new one (rotation). A token is good once: a use after the reuse
+ * interval means it leaked, so the whole session is ended, as Supabase Auth does. Within the
+ * interval a used token gets another fresh token of the same session (GoTrue answers with the
+ * session's current token; we keep only hashes, so we cannot).
  */
 export async function rotateRefreshToken(db: Queryable, refreshToken: string): Promise<RotationResult> {
-  const [token] = await db.sql<{ session_id: string; user_id: string; revoked: boolean }>`
-    select session_id, user_id, revoked from auth.refresh_tokens where token_hash = ${hashToken(refreshToken)} for update`;
+  const tokenHash = hashToken(refreshToken);
+  // `for update` makes a concurrent use of the same token wait and then see it used.
+  const [token] = await db.sql<{ session_id: string; user_id: string; revoked: boolean; is_reusable: boolean }>`
+    select session_id, user_id, revoked,
+           coalesce(revoked_at > now() - make_interval(secs => ${REFRESH_TOKEN_REUSE_INTERVAL_SECONDS}), false) as is_reusable
+    from auth.refresh_tokens where token_hash = ${tokenHash} for update`;
   if (!token) return { kind: 'unknown' };
-  if (token.revoked) {
+  if (token.revoked && !token.is_reusable) {
     await db.sql`delete from auth.sessions where id = ${token.session_id}`;
     return { kind: 'reused' };
   }
-  await db.sql`update auth.refresh_tokens set revoked = true where token_hash = ${hashToken(refreshToken)}`;
+  if (!token.revoked) await db.sql`update auth.refresh_tokens set revoked = true, revoked_at = now() where token_hash = ${tokenHash}`;
   const [user] = await db.sql<UserRow>`select * from auth.users where id = ${token.user_id}`;
   if (!user) return { kind: 'unknown' };
   return { kind: 'rotated', user, issued: await issueRefreshToken(db, token.session_id, token.user_id) };
