@@ -1,5 +1,6 @@
 import { parsePhoneNumberFromString, type CountryCode } from 'libphonenumber-js/max';
 import { fail, ok, type Result } from './errors.js';
+import { E164_PATTERN } from './rows.js';
 
 export interface NormalizedPhone {
   readonly e164: string;
@@ -22,5 +23,7 @@ export function normalizePhoneNumber(input: string, defaultCountry: CountryCode 
   if (!parsed || !parsed.isValid()) {
     return fail('invalid_phone_number', `"${trimmed}" is not a valid phone number. Use the international form, e.g. +14155550123.`);
   }
+  // The database stores numbers under the same pattern; a number it would refuse is refused here.
+  if (!E164_PATTERN.test(parsed.number)) return fail('invalid_phone_number', `"${trimmed}" is not a number that can be dialled in E.164 form.`);
   return ok({ e164: parsed.number, country: parsed.country, national: parsed.formatNational() });
 }

@@ -1,5 +1,20 @@
 import type { CallStatus, StatusSource } from './call-status.js';
 
+/** Who places a call: the demo-mode simulator or Twilio. */
+export const PROVIDERS = ['mock', 'twilio'] as const;
+export type Provider = (typeof PROVIDERS)[number];
+
+/** What a call does when a machine answers (a rep setting). */
+export const VOICEMAIL_ACTIONS = ['hangup', 'leave'] as const;
+export type VoicemailAction = (typeof VOICEMAIL_ACTIONS)[number];
+
+/** A rep dials on up to three lines at once. */
+export const LINE_NUMBERS = [1, 2, 3] as const;
+export type LineNumber = (typeof LINE_NUMBERS)[number];
+
+/** E.164 as every stored number must be: `+`, a country code not starting with 0, 7 to 15 digits in all. */
+export const E164_PATTERN = /^\+[1-9][0-9]{6,14}$/;
+
 /** Rows as clients see them (timestamps as ISO strings); the server reads the same with Dates. */
 export interface ActiveCall<Time = string> {
   id: string;
@@ -17,7 +32,7 @@ export interface ActiveCall<Time = string> {
   to_number: string;
   lead_name: string | null;
   session_id: string | null;
-  provider: 'mock' | 'twilio';
+  provider: Provider;
   updated_at: Time;
   duration_seconds: number | null;
   answered_by: string | null;
@@ -118,7 +133,7 @@ export interface DialerSettings<Time = string> {
   forward_to_number: string | null;
   default_amd: boolean;
   default_recording: boolean;
-  voicemail_action: 'hangup' | 'leave';
+  voicemail_action: VoicemailAction;
   created_at: Time;
   updated_at: Time;
 }

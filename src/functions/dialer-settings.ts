@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { mockConfigSchema } from '../core/mock-timeline.js';
 import { normalizePhoneNumber } from '../core/phone-number.js';
+import { VOICEMAIL_ACTIONS } from '../core/rows.js';
 import { loadDialerSettings, updateDialerSettings } from '../db/dialer-settings.js';
 import { appErrorResponse, errorResponse } from '../api/http.js';
 import { authorizeFor } from './caller.js';
@@ -19,7 +20,7 @@ const dialerSettingsSchema = z
         forward_to_number: phoneOrNull,
         default_amd: z.boolean(),
         default_recording: z.boolean(),
-        voicemail_action: z.enum(['hangup', 'leave']),
+        voicemail_action: z.enum(VOICEMAIL_ACTIONS),
       })
       .partial()
       .strict()

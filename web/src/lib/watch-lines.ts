@@ -1,9 +1,8 @@
 import type { SupabaseClient } from '@supabase/supabase-js';
 import { followCalls, isNewerCall, type WatchMode } from '../../../src/client/live-subscription.js';
-import type { ActiveCall } from '../../../src/core/rows.js';
+import { LINE_NUMBERS, type ActiveCall, type LineNumber } from '../../../src/core/rows.js';
 
-export const LINE_NUMBERS = [1, 2, 3] as const;
-export type LineNumber = (typeof LINE_NUMBERS)[number];
+export { LINE_NUMBERS, type LineNumber };
 
 export interface LinesState {
   /** The latest call of each line (live or ended), null for a line never used. */
