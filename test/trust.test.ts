@@ -194,7 +194,11 @@ describe.each(DATABASE_KINDS)('TR2 a stored row is input too on %s', (kind) => {
       const orphan = await insertMockCall(testDb.db, 'orphan@example.com', { ...fastConfig('completed'), dialSeconds: 1 });
       isDown = false;
       await clock.advance(5_000);
-      const rows = await testDb.db.sql<{ id: string; status: string; last_error: string }>`select id, status, last_error from active_calls order by user_email`;
+      // The sweep's writes finish in their own time; wait for both calls to end.
+      const rows = await waitFor(async () => {
+        const found = await testDb.db.sql<{ id: string; status: string; last_error: string }>`select id, status, last_error from active_calls order by user_email`;
+        return found.every((row) => row.status === 'failed') ? found : undefined;
+      });
       expect(rows).toEqual([
         { id: orphan.id, status: 'failed', last_error: RESTART_ERROR },
         { id: owned.id, status: 'failed', last_error: DATABASE_UNREACHABLE_ERROR },

@@ -83,8 +83,18 @@ export function createMockProvider({
     return true;
   }
 
+  /**
+   * Steps due at the same moment (an answer and a zero-second hang-up) are written one after
+   * another: on a connection pool two concurrent writes could commit in either order, and the
+   * status machine would then skip the answer.
+   */
   function schedule(callId: string, steps: readonly MockStep[]): void {
-    const cancels = steps.map((step) => clock.schedule(step.at, () => void playStep(callId, step)));
+    let played: Promise<unknown> = Promise.resolve();
+    const cancels = steps.map((step) =>
+      clock.schedule(step.at, () => {
+        played = played.then(() => (timers.has(callId) ? playStep(callId, step) : undefined));
+      }),
+    );
     timers.set(callId, cancels);
   }
 
