@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CallStatus } from '../src/core/call-status.js';
 import type { CallLog, UserStats } from '../src/core/rows.js';
 import { SIM_NUMBERS } from './twilio-sim/scenarios.js';
+import type { SimCall } from './twilio-sim/twilio-sim.js';
 import { countRows, insertLead, invoke, waitForEnd, waitForStatus } from './support/calls.js';
 import { DATABASE_KINDS } from './support/databases.js';
 import { waitFor } from './support/server.js';
@@ -165,7 +166,7 @@ describe.each(DATABASE_KINDS)('production mode through twilio-node against the l
     expect(history).toEqual([{ outcome: 'completed', status_source: 'manual' }]);
   });
 
-  it('ending a call that Twilio had already ended is tolerated (Twilio error 21220)', async () => {
+  it('TR3 ending a call Twilio had already ended (Twilio error 21220) is tolerated, and the row ends as Twilio’s Call resource says', async () => {
     const { server, sim } = stack;
     const rep = await signUpProductionRep(server, 'twilio-late-end');
     // The callbacks of this call are lost, so our row still says in-progress after Twilio ended it.
@@ -173,13 +174,80 @@ describe.each(DATABASE_KINDS)('production mode through twilio-node against the l
     try {
       const placed = await placeTwilioCall(rep.client, { to: SIM_NUMBERS.human, userEmail: rep.email });
       const callSid = placed.body['callSid'] as string;
-      await waitForSimCall(sim, callSid, (c) => c.status === 'completed');
+      const simCall = await waitForSimCall(sim, callSid, (c) => c.status === 'completed');
       const ended = await invoke(rep.client, 'twilioEndCall', { callSid, userEmail: rep.email });
       expect(ended).toMatchObject({ status: 200, body: { ended: true, status: 'completed' } });
       const logs = await waitFor(() => twilioLogsOf(server.db, placed.body['callId'] as string).then((l) => (l.some((e) => e.event === 'calls.update' && e.direction === 'response') ? l : undefined)));
       expect(logs.find((e) => e.event === 'calls.update' && e.direction === 'response')).toMatchObject({ outcome: 'already_ended', payload: { twilioCode: 21220 } });
+      // TR3 the row ends as Twilio's Call resource says (fetched after the 21220), not at the moment of the request.
+      const row = await readCall(server.db, placed.body['callId'] as string);
+      const twilioEnd = twilioTimeOf(simCall.endMs, row.started_at);
+      expect(row).toMatchObject({ status: 'completed', status_source: 'manual', duration_seconds: twilioDurationOf(simCall), ended_at: twilioEnd });
+      const history = await server.db.sql`select outcome, talk_seconds, ended_at from call_logs where active_call_id = ${row.id}`;
+      expect(history).toEqual([{ outcome: 'completed', talk_seconds: twilioDurationOf(simCall), ended_at: twilioEnd }]);
     } finally {
       sim.setDelivery({ drop: () => false });
+    }
+  });
+
+  it('TR3 a rep who hangs up just as the callee answers: history shows Twilio’s completed call and its duration, not canceled', async () => {
+    const { server, sim } = stack;
+    const rep = await signUpProductionRep(server, 'twilio-answer-on-cancel');
+    sim.setBehaviour({ answerOnCancel: true });
+    try {
+      const placed = await placeTwilioCall(rep.client, { to: SIM_NUMBERS.ringsOn, userEmail: rep.email });
+      const callId = placed.body['callId'] as string;
+      const callSid = placed.body['callSid'] as string;
+      await waitForStatus(server.db, callId, (s) => s === 'ringing');
+      const ended = await invoke(rep.client, 'twilioEndCall', { callSid, userEmail: rep.email });
+      // The cancel found the call answered and left it up (Twilio's rule); the hang-up that followed ended it.
+      expect(ended).toMatchObject({ status: 200, body: { ended: true, endRequested: true, status: 'completed' } });
+      const simCall = await waitForSimCall(sim, callSid, (c) => c.status === 'completed');
+      expect(simCall.updates).toEqual(['canceled', 'completed']);
+      const row = await waitForEnd(server.db, callId);
+      expect(row).toMatchObject({ status: 'completed', status_source: 'manual', duration_seconds: twilioDurationOf(simCall), ended_at: twilioTimeOf(simCall.endMs, row.started_at) });
+      expect(row.end_requested_at).toBeInstanceOf(Date);
+      // Twilio's own callbacks, whenever they come, agree and change nothing.
+      await waitFor(() => twilioLogsOf(server.db, callId).then((logs) => logs.find((l) => l.event === 'status' && l.payload['CallStatus'] === 'completed')));
+      expect(await readCall(server.db, callId)).toEqual(row);
+      const history = await server.db.sql`select outcome, status_source, talk_seconds from call_logs where active_call_id = ${callId}`;
+      expect(history).toEqual([{ outcome: 'completed', status_source: 'manual', talk_seconds: twilioDurationOf(simCall) }]);
+      const [stats] = await server.db.sql<UserStats>`select * from user_stats where user_email = ${rep.email}`;
+      expect(stats).toMatchObject({ calls_made: 1, connects: 1, canceled: 0 });
+    } finally {
+      sim.setBehaviour({ answerOnCancel: false });
+    }
+  });
+
+  it('TR3 Twilio sends completed without AnsweredBy before the machine verdict: the call waits for it and ends voicemail_detected', async () => {
+    const { server, sim } = stack;
+    const rep = await signUpProductionRep(server, 'twilio-late-verdict');
+    const leadId = await insertLead(server.db, rep.email, 'Grace Hopper', SIM_NUMBERS.machine);
+    sim.setBehaviour({ verdictAfterEnd: true });
+    try {
+      const placed = await placeTwilioCall(rep.client, { to: SIM_NUMBERS.machine, userEmail: rep.email, leadId, enableAMD: true });
+      const callId = placed.body['callId'] as string;
+      const callSid = placed.body['callSid'] as string;
+      const ended = await waitForEnd(server.db, callId);
+      const simCall = await waitForSimCall(sim, callSid, (c) => c.endMs !== undefined);
+      expect(ended).toMatchObject({ status: 'voicemail_detected', status_source: 'webhook', answered_by: 'machine_start', duration_seconds: twilioDurationOf(simCall) });
+      // Twilio's order: the completed callback, without a verdict, then the AMD callback.
+      const sentOf = () => sim.deliveries.filter((d) => d.callSid === callSid && (d.kind === 'amd' || d.params['CallStatus'] === 'completed'));
+      const sent = await waitFor(async () => (sentOf().length === 2 ? sentOf() : undefined));
+      expect(sent.map((d) => [d.kind, d.params['AnsweredBy']])).toEqual([
+        ['status', undefined],
+        ['amd', 'machine_start'],
+      ]);
+      const logs = await twilioLogsOf(server.db, callId);
+      expect(logs.filter((l) => l.direction === 'webhook' && (l.event === 'amd' || l.payload['CallStatus'] === 'completed')).map((l) => l.outcome)).toEqual(['awaiting_verdict', 'machine_finished_call']);
+      const history = await server.db.sql`select outcome, answered_by from call_logs where active_call_id = ${callId}`;
+      expect(history).toEqual([{ outcome: 'voicemail_detected', answered_by: 'machine_start' }]);
+      const [lead] = await server.db.sql`select status from leads where id = ${leadId}`;
+      expect(lead).toEqual({ status: 'voicemail' });
+      const [stats] = await server.db.sql<UserStats>`select * from user_stats where user_email = ${rep.email}`;
+      expect(stats).toMatchObject({ calls_made: 1, connects: 0, voicemails: 1 });
+    } finally {
+      sim.setBehaviour({ verdictAfterEnd: false });
     }
   });
 
@@ -206,6 +274,10 @@ describe.each(DATABASE_KINDS)('production mode through twilio-node against the l
     await invoke(rep.client, 'twilioEndCall', { callSid: first.body['callSid'], userEmail: rep.email });
   });
 });
+
+/** Twilio's whole-second time for a simulator instant, as its callbacks and Call resource give it; never before the row's start. */
+const twilioTimeOf = (ms: number | undefined, notBefore: Date) => (ms === undefined ? undefined : new Date(Math.max(Math.floor(ms / 1000) * 1000, notBefore.getTime())));
+const twilioDurationOf = (call: SimCall) => (call.answerMs === undefined || call.endMs === undefined ? 0 : Math.floor(call.endMs / 1000) - Math.floor(call.answerMs / 1000));
 
 /** Waits until the row satisfies `wanted` (by default also terminal). */
 async function waitForEndWith(server: ProductionStack['server'], callId: string, wanted: (row: Awaited<ReturnType<typeof readCall>>) => boolean, mustHaveEnded = true) {

@@ -47,7 +47,10 @@ describe('the local Twilio simulator behaves as Twilio’s API description says'
     await sim.close();
     await receiver.close();
   });
-  afterEach(() => sim.setDelivery({ repeat: 0, shuffle: false, drop: () => false }));
+  afterEach(() => {
+    sim.setDelivery({ repeat: 0, shuffle: false, drop: () => false });
+    sim.setBehaviour({ verdictAfterEnd: false, answerOnCancel: false });
+  });
 
   const callbacks = () => ({
     url: `${receiver.url}/answer`,
@@ -149,6 +152,37 @@ describe('the local Twilio simulator behaves as Twilio’s API description says'
     expect(statuses).toEqual(['initiated', ...between, final]);
     expect(end.params['CallDuration']).toMatch(final === 'completed' ? /^[1-9]\d*$/ : /^0$/);
     expect(sim.calls.get(created.sid)?.status).toBe(final);
+  });
+
+  it('verdictAfterEnd: the callee hangs up before detection decides; completed comes without AnsweredBy, then the AMD callback', async () => {
+    sim.setBehaviour({ verdictAfterEnd: true });
+    const created = await calls.create({ to: SIM_NUMBERS.machine, from: sim.fromNumber, ...callbacks(), machineDetection: 'Enable', asyncAmd: 'true', asyncAmdStatusCallback: `${receiver.url}/amd` });
+    await waitFor(async () => (deliveriesOf(created.sid).some((d) => d.kind === 'amd') ? true : undefined));
+    const sent = deliveriesOf(created.sid).filter((d) => d.kind !== 'answer');
+    expect(sent.map((d) => [d.kind, d.params['CallStatus'] ?? d.params['AnsweredBy']])).toEqual([
+      ['status', 'initiated'],
+      ['status', 'ringing'],
+      ['status', 'in-progress'],
+      ['status', 'completed'],
+      ['amd', 'machine_start'],
+    ]);
+    expect(sent[3]?.params['AnsweredBy']).toBeUndefined();
+    expect(sent[3]?.params['CallDuration']).toMatch(/^[1-9]\d*$/);
+    // The Call resource has the verdict once detection decided.
+    expect((await calls(created.sid).fetch()).answeredBy).toBe('machine_start');
+  });
+
+  it('answerOnCancel: a call answered just as the cancel arrives stays up (a cancel leaves an answered call), and completed ends it', async () => {
+    sim.setBehaviour({ answerOnCancel: true });
+    const created = await calls.create({ to: SIM_NUMBERS.ringsOn, from: sim.fromNumber, ...callbacks() });
+    await waitFor(async () => ((await calls(created.sid).fetch()).status === 'ringing' ? true : undefined));
+    expect((await calls(created.sid).update({ status: 'canceled' })).status).toBe('in-progress');
+    const ended = await calls(created.sid).update({ status: 'completed' });
+    expect(ended).toMatchObject({ status: 'completed', duration: expect.stringMatching(/^\d+$/) });
+    expect(ended.endTime).toBeInstanceOf(Date);
+    await endOf(created.sid);
+    expect(deliveriesOf(created.sid).filter((d) => d.kind === 'status').map((d) => d.params['CallStatus'])).toEqual(['initiated', 'ringing', 'in-progress', 'completed']);
+    expect(sim.calls.get(created.sid)?.updates).toEqual(['canceled', 'completed']);
   });
 
   it('can repeat, drop and shuffle callbacks (a seeded shuffle is the same each time)', async () => {

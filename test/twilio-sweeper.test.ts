@@ -1,12 +1,12 @@
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { updateCallStatus } from '../src/db/active-calls.js';
+import { requestCallEnd, updateCallStatus } from '../src/db/active-calls.js';
 import type { Database } from '../src/db/database.js';
 import { createTwilioClient } from '../src/telephony/twilio/twilio-client.js';
 import { UNCONFIRMED_ERROR, UNKNOWN_AT_TWILIO_ERROR } from '../src/telephony/twilio/twilio-provider.js';
 import { twilioWebhookUrl } from '../src/webhooks/twilio-webhook-urls.js';
 import { SIM_NUMBERS } from './twilio-sim/scenarios.js';
-import { insertTwilioCall, waitForEnd } from './support/calls.js';
+import { insertTwilioCall, waitForEnd, waitForStatus } from './support/calls.js';
 import { DATABASE_KINDS } from './support/databases.js';
 import { placeTwilioCall, readCall, signUpProductionRep, startProductionStack, twilioConfigFor, twilioLogsOf, waitForSimCall, type ProductionStack } from './support/twilio.js';
 
@@ -76,5 +76,52 @@ describe.each(DATABASE_KINDS)('RS1 the sweeper finishes calls whose webhooks sto
     const ended = await waitForSimCall(sim, created.sid, (c) => c.status === 'canceled', 'Twilio to cancel the call');
     expect(ended.updates).toContain('canceled');
     expect(await readCall(server.db, row.id)).toMatchObject({ status: 'failed', call_sid: created.sid });
+  });
+});
+
+describe.each(DATABASE_KINDS)('TR3 the sweep is the backstop for an end that waits on Twilio, on %s', (kind) => {
+  let stack: ProductionStack;
+  beforeAll(async () => {
+    stack = await startProductionStack(kind, {
+      // Twilio sends completed before the AMD verdict, and every AMD callback is lost.
+      sim: { behaviour: { verdictAfterEnd: true }, delivery: { drop: (callback) => callback.kind === 'amd' } },
+      server: { sweep: { sweepIntervalMs: 100, verdictWaitMs: 400, endConfirmAfterMs: 300 } },
+    });
+    await stack.server.twilio?.recoverUnfinishedCalls();
+  });
+  afterAll(async () => {
+    await stack.close();
+  });
+
+  it('TR3 an answered call whose verdict never comes waits, then ends as Twilio’s Call resource says (its answered_by)', async () => {
+    const { server } = stack;
+    const rep = await signUpProductionRep(server, 'sweep-verdict', { voicemail_action: 'leave' });
+    const placed = await placeTwilioCall(rep.client, { to: SIM_NUMBERS.machine, userEmail: rep.email, enableAMD: true });
+    const callId = placed.body['callId'] as string;
+    const ended = await waitForEnd(server.db, callId);
+    // The rep leaves messages, so detection waited for the beep.
+    expect(ended).toMatchObject({ status: 'voicemail_detected', status_source: 'system', answered_by: 'machine_end_beep', reported_status: 'completed' });
+    const logs = (await twilioLogsOf(server.db, callId)).filter((l) => l.direction !== 'request');
+    const completed = logs.findIndex((l) => l.event === 'status' && l.payload['CallStatus'] === 'completed');
+    expect(logs[completed]?.outcome).toBe('awaiting_verdict');
+    expect(logs.slice(completed).filter((l) => l.event === 'calls.fetch').map((l) => l.outcome)).toEqual(['moved']);
+    const history = await server.db.sql`select outcome, status_source, answered_by from call_logs where active_call_id = ${callId}`;
+    expect(history).toEqual([{ outcome: 'voicemail_detected', status_source: 'system', answered_by: 'machine_end_beep' }]);
+  });
+
+  it('TR3 a call the rep asked to end that Twilio did not end (the request was lost) is asked again by the sweep, and ends as Twilio says', async () => {
+    const { server, sim } = stack;
+    const rep = await signUpProductionRep(server, 'sweep-end');
+    const placed = await placeTwilioCall(rep.client, { to: SIM_NUMBERS.humanStays, userEmail: rep.email });
+    const callId = placed.body['callId'] as string;
+    const callSid = placed.body['callSid'] as string;
+    await waitForStatus(server.db, callId, (status) => status === 'in-progress');
+    // The rep's request is noted, but Twilio never hears of it.
+    expect(await requestCallEnd(server.db, callId)).toMatchObject({ status: 'in-progress' });
+    const ended = await waitForEnd(server.db, callId);
+    expect(ended).toMatchObject({ status: 'completed', status_source: 'manual' });
+    expect(sim.calls.get(callSid)?.updates).toEqual(['completed']);
+    const history = await server.db.sql`select outcome, status_source from call_logs where active_call_id = ${callId}`;
+    expect(history).toEqual([{ outcome: 'completed', status_source: 'manual' }]);
   });
 });
