@@ -115,6 +115,31 @@ describe('Leads and DialerModal in Chromium', () => {
     await page.getByLabel('From', { exact: true }).fill(day(0));
     await page.getByLabel('To', { exact: true }).fill(day(0));
     await historyRow.waitFor();
-    expect(unexpectedErrors(pages.current)).toEqual([]);
+
+    // The disposition is corrected later from History; the server applies it to the lead.
+    await historyRow.getByRole('button', { name: 'Change' }).click();
+    await page.getByLabel('Disposition').selectOption('do_not_call');
+    await page.getByRole('button', { name: 'Save disposition' }).click();
+    await page.getByText('Saved. The lead is now “Do not call”.').waitFor();
+    await historyRow.getByText('Do not call').waitFor();
+    await screenshot(page, '14-history-disposition-corrected');
+
+    // TR1: the server refuses the number on every path, the keypad included.
+    await goTo(page, 'Dial');
+    await page.getByLabel('Phone number').fill('+1 415 555 0171');
+    await page.getByRole('button', { name: 'Call', exact: true }).click();
+    const refusal = page.getByTestId('call-error');
+    await refusal.waitFor();
+    await expect(refusal.getAttribute('data-code')).resolves.toBe('do_not_call');
+    await expect(refusal.textContent()).resolves.toContain('Ada Lovelace with this number asked not to be called');
+    await screenshot(page, '15-dialer-do-not-call');
+
+    // Demo calls count in the demo figures only.
+    await goTo(page, 'Stats');
+    await page.getByRole('button', { name: 'Demo calls', pressed: true }).waitFor();
+    await page.getByTestId('stats-tiles').getByText('100%').waitFor();
+    await page.getByRole('button', { name: 'Real calls' }).click();
+    await page.getByTestId('stats-tiles').getByText('—').waitFor();
+    expect(unexpectedErrors(pages.current, [/409/])).toEqual([]);
   });
 });
