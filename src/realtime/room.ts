@@ -14,10 +14,10 @@ export const MAX_BINDINGS_PER_CHANNEL = 20;
 export const SERVER_CLOSE_CODE = 1000;
 /**
  * How many bytes may wait unread for one socket before it is closed as too slow. A change of a
- * call row is about 2 KiB, so 1 MiB is hundreds of changes: far more than a client that reads
- * at all falls behind by, while a client that stopped reading costs at most this much memory,
- * not the unbounded growth it would otherwise cause. A client that was closed for it loses
- * nothing it cannot get back: it reconnects, rejoins and refetches, as after any cut.
+ * call row is about 3 KiB, so 1 MiB is over 300 changes: far more than a client that reads at
+ * all falls behind by, while a client that stopped reading costs at most this much memory (plus
+ * the kernel's socket buffers), not the unbounded growth it would otherwise cause. A client closed
+ * for it loses nothing it cannot get back: it reconnects, rejoins and refetches, as after any cut.
  */
 export const MAX_SEND_BUFFER_BYTES = 1024 * 1024;
 /** Close code for a consumer that fell too far behind: "try again later" (RFC 6455, 1013). */
