@@ -14,12 +14,13 @@ export async function lockNumberOfUser(tx: Queryable, userEmail: string, phoneNu
 /** Why a user may not dial a number, or undefined when they may. */
 export async function findDoNotCallReason(tx: Queryable, userEmail: string, phoneNumber: string): Promise<string | undefined> {
   const [listed] = await tx.sql<{ reason: string }>`
-    select 'This number is on your do-not-call list.' as reason
-    from do_not_call_numbers where user_email = ${userEmail} and phone_number = ${phoneNumber}
-    union all
-    select 'The lead ' || name || ' with this number asked not to be called.'
-    from leads where user_email = ${userEmail} and phone = ${phoneNumber} and status = 'do_not_call'
-    limit 1`;
+    select reason from (
+      select 1 as rank, 'The lead ' || name || ' with this number asked not to be called.' as reason
+      from leads where user_email = ${userEmail} and phone = ${phoneNumber} and status = 'do_not_call'
+      union all
+      select 2, 'This number is on your do-not-call list.'
+      from do_not_call_numbers where user_email = ${userEmail} and phone_number = ${phoneNumber}
+    ) reasons order by rank limit 1`;
   return listed?.reason;
 }
 
