@@ -159,7 +159,7 @@ export function createTwilioProvider(options: TwilioProviderOptions): TwilioProv
                 durationSeconds: Number.isFinite(duration) ? duration : undefined,
                 answeredBy: resource.answeredBy ?? undefined,
                 recordingUrl: undefined,
-                failureDetail: status === 'failed' ? 'found when the call was reconciled with Twilio' : undefined,
+                failureDetail: status === 'failed' ? 'found in Twilio’s record of the call' : undefined,
               },
               { startedAt: call.started_at },
             )
