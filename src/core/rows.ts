@@ -41,6 +41,12 @@ export interface ActiveCall<Time = string> {
   recording_enabled: boolean;
   mock_seed: number | null;
   mock_config: Record<string, unknown> | null;
+  /** Twilio's final status, kept until the call can be finished (an AMD verdict may be due, TR3). */
+  reported_status: string | null;
+  reported_ended_at: Time | null;
+  reported_duration_seconds: number | null;
+  /** When the rep asked to end the call; a Twilio call ends when Twilio says how. */
+  end_requested_at: Time | null;
 }
 
 export const LEAD_STATUSES = [

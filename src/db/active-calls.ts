@@ -2,17 +2,7 @@ import type { CallStatus, StatusSource } from '../core/call-status.js';
 import type { ActiveCall } from '../core/rows.js';
 import type { Queryable } from './database.js';
 
-/** Provider facts the server keeps on a Twilio call row until they finish the call (TR3). */
-export interface ReportedEndColumns {
-  /** Twilio's final status, kept until the call can be finished (an AMD verdict may be due). */
-  reported_status: string | null;
-  reported_ended_at: Date | null;
-  reported_duration_seconds: number | null;
-  /** When the rep asked to end the call; the call ends when Twilio says how. */
-  end_requested_at: Date | null;
-}
-
-export type ActiveCallRow = ActiveCall<Date> & ReportedEndColumns;
+export type ActiveCallRow = ActiveCall<Date>;
 
 export interface NewCall {
   userEmail: string;

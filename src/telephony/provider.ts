@@ -8,7 +8,10 @@ export interface TelephonyProvider {
    * A refusal is a value: the row has then ended `failed` with the reason in `last_error`.
    */
   placeCall(call: ActiveCallRow): Promise<Result<ActiveCallRow>>;
-  /** Stops the call at the provider; the caller has already written the final status. */
+  /**
+   * Stops the call at the provider. The simulator's calls have had their final status written
+   * by the caller; a Twilio call ends as Twilio reports it (TR3).
+   */
   endCall(call: ActiveCallRow): Promise<void>;
   /** Resumes or settles the calls a previous process left unfinished (RS1). */
   recoverUnfinishedCalls(): Promise<void>;
