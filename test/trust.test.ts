@@ -81,6 +81,7 @@ describe.each(DATABASE_KINDS)('call truth belongs to the server on %s', (kind) =
       [{ callId, disposition: 'interested', notes: 'x'.repeat(4001) }, 400, 'invalid_request'],
       [{ callId, disposition: 'interested', callbackAt: new Date(Date.now() + 60_000).toISOString() }, 400, 'invalid_request'],
       [{ callId, disposition: 'callback', callbackAt: '2020-01-01T00:00:00Z' }, 400, 'invalid_request'],
+      [{ callId, disposition: 'callback', callbackAt: '9999-12-31T23:59:59Z' }, 400, 'invalid_request'],
       [{ callId: live.body['callId'], disposition: 'interested' }, 409, 'call_not_finished'],
       [{ callId: crypto.randomUUID(), disposition: 'interested' }, 404, 'call_not_found'],
     ];
@@ -112,6 +113,9 @@ describe.each(DATABASE_KINDS)('call truth belongs to the server on %s', (kind) =
       const refused = await invoke(rep.client, 'mockDialerCall', { ...body, userEmail: rep.email, lineNumber: 1, mockConfig: fastConfig('completed') });
       expect([refused.status, refused.body['code']], JSON.stringify(body)).toEqual([409, 'do_not_call']);
     }
+    // A call is recorded against its lead, so it cannot dial another number in the lead's name.
+    const elsewhere = await invoke(rep.client, 'mockDialerCall', { to: '+14155550179', leadId, userEmail: rep.email, lineNumber: 1, mockConfig: fastConfig('completed') });
+    expect([elsewhere.status, elsewhere.body['code']]).toEqual([400, 'invalid_request']);
     expect(await countRows(server.db, 'active_calls')).toBe(calls);
 
     // A keypad call marked do-not-call puts the number on the user's list.
@@ -196,13 +200,16 @@ describe.each(DATABASE_KINDS)('TR2 a stored row is input too on %s', (kind) => {
       await clock.advance(5_000);
       // The sweep's writes finish in their own time; wait for both calls to end.
       const rows = await waitFor(async () => {
-        const found = await testDb.db.sql<{ id: string; status: string; last_error: string }>`select id, status, last_error from active_calls order by user_email`;
+        const found = await testDb.db.sql<{ id: string; status: string; last_error: string; started_at: Date; ended_at: Date }>`
+          select id, status, last_error, started_at, ended_at from active_calls order by user_email`;
         return found.every((row) => row.status === 'failed') ? found : undefined;
       });
-      expect(rows).toEqual([
+      expect(rows.map(({ id, status, last_error }) => ({ id, status, last_error }))).toEqual([
         { id: orphan.id, status: 'failed', last_error: RESTART_ERROR },
         { id: owned.id, status: 'failed', last_error: DATABASE_UNREACHABLE_ERROR },
       ]);
+      // Each ended when its first unplayed step fell due (a second after its start), not when the sweep came.
+      for (const row of rows) expect(row.ended_at.getTime() - row.started_at.getTime()).toBeLessThanOrEqual(2000);
       provider.stop();
     } finally {
       await testDb.dispose();

@@ -106,6 +106,8 @@ export function createAuthRoutes({ db, tokens, startInDemoMode, ...limits }: Aut
   const routes = new Hono();
   const throttle = limits.signInThrottle ?? createSignInThrottle();
   const hashGate = limits.hashGate ?? createHashGate();
+  // Sign-ups hash in their own queue: a flood of them must not refuse a rep's sign-in.
+  const signUpHashGate = createHashGate();
   const rateLimited = () => authError('over_request_rate_limit', 'Request rate limit reached: wait a few minutes before signing in again.');
 
   async function sessionResponse(user: UserRow, sessionId: string, refreshToken: string): Promise<Response> {
@@ -146,7 +148,9 @@ export function createAuthRoutes({ db, tokens, startInDemoMode, ...limits }: Aut
     if (password.length < MIN_PASSWORD_LENGTH) {
       return authError('weak_password', `The password must have at least ${MIN_PASSWORD_LENGTH} characters.`, { weak_password: { reasons: ['length'] } });
     }
-    const hashed = await hashGate.run(() => hashPassword(password));
+    // A taken email is answered before any hashing, so repeating a sign-up costs nothing.
+    if (await findUserByEmail(db, email)) return authError('user_already_exists', 'User already registered.');
+    const hashed = await signUpHashGate.run(() => hashPassword(password));
     if (!hashed.ok) return rateLimited();
     const encrypted = hashed.value;
     const created = await db.transaction(async (tx) => {

@@ -6,8 +6,9 @@
  * - what counts is failed attempts plus attempts still being checked, not successes, so a
  *   team (or a test suite) signing in many users from one address is never held up, while
  *   16 concurrent guesses are cut off at once instead of all running;
- * - each email has its own, smaller allowance, so guesses at one account from many
- *   addresses are cut off too; a successful sign-in clears that email's count.
+ * - each email has its own, smaller allowance at each address, so guesses at one account are
+ *   cut off early; it is kept per address so that a stranger's guesses never lock the rep out
+ *   (GoTrue has no per-account lockout either); a successful sign-in clears that count.
  */
 export const SIGN_IN_WINDOW_MS = 5 * 60 * 1000;
 /** Supabase's default for sign-ins per IP address in the window. */
@@ -82,7 +83,7 @@ export function createSignInThrottle(options: SignInThrottleOptions = {}): SignI
 
   return {
     begin(email, address) {
-      const keys = { email: `email:${email}`, address: `address:${address}` };
+      const keys = { email: `email:${address} ${email}`, address: `address:${address}` };
       const byEmail = tallyOf(keys.email);
       const byAddress = tallyOf(keys.address);
       const isOver = (tally: Tally, limit: number) => tally.inFlight + tally.failures.length >= limit;

@@ -24,8 +24,10 @@ export async function resolveCallTarget(
   const phone = normalizePhoneNumber(input.to);
   if (!phone.ok) return phone;
   if (!input.leadId) return ok({ userEmail: email.value, toNumber: phone.value.e164, leadId: null, leadName: input.leadName ?? null });
-  const [lead] = await db.sql<{ id: string; name: string }>`
-    select id, name from leads where id = ${input.leadId} and user_email = ${email.value}`;
+  const [lead] = await db.sql<{ id: string; name: string; phone: string }>`
+    select id, name, phone from leads where id = ${input.leadId} and user_email = ${email.value}`;
   if (!lead) return fail('lead_not_found', 'That lead does not exist or is not yours.');
+  // A call is recorded against its lead (attempts, status, do-not-call), so it must dial the lead's number.
+  if (lead.phone !== phone.value.e164) return fail('invalid_request', `to: a call to ${lead.name} dials the lead's number, ${lead.phone}.`);
   return ok({ userEmail: email.value, toNumber: phone.value.e164, leadId: lead.id, leadName: input.leadName ?? lead.name });
 }

@@ -4,6 +4,9 @@ import { DISPOSITIONS } from '../core/rows.js';
 import { saveDisposition as saveDispositionRow } from '../db/dispositions.js';
 import { parseBody, type FunctionHandler } from './context.js';
 
+/** A callback further ahead than a year is a typo, not a plan. */
+const MAX_CALLBACK_AHEAD_MS = 366 * 24 * 3600 * 1000;
+
 const saveDispositionSchema = z
   .object({
     callId: z.uuid(),
@@ -25,6 +28,7 @@ export const saveDisposition: FunctionHandler = async (request, caller, { db }) 
   const callback = callbackAt ? new Date(callbackAt) : null;
   if (callback && disposition !== 'callback') return errorResponse('invalid_request', 'callbackAt: only a callback disposition has a callback time.');
   if (callback && callback.getTime() <= Date.now()) return errorResponse('invalid_request', 'callbackAt: the callback time must be in the future.');
+  if (callback && callback.getTime() > Date.now() + MAX_CALLBACK_AHEAD_MS) return errorResponse('invalid_request', 'callbackAt: a callback can be at most a year ahead.');
 
   const saved = await saveDispositionRow(db, {
     userEmail: caller.kind === 'user' ? caller.email : undefined,

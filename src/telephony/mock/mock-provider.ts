@@ -64,8 +64,9 @@ export function createMockProvider({
     return ok(planMockTimeline(call.mock_seed ?? 0, config.data, call.started_at.getTime(), call.amd_enabled));
   }
 
-  async function endWithReason(callId: string, lastError: string): Promise<void> {
-    await updateCallStatus(db, callId, { status: 'failed', statusSource: 'mock', lastError });
+  /** Ends a call `failed`; `endedAt` is when it was last known alive, when that is known. */
+  async function endWithReason(callId: string, lastError: string, endedAt?: number): Promise<void> {
+    await updateCallStatus(db, callId, { status: 'failed', statusSource: 'mock', lastError, ...(endedAt === undefined ? {} : { endedAt: new Date(endedAt) }) });
     logger.warn({ callId, reason: lastError }, 'ended a simulated call');
   }
 
@@ -116,7 +117,8 @@ export function createMockProvider({
     const oldestMissed = missed[0];
     if (oldestMissed && now - oldestMissed.at > resumeGraceMs) {
       // This process knows whether it was playing the call; otherwise the process that was died.
-      await endWithReason(call.id, interruptedByDatabase.has(call.id) ? DATABASE_UNREACHABLE_ERROR : RESTART_ERROR);
+      // It ended, for the rep, when its first unplayed step fell due, not when this sweep found it.
+      await endWithReason(call.id, interruptedByDatabase.has(call.id) ? DATABASE_UNREACHABLE_ERROR : RESTART_ERROR, oldestMissed.at);
       interruptedByDatabase.delete(call.id);
       return;
     }
