@@ -444,6 +444,11 @@ describe.each(DATABASE_KINDS)('REST /rest/v1 through supabase-js on %s', (kind) 
     expect(statuses.data).toEqual([{ status: 'dialing' }, { status: 'in-progress' }, { status: 'ringing' }]);
     const transitions = await anon.from('call_status_transitions').select('to_status', { count: 'exact', head: true }).eq('from_status', 'in-progress');
     expect(transitions.count).toBe(3);
+    // The anon key writes nothing: refused before its body is read, whatever its size.
+    const planted = await anon.from('leads').insert(Array.from({ length: 2000 }, (_, i) => ({ user_email: a.email, name: `Spam ${i}`, phone: '+14155550100' })));
+    expect(planted.status).toBe(401);
+    expect(planted.error).toMatchObject({ code: '42501', message: 'permission denied for table leads' });
+    expect(await leadNames(server.db, a.email)).toEqual(['Ada']);
 
     const service = clientWithToken(server.tokens.serviceRoleKey);
     const everyone = await service.from('leads').select('name').in('user_email', [a.email, b.email]).order('name');

@@ -34,6 +34,11 @@ export function createRestRoutes({ db, tokens }: RestDeps): Hono {
     const isAuthenticated = caller.value.role !== 'anon';
 
     const tableName = c.req.param('table');
+    // The anon role holds no write grant on any table (README "Who may write what"), so its
+    // writes are refused before a body of up to the REST limit is read and planned.
+    if (!isAuthenticated && !['GET', 'HEAD'].includes(request.method)) {
+      return restErrorResponse(fromSqlError({ code: '42501', message: `permission denied for table ${tableName}`, detail: undefined, hint: undefined }, false));
+    }
     const body = await readBody(request);
     if (!body.ok) return restErrorResponse(body.error);
     const query = parseRestRequest({ method: request.method, table: tableName, params: [...new URL(request.url).searchParams], headers: request.headers, body: body.value });

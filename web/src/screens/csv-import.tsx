@@ -7,6 +7,8 @@ export type ImportReport = { readonly imported: number; readonly problems: reado
 export const CSV_COLUMNS_HELP = 'A CSV file with a header row: name and phone, and optionally company, email and notes.';
 
 /** Imports leads from a CSV file: good rows are added, bad rows come back in the report. */
+const IMPORT_BATCH_SIZE = 1000;
+
 export function CsvImportButton({ userEmail, onImported }: { userEmail: string; onImported(report: ImportReport): void }) {
   const supabase = useSupabase();
   const inputId = useId();
@@ -15,9 +17,11 @@ export function CsvImportButton({ userEmail, onImported }: { userEmail: string; 
   async function importFile(file: File): Promise<ImportReport> {
     const reading = readLeadRows(await file.text());
     if (!reading.ok) return { failure: reading.message };
-    if (reading.leads.length > 0) {
-      const { error } = await supabase.from('leads').insert(reading.leads.map((lead) => ({ ...lead, user_email: userEmail })));
-      if (error) return { failure: `Nothing was imported: ${error.message}` };
+    // In batches: one statement holds at most 65,535 parameters, about 10,000 leads.
+    for (let start = 0; start < reading.leads.length; start += IMPORT_BATCH_SIZE) {
+      const batch = reading.leads.slice(start, start + IMPORT_BATCH_SIZE).map((lead) => ({ ...lead, user_email: userEmail }));
+      const { error } = await supabase.from('leads').insert(batch);
+      if (error) return { failure: `${start === 0 ? 'Nothing was imported' : `Only the first ${start} leads were imported`}: ${error.message}` };
     }
     return { imported: reading.leads.length, problems: reading.problems };
   }
