@@ -36,7 +36,7 @@ describe.each(DATABASE_KINDS)('RT1 the call subscription with its polling fallba
     const states: CallWatchState[] = [];
     const stop = watchCall(client, { userEmail: email, leadId: null }, record(states));
     await waitFor(async () => (states.at(-1)?.mode === 'live' ? true : undefined));
-    const leadId = await insertLead(server.db, email);
+    const leadId = await insertLead(server.db, email, 'Ada Lovelace', '+14155550196');
     await invoke(client, 'mockDialerCall', { to: '+14155550196', userEmail: email, leadId, lineNumber: 2, mockConfig: fastConfig('busy') });
     const placed = await invoke(client, 'mockDialerCall', { to: '+14155550197', userEmail: email, lineNumber: 1, mockConfig: fastConfig('completed', { talkSeconds: [0.3, 0.3] }) });
     const final = await waitFor(async () => {
@@ -57,7 +57,7 @@ describe.each(DATABASE_KINDS)('RT1 the call subscription with its polling fallba
 
   it('RT1 with the realtime server down mid-call, it polls and still reaches the final status, then goes live again', async () => {
     const { client, email } = await signedIn('watch-poll');
-    const leadId = await insertLead(server.db, email);
+    const leadId = await insertLead(server.db, email, 'Ada Lovelace', '+14155550198');
     const states: CallWatchState[] = [];
     const stop = watchCall(client, { userEmail: email, leadId }, record(states), { pollIntervalMs: 200, resubscribeDelayMs: 200 });
     await waitFor(async () => (states.at(-1)?.mode === 'live' ? true : undefined));
