@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { TestProject } from 'vitest/node';
 import { startServerProcess } from '../../test/support/server-process.js';
-import { assertChromiumInstalled, SCREENSHOT_DIR } from './chromium.js';
+import { chooseChromium, launchChromium, SCREENSHOT_DIR } from './chromium.js';
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -16,7 +16,13 @@ declare module 'vitest' {
  * the whole browser suite; every spec signs up its own users, so they share it safely.
  */
 export default async function setup(project: TestProject) {
-  assertChromiumInstalled();
+  // Chosen, unpacked if need be, and started once here, before any spec: a browser that cannot
+  // start fails the run at once, and the specs' workers find it ready.
+  const { description } = await chooseChromium();
+  const probe = await launchChromium();
+  const version = probe.browser.version();
+  await probe.close();
+  process.stdout.write(`\nBrowser tests: Chromium ${version}: ${description}\n`);
   const dataDir = await mkdtemp(join(tmpdir(), 'dialer-e2e-'));
   const server = await startServerProcess({ DIALER_DATA_DIR: dataDir, PORT: '0' });
   project.provide('serverUrl', server.url);
