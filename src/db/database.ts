@@ -19,6 +19,31 @@ export interface Database extends Queryable {
   /** LISTEN on a channel; resolves once listening, returns the function that stops it. */
   listen(channel: string, onPayload: (payload: string) => void): Promise<() => Promise<void>>;
   close(): Promise<void>;
+  /** Pool use, for metrics. */
+  stats?(): DatabaseStats;
+}
+
+export interface DatabaseStats {
+  /** Connections the client may open (PGlite has one; LISTEN's own connection not counted). */
+  readonly maxConnections: number;
+  /** Queries and transactions started and not yet finished: running, or waiting for a connection. */
+  readonly inFlight: number;
+}
+
+/** Counts operations in flight; a backend wraps its top-level queries and transactions in `track`. */
+export function createInFlightCounter(): { track<T>(work: () => Promise<T>): Promise<T>; count(): number } {
+  let inFlight = 0;
+  return {
+    async track(work) {
+      inFlight += 1;
+      try {
+        return await work();
+      } finally {
+        inFlight -= 1;
+      }
+    },
+    count: () => inFlight,
+  };
 }
 
 /** Turns a tagged template into `$1…$n` text and its parameter list. */

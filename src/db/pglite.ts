@@ -1,12 +1,15 @@
 import { PGlite, type Transaction } from '@electric-sql/pglite';
-import { withSqlTag, type Database, type Queryable } from './database.js';
+import { createInFlightCounter, withSqlTag, type Database, type Queryable } from './database.js';
 
-function wrap(target: PGlite | Transaction): Queryable {
+const untracked = <T>(work: () => Promise<T>) => work();
+
+function wrap(target: PGlite | Transaction, track: <T>(work: () => Promise<T>) => Promise<T> = untracked): Queryable {
   return withSqlTag(
-    async (text, params) => (await target.query(text, params ? [...params] : [])).rows as never,
-    async (script) => {
-      await target.exec(script);
-    },
+    (text, params) => track(async () => (await target.query(text, params ? [...params] : [])).rows as never),
+    (script) =>
+      track(async () => {
+        await target.exec(script);
+      }),
   );
 }
 
@@ -17,10 +20,11 @@ function wrap(target: PGlite | Transaction): Queryable {
  */
 export async function openPglite(dataDir?: string): Promise<Database> {
   const db = await PGlite.create(dataDir ? { dataDir } : {});
+  const inFlight = createInFlightCounter();
   return {
     kind: 'pglite',
-    ...wrap(db),
-    transaction: (work) => db.transaction((tx) => work(wrap(tx))),
+    ...wrap(db, inFlight.track),
+    transaction: (work) => inFlight.track(() => db.transaction((tx) => work(wrap(tx)))),
     listen: async (channel, onPayload) => {
       const stop = await db.listen(channel, onPayload);
       return async () => {
@@ -28,5 +32,6 @@ export async function openPglite(dataDir?: string): Promise<Database> {
       };
     },
     close: () => db.close(),
+    stats: () => ({ maxConnections: 1, inFlight: inFlight.count() }),
   };
 }
