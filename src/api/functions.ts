@@ -7,6 +7,7 @@ import { saveDisposition } from '../functions/save-disposition.js';
 import { twilioEndCall } from '../functions/twilio-end-call.js';
 import { twilioInitiateCall } from '../functions/twilio-initiate-call.js';
 import { twilioVoiceToken } from '../functions/twilio-voice-token.js';
+import { loggerFor } from '../request-logger.js';
 import { errorResponse } from './http.js';
 import { readBearerToken, type TokenService } from './jwt.js';
 
@@ -40,7 +41,8 @@ export function createFunctionRoutes(tokens: TokenService, context: FunctionCont
     if (!handler) return errorResponse('not_found', `There is no function named ${name}.`);
     const caller = await identifyCaller(c.req.raw, tokens);
     if (caller instanceof Response) return caller;
-    return handler(c.req.raw, caller, context);
+    // The function's lines, its database work's included, carry the request's id.
+    return handler(c.req.raw, caller, { ...context, logger: loggerFor(context.logger, c) });
   });
   return routes;
 }

@@ -1,11 +1,12 @@
-import { Hono } from 'hono';
+import { Hono, type Context } from 'hono';
+import { loggerFor } from '../request-logger.js';
 import { handleAmdCallback } from './twilio-amd.js';
 import { handleAnswer, handleDialResult } from './twilio-answer.js';
 import { handleRecordingCallback } from './twilio-recording.js';
 import { readSignedWebhook, type SignedWebhook } from './twilio-signature.js';
 import { handleStatusCallback } from './twilio-status.js';
-import { TWILIO_WEBHOOKS } from './twilio-webhook-urls.js';
-import type { TwilioWebhookDeps } from './webhook-call.js';
+import { TWILIO_WEBHOOKS, type TwilioWebhook } from './twilio-webhook-urls.js';
+import type { TwilioWebhookDeps, WebhookOutcome } from './webhook-call.js';
 
 export type { TwilioWebhookDeps } from './webhook-call.js';
 
@@ -17,18 +18,31 @@ export type { TwilioWebhookDeps } from './webhook-call.js';
  */
 export function createTwilioWebhookRoutes(deps: TwilioWebhookDeps): Hono {
   const routes = new Hono();
-  const signed = (handle: (webhook: SignedWebhook, request: Request) => Promise<Response>) => async (c: { req: { raw: Request } }) => {
-    const webhook = await readSignedWebhook(c.req.raw, deps);
-    if (!webhook) {
-      deps.logger.warn({ path: new URL(c.req.raw.url).pathname }, 'refused a webhook without a valid Twilio signature');
-      return new Response('Forbidden: invalid or missing X-Twilio-Signature.', { status: 403 });
+  type Handle = (deps: TwilioWebhookDeps, webhook: SignedWebhook, request: Request, noteDuplicate: () => void) => Promise<Response>;
+  const signed = (event: TwilioWebhook, handle: Handle) => async (c: Context) => {
+    const startedAt = performance.now();
+    // Each request's lines carry its reqId, down to the handler's database work.
+    const requestDeps = { ...deps, logger: loggerFor(deps.logger, c) };
+    let outcome: WebhookOutcome = 'failed';
+    try {
+      const webhook = await readSignedWebhook(c.req.raw, deps);
+      if (!webhook) {
+        outcome = 'refused';
+        requestDeps.logger.warn({ path: new URL(c.req.raw.url).pathname }, 'refused a webhook without a valid Twilio signature');
+        return new Response('Forbidden: invalid or missing X-Twilio-Signature.', { status: 403 });
+      }
+      let isDuplicate = false;
+      const response = await handle(requestDeps, webhook, c.req.raw, () => (isDuplicate = true));
+      outcome = isDuplicate ? 'duplicate' : 'accepted';
+      return response;
+    } finally {
+      deps.metrics?.observeWebhook(TWILIO_WEBHOOKS[event], outcome, (performance.now() - startedAt) / 1000);
     }
-    return handle(webhook, c.req.raw);
   };
-  routes.post(`/${TWILIO_WEBHOOKS.status}`, signed((webhook) => handleStatusCallback(deps, webhook)));
-  routes.post(`/${TWILIO_WEBHOOKS.amd}`, signed((webhook) => handleAmdCallback(deps, webhook)));
-  routes.post(`/${TWILIO_WEBHOOKS.recording}`, signed((webhook) => handleRecordingCallback(deps, webhook)));
-  routes.post(`/${TWILIO_WEBHOOKS.answer}`, signed((webhook, request) => handleAnswer(deps, webhook, request)));
-  routes.post(`/${TWILIO_WEBHOOKS.dialResult}`, signed((webhook) => handleDialResult(deps, webhook)));
+  routes.post(`/${TWILIO_WEBHOOKS.status}`, signed('status', (d, webhook, _request, noteDuplicate) => handleStatusCallback(d, webhook, noteDuplicate)));
+  routes.post(`/${TWILIO_WEBHOOKS.amd}`, signed('amd', (d, webhook) => handleAmdCallback(d, webhook)));
+  routes.post(`/${TWILIO_WEBHOOKS.recording}`, signed('recording', (d, webhook) => handleRecordingCallback(d, webhook)));
+  routes.post(`/${TWILIO_WEBHOOKS.answer}`, signed('answer', (d, webhook, request) => handleAnswer(d, webhook, request)));
+  routes.post(`/${TWILIO_WEBHOOKS.dialResult}`, signed('dialResult', (d, webhook) => handleDialResult(d, webhook)));
   return routes;
 }

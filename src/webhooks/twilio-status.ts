@@ -23,7 +23,7 @@ function failureDetailOf(params: Readonly<Record<string, string>>): string | und
  * for the AMD verdict), so any order of delivery leaves the same row and one history row. The
  * row is locked first, so two callbacks for one call apply one after the other.
  */
-export async function handleStatusCallback(deps: TwilioWebhookDeps, webhook: SignedWebhook): Promise<Response> {
+export async function handleStatusCallback(deps: TwilioWebhookDeps, webhook: SignedWebhook, noteDuplicate: () => void = () => {}): Promise<Response> {
   const { params } = webhook;
   const callSid = params['CallSid'] || undefined;
   const sequenceNumber = parseInteger(params['SequenceNumber']);
@@ -36,7 +36,10 @@ export async function handleStatusCallback(deps: TwilioWebhookDeps, webhook: Sig
     // Answered 200 all the same, so Twilio stops retrying a call we no longer track.
     if (!call) return void (await record('unknown_call'));
     if (!status) return void (await record('unknown_status'));
-    if (callSid && sequenceNumber !== undefined && (await hasStatusCallback(tx, callSid, sequenceNumber))) return void (await record('duplicate'));
+    if (callSid && sequenceNumber !== undefined && (await hasStatusCallback(tx, callSid, sequenceNumber))) {
+      noteDuplicate();
+      return void (await record('duplicate'));
+    }
 
     const facts = interpretCallReport(
       {

@@ -13,6 +13,17 @@ export interface TwilioWebhookDeps {
   readonly publicUrl: string | undefined;
   /** Ends calls at Twilio (a machine answered, or a call we had given up on turned up). */
   readonly calls: Pick<TwilioProvider, 'hangUp'>;
+  readonly metrics?: WebhookMetrics | undefined;
+}
+
+/**
+ * What became of a webhook: refused is a missing or wrong signature, duplicate a repeated status
+ * callback, failed a handler that threw (answered 500, so Twilio retries).
+ */
+export type WebhookOutcome = 'accepted' | 'duplicate' | 'refused' | 'failed';
+
+export interface WebhookMetrics {
+  observeWebhook(event: string, outcome: WebhookOutcome, seconds: number): void;
 }
 
 /**
