@@ -99,16 +99,25 @@ export interface AuthDeps {
   readonly startInDemoMode: boolean;
   readonly signInThrottle?: SignInThrottle;
   readonly hashGate?: HashGate;
+  readonly metrics?: AuthMetrics | undefined;
+}
+
+/** 429s counted: a throttled sign-in, or a password hash queue that was full. */
+export interface AuthMetrics {
+  countRateLimited(endpoint: 'sign_in' | 'sign_up', reason: 'throttle' | 'hash_queue'): void;
 }
 
 /** `/auth/v1`: the part of Supabase Auth (GoTrue) that supabase-js uses for email and password. */
-export function createAuthRoutes({ db, tokens, startInDemoMode, ...limits }: AuthDeps): Hono {
+export function createAuthRoutes({ db, tokens, startInDemoMode, metrics, ...limits }: AuthDeps): Hono {
   const routes = new Hono();
   const throttle = limits.signInThrottle ?? createSignInThrottle();
   const hashGate = limits.hashGate ?? createHashGate();
   // Sign-ups hash in their own queue: a flood of them must not refuse a rep's sign-in.
   const signUpHashGate = createHashGate();
-  const rateLimited = () => authError('over_request_rate_limit', 'Request rate limit reached: wait a few minutes before signing in again.');
+  const rateLimited = (endpoint: 'sign_in' | 'sign_up', reason: 'throttle' | 'hash_queue') => {
+    metrics?.countRateLimited(endpoint, reason);
+    return authError('over_request_rate_limit', 'Request rate limit reached: wait a few minutes before signing in again.');
+  };
 
   async function sessionResponse(user: UserRow, sessionId: string, refreshToken: string): Promise<Response> {
     const { token, expiresAt } = await tokens.signAccessToken({ id: user.id, email: user.email, sessionId });
@@ -151,7 +160,7 @@ export function createAuthRoutes({ db, tokens, startInDemoMode, ...limits }: Aut
     // A taken email is answered before any hashing, so repeating a sign-up costs nothing.
     if (await findUserByEmail(db, email)) return authError('user_already_exists', 'User already registered.');
     const hashed = await signUpHashGate.run(() => hashPassword(password));
-    if (!hashed.ok) return rateLimited();
+    if (!hashed.ok) return rateLimited('sign_up', 'hash_queue');
     const encrypted = hashed.value;
     const created = await db.transaction(async (tx) => {
       const user = await insertUser(tx, email, encrypted, data ?? {});
@@ -170,14 +179,14 @@ export function createAuthRoutes({ db, tokens, startInDemoMode, ...limits }: Aut
       if ('error' in parsed) return parsed.error;
       const { email, password } = parsed.credentials;
       const attempt = throttle.begin(email, clientAddressOf(c));
-      if (!attempt) return rateLimited();
+      if (!attempt) return rateLimited('sign_in', 'throttle');
       try {
         const user = await findUserByEmail(db, email);
         // Same answer, and the same scrypt, for an unknown email and a wrong password: no account probing.
         const checked = await hashGate.run(() => verifyPassword(password, user?.encrypted_password ?? UNKNOWN_USER_PASSWORD_HASH));
         if (!checked.ok) {
           attempt.abandoned();
-          return rateLimited();
+          return rateLimited('sign_in', 'hash_queue');
         }
         if (!user || !checked.value) {
           attempt.failed();

@@ -1,6 +1,7 @@
 import type { Logger } from 'pino';
 import type { z } from 'zod';
-import { fail, ok, type Result } from '../core/errors.js';
+import { fail, ok, type ErrorCode, type Result } from '../core/errors.js';
+import type { Provider } from '../core/rows.js';
 import type { Database } from '../db/database.js';
 import type { TelephonyProvider } from '../telephony/provider.js';
 import type { VoiceTokenIssuer } from '../telephony/twilio/voice-token.js';
@@ -17,6 +18,14 @@ export interface FunctionContext {
   readonly logger: Logger;
   /** A fresh seed for a simulated call that did not ask for one. */
   readonly newSeed: () => number;
+  readonly metrics?: CallMetrics | undefined;
+}
+
+/** Dials counted by the functions that place calls. */
+export interface CallMetrics {
+  countPlaced(provider: Provider): void;
+  /** A dial refused before any call was written (bad input, do-not-call, a busy line, ...). */
+  countRefused(code: ErrorCode): void;
 }
 
 export type FunctionHandler = (request: Request, caller: Caller, context: FunctionContext) => Promise<Response>;

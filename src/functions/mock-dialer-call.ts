@@ -2,23 +2,28 @@ import { randomBytes } from 'node:crypto';
 import { mockConfigSchema } from '../core/mock-timeline.js';
 import { loadDialerSettings } from '../db/dialer-settings.js';
 import { openCall } from '../db/place-call.js';
-import { appErrorResponse, errorResponse } from '../api/http.js';
+import type { AppError } from '../core/errors.js';
+import { appErrorResponse } from '../api/http.js';
 import { parseBody, type FunctionHandler } from './context.js';
 import { resolveCallTarget } from './place-call.js';
 import { describeZodError, mockDialerCallSchema } from './schemas.js';
 
 /** `mockDialerCall`: places a simulated call (demo mode) that lives exactly like a real one. */
-export const mockDialerCall: FunctionHandler = async (request, caller, { db, mock, twilio, newSeed }) => {
+export const mockDialerCall: FunctionHandler = async (request, caller, { db, mock, twilio, newSeed, metrics }) => {
+  const refuse = (error: AppError) => {
+    metrics?.countRefused(error.code);
+    return appErrorResponse(error);
+  };
   const input = await parseBody(request, mockDialerCallSchema);
-  if (!input.ok) return appErrorResponse(input.error);
+  if (!input.ok) return refuse(input.error);
   const target = await resolveCallTarget(db, caller, input.value);
-  if (!target.ok) return appErrorResponse(target.error);
+  if (!target.ok) return refuse(target.error);
 
   const settings = await loadDialerSettings(db, target.value.userEmail, twilio === undefined);
   const saved = mockConfigSchema.safeParse(settings.mock_config);
   const mockConfig = input.value.mockConfig ?? (saved.success ? saved.data : undefined);
   if (!mockConfig) {
-    return errorResponse('invalid_request', `Your saved demo-mode settings are not valid (${saved.error ? describeZodError(saved.error) : 'unknown'}): fix them in Settings.`);
+    return refuse({ code: 'invalid_request', message: `Your saved demo-mode settings are not valid (${saved.error ? describeZodError(saved.error) : 'unknown'}): fix them in Settings.` });
   }
 
   const opened = await openCall(db, {
@@ -33,7 +38,8 @@ export const mockDialerCall: FunctionHandler = async (request, caller, { db, moc
     mockSeed: mockConfig.seed ?? newSeed(),
     mockConfig,
   });
-  if (!opened.ok) return appErrorResponse(opened.error);
+  if (!opened.ok) return refuse(opened.error);
+  metrics?.countPlaced('mock');
   const call = opened.value;
   const placed = await mock.placeCall(call);
   if (!placed.ok) return appErrorResponse(placed.error);

@@ -1,5 +1,6 @@
 import { openCall } from '../db/place-call.js';
-import { appErrorResponse, errorResponse } from '../api/http.js';
+import type { AppError } from '../core/errors.js';
+import { appErrorResponse } from '../api/http.js';
 import { parseBody, type FunctionHandler } from './context.js';
 import { resolveCallTarget } from './place-call.js';
 import { twilioInitiateCallSchema } from './schemas.js';
@@ -11,12 +12,16 @@ export const TWILIO_NOT_CONFIGURED_MESSAGE =
  * `twilioInitiateCall`: places a real call through the Twilio provider. Without Twilio
  * credentials it answers `twilio_not_configured` (TW1) and writes nothing.
  */
-export const twilioInitiateCall: FunctionHandler = async (request, caller, { db, twilio }) => {
+export const twilioInitiateCall: FunctionHandler = async (request, caller, { db, twilio, metrics }) => {
+  const refuse = (error: AppError) => {
+    metrics?.countRefused(error.code);
+    return appErrorResponse(error);
+  };
   const input = await parseBody(request, twilioInitiateCallSchema);
-  if (!input.ok) return appErrorResponse(input.error);
+  if (!input.ok) return refuse(input.error);
   const target = await resolveCallTarget(db, caller, input.value);
-  if (!target.ok) return appErrorResponse(target.error);
-  if (!twilio) return errorResponse('twilio_not_configured', TWILIO_NOT_CONFIGURED_MESSAGE);
+  if (!target.ok) return refuse(target.error);
+  if (!twilio) return refuse({ code: 'twilio_not_configured', message: TWILIO_NOT_CONFIGURED_MESSAGE });
 
   const opened = await openCall(db, {
     ...target.value,
@@ -30,7 +35,8 @@ export const twilioInitiateCall: FunctionHandler = async (request, caller, { db,
     mockSeed: null,
     mockConfig: null,
   });
-  if (!opened.ok) return appErrorResponse(opened.error);
+  if (!opened.ok) return refuse(opened.error);
+  metrics?.countPlaced('twilio');
   const call = opened.value;
   // A refusal (Twilio's code kept in the message) has already ended the row `failed` with the reason.
   const placed = await twilio.placeCall(call);
