@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, Server } from 'node:http';
 import type { Http2SecureServer, Http2Server } from 'node:http2';
 import type { Duplex } from 'node:stream';
@@ -7,17 +8,46 @@ import type { TokenService } from '../api/jwt.js';
 import type { Database } from '../db/database.js';
 import type { Clock } from '../telephony/provider.js';
 import { loadRealtimeCatalog } from './catalog.js';
-import { startChangeFeed } from './change-feed.js';
+import { CHANGE_CHANNEL, startChangeFeed, type TableChange } from './change-feed.js';
 import { isSerializerVersion } from './protocol.js';
-import { createRealtimeRoom, type RealtimeRoom, type SocketPort } from './room.js';
+import { createRealtimeRoom, SERVICE_RESTART_CLOSE_CODE, type RealtimeRoom, type RoomMetrics, type SocketPort } from './room.js';
 
 export const REALTIME_PATH = '/realtime/v1/websocket';
 const MAX_FRAME_BYTES = 256 * 1024;
 /** realtime-js sends a heartbeat every 25 s; a socket silent for longer than this is dead. */
 export const IDLE_SOCKET_MS = 75_000;
+/**
+ * How often the server checks that its change feed still hears the database. postgres.js
+ * re-listens when its connection drops, but if the database refuses it at that moment the
+ * listener is gone for good; the check finds that and restarts the feed.
+ */
+export const CAPTURE_CHECK_INTERVAL_MS = 15_000;
+/** How long the check waits for its own announcement to come back. */
+export const CAPTURE_CHECK_TIMEOUT_MS = 5_000;
+/** How long shutdown waits for clients to answer the close before cutting their sockets. */
+export const SOCKET_CLOSE_WAIT_MS = 2_000;
+export const SERVICE_RESTART_REASON = 'Service restart: this server is going away. Reconnect and refetch.';
+export const FEED_RESTART_REASON = 'Change feed restarted: changes may have been missed. Reconnect and refetch.';
+/** Probes go out on the feed's own channel; the feed drops them, as it drops anything not in `public`. */
+const PROBE_SCHEMA = 'capture_probe';
+
+/** `listening`: the feed hears the database; `down`: it stopped hearing it and is being restarted. */
+export type CaptureStatus = 'listening' | 'down' | 'stopped';
+
+/** The room's metrics, and every change the feed reads (a new history row is a call that ended). */
+export interface RealtimeMetrics extends RoomMetrics {
+  observeChange(change: TableChange): void;
+}
 
 export interface RealtimeServer {
   readonly room: RealtimeRoom;
+  captureStatus(): CaptureStatus;
+  /**
+   * True when an announcement sent now comes back through the feed's LISTEN within `timeoutMs`.
+   * A miss also asks for a full check, which restarts the feed if it misses again.
+   */
+  checkCapture(timeoutMs: number): Promise<boolean>;
+  /** Stops taking sockets, closes each open one with 1012 and a reason, and stops the change feed. */
   stop(): Promise<void>;
 }
 
@@ -48,6 +78,7 @@ export async function startRealtimeServer({
   clock,
   logger,
   idleSocketMs = IDLE_SOCKET_MS,
+  metrics,
 }: {
   server: Server | Http2Server | Http2SecureServer;
   db: Database;
@@ -55,11 +86,88 @@ export async function startRealtimeServer({
   clock: Clock;
   logger: Logger;
   idleSocketMs?: number;
+  metrics?: RealtimeMetrics | undefined;
 }): Promise<RealtimeServer> {
   const catalog = await loadRealtimeCatalog(db);
-  const room = createRealtimeRoom({ tokens, catalog, clock, logger });
-  const stopFeed = await startChangeFeed(db, logger, (change) => room.deliver(change));
+  const room = createRealtimeRoom({ tokens, catalog, clock, logger, metrics });
   const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_FRAME_BYTES });
+
+  // Change capture: the feed, and probes through the same channel that prove it still hears.
+  const probePrefix = `{"schema":"${PROBE_SCHEMA}","probe":"${randomUUID()}:`;
+  let probeCount = 0;
+  const awaitedProbes = new Map<string, () => void>();
+  const onProbe = (payload: string) => {
+    if (payload.startsWith(probePrefix)) awaitedProbes.get(payload)?.();
+  };
+  const listen = async () => {
+    const stopFeed = await startChangeFeed(db, logger, (change) => {
+      metrics?.observeChange(change);
+      room.deliver(change);
+    });
+    const stopProbes = await db.listen(CHANGE_CHANNEL, onProbe).catch(async (error: unknown) => {
+      await stopFeed();
+      throw error;
+    });
+    return async () => {
+      await Promise.allSettled([stopFeed(), stopProbes()]);
+    };
+  };
+  let unlisten = await listen();
+  let capture: CaptureStatus = 'listening';
+  const captureStatus = (): CaptureStatus => capture;
+
+  /** `heard` false only when the probe went out and did not come back: the database answered, the feed did not. */
+  async function probe(timeoutMs: number): Promise<{ sent: boolean; heard: boolean }> {
+    const payload = `${probePrefix}${++probeCount}"}`;
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const heard = new Promise<boolean>((resolve) => {
+      awaitedProbes.set(payload, () => resolve(true));
+      timer = setTimeout(() => resolve(false), timeoutMs);
+    });
+    try {
+      await db.sql`select pg_notify(${CHANGE_CHANNEL}, ${payload})`;
+      return { sent: true, heard: await heard };
+    } catch {
+      return { sent: false, heard: false };
+    } finally {
+      clearTimeout(timer);
+      awaitedProbes.delete(payload);
+    }
+  }
+
+  let checking: Promise<void> | undefined;
+  /** One check at a time: a feed that does not hear is restarted, and its clients told to refetch. */
+  function checkAndRepair(): Promise<void> {
+    checking ??= (async () => {
+      if (capture === 'stopped') return;
+      if (capture === 'listening') {
+        const { sent, heard } = await probe(CAPTURE_CHECK_TIMEOUT_MS);
+        // Unsent: the database is away, and a restart would fail too; the next check tries again.
+        if (!sent || heard || capture !== 'listening') return;
+        capture = 'down';
+        logger.warn('realtime: the change feed stopped hearing the database; restarting it');
+      }
+      await unlisten();
+      try {
+        const restarted = await listen();
+        // stop() may have run while the feed restarted.
+        if (captureStatus() === 'stopped') return void (await restarted());
+        unlisten = restarted;
+        capture = 'listening';
+        // Changes committed while the feed was deaf were never delivered: clients reconnect and refetch.
+        room.closeAll(FEED_RESTART_REASON, SERVICE_RESTART_CLOSE_CODE);
+        logger.info('realtime: change feed restarted');
+      } catch (error) {
+        logger.error({ err: error }, 'realtime: could not restart the change feed; will try again');
+      }
+    })().finally(() => {
+      checking = undefined;
+    });
+    return checking;
+  }
+  const captureCheck = setInterval(() => void checkAndRepair(), CAPTURE_CHECK_INTERVAL_MS);
+  captureCheck.unref();
+
   const lastHeard = new Map<WebSocket, number>();
   const idleCheck = setInterval(() => {
     const cutoff = clock.now() - idleSocketMs;
@@ -95,12 +203,30 @@ export async function startRealtimeServer({
 
   return {
     room,
+    captureStatus,
+    async checkCapture(timeoutMs) {
+      if (capture !== 'listening') return false;
+      const { heard } = await probe(timeoutMs);
+      if (!heard) void checkAndRepair();
+      return heard;
+    },
     async stop() {
       server.off('upgrade', onUpgrade);
       clearInterval(idleCheck);
-      room.closeAll('server shutting down');
+      clearInterval(captureCheck);
+      capture = 'stopped';
+      room.closeAll(SERVICE_RESTART_REASON, SERVICE_RESTART_CLOSE_CODE);
+      await waitForSocketsToClose(wss, SOCKET_CLOSE_WAIT_MS);
       wss.close();
-      await stopFeed();
+      await checking;
+      await unlisten();
     },
   };
+}
+
+/** Waits for clients to answer the close handshake; any still open after `timeoutMs` is cut. */
+async function waitForSocketsToClose(wss: WebSocketServer, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (wss.clients.size > 0 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 20));
+  for (const ws of wss.clients) ws.terminate();
 }

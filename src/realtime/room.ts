@@ -13,6 +13,12 @@ export const MAX_BINDINGS_PER_CHANNEL = 20;
 /** Close code for a socket the server ends on purpose (as Phoenix's normal close). */
 export const SERVER_CLOSE_CODE = 1000;
 /**
+ * Close code for a server going away on purpose, to come back or be replaced ("service restart",
+ * RFC 6455 registry, 1012): realtime-js reconnects after any close it did not ask for, rejoins its
+ * channels, and the UI's watchers refetch.
+ */
+export const SERVICE_RESTART_CLOSE_CODE = 1012;
+/**
  * How many bytes may wait unread for one socket before it is closed as too slow. A change of a
  * call row is about 3 KiB, so 1 MiB is over 300 changes: far more than a client that reads at
  * all falls behind by, while a client that stopped reading costs at most this much memory (plus
@@ -27,6 +33,14 @@ export const SLOW_CONSUMER_CLOSE_CODE = 1013;
 export function describeSlowConsumer(limitBytes: number): string {
   const limit = limitBytes % (1024 * 1024) === 0 ? `${limitBytes / (1024 * 1024)} MiB` : `${Math.ceil(limitBytes / 1024)} KiB`;
   return `Too slow: over ${limit} of messages unread. Reconnect, rejoin and refetch.`;
+}
+
+/** What the room reports for metrics (src/metrics.ts); a room built without it reports nothing. */
+export interface RoomMetrics {
+  /** Read when metrics are scraped: open sockets and joined channels. */
+  trackRoom(size: { readonly sockets: () => number; readonly channels: () => number }): void;
+  countDelivered(table: RealtimeTable): void;
+  countSlowConsumerDropped(): void;
 }
 
 /** The room's view of a WebSocket (STYLE 14): it knows sessions, not sockets. */
@@ -90,8 +104,8 @@ export interface RealtimeRoom {
   connect(socket: SocketPort, version: SerializerVersion, connectToken: string): RealtimeSessionHandle;
   /** Delivers one committed change to every channel allowed and subscribed to see it. */
   deliver(change: TableChange): void;
-  /** Closes every socket (shutdown, and tests that cut the connection). */
-  closeAll(reason: string): void;
+  /** Closes every socket (shutdown, and tests that cut the connection), by default as a normal close. */
+  closeAll(reason: string, code?: number): void;
   readonly sessionCount: () => number;
 }
 
@@ -102,12 +116,14 @@ export function createRealtimeRoom({
   clock,
   logger,
   maxSendBufferBytes = MAX_SEND_BUFFER_BYTES,
+  metrics,
 }: {
   tokens: TokenService;
   catalog: RealtimeCatalog;
   clock: Clock;
   logger: Logger;
   maxSendBufferBytes?: number;
+  metrics?: RoomMetrics | undefined;
 }): RealtimeRoom {
   const sessions = new Set<Session>();
   // Channels indexed by the user whose rows they may see, so a change reaches only its owner's channels.
@@ -116,6 +132,7 @@ export function createRealtimeRoom({
   let nextBindingId = 1;
   const slowConsumerReason = describeSlowConsumer(maxSendBufferBytes);
   const columnListOf = new Map([...catalog].map(([table, columns]) => [table, [...columns].map(([name, type]) => ({ name, type }))]));
+  metrics?.trackRoom({ sockets: () => sessions.size, channels: () => [...sessions].reduce((sum, session) => sum + session.channels.size, 0) });
 
   function write(session: Session, frame: Frame): void {
     if (session.socket.isOpen()) session.socket.send(encodeFrame(frame, session.version));
@@ -136,6 +153,7 @@ export function createRealtimeRoom({
    */
   function dropSlowSession(session: Session): void {
     sessions.delete(session);
+    metrics?.countSlowConsumerDropped();
     logger.warn({ buffered: session.socket.bufferedBytes(), channels: session.channels.size }, 'realtime: closing a consumer that fell behind');
     for (const channel of [...session.channels.values()]) {
       removeChannel(channel);
@@ -330,11 +348,12 @@ export function createRealtimeRoom({
           .map((b) => b.id);
         if (ids.length === 0) continue;
         send(channel.session, { joinRef: channel.joinRef, ref: null, topic: channel.topic, event: PHOENIX_EVENTS.postgresChanges, payload: { ids, data } });
+        metrics?.countDelivered(change.table);
       }
     },
 
-    closeAll(reason) {
-      for (const session of [...sessions]) session.socket.close(SERVER_CLOSE_CODE, reason);
+    closeAll(reason, code = SERVER_CLOSE_CODE) {
+      for (const session of [...sessions]) session.socket.close(code, reason);
     },
 
     sessionCount: () => sessions.size,
