@@ -1,6 +1,6 @@
 import { defineConfig } from 'vitest/config';
 
-/** Browser tests: Debian's Chromium against the real server on embedded Postgres (`npm run test:e2e`). */
+/** Browser tests: Chromium (see e2e/support/chromium.ts for which) against the real server on embedded Postgres (`npm run test:e2e`). */
 export default defineConfig({
   test: {
     include: ['e2e/**/*.test.ts'],
