@@ -1,6 +1,7 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 import type { Logger } from 'pino';
+import { TERMINAL_STATUSES } from './core/call-status.js';
 import type { ErrorCode } from './core/errors.js';
 import { PROVIDERS, type Provider } from './core/rows.js';
 import type { Database } from './db/database.js';
@@ -56,6 +57,11 @@ export function createMetrics({ db, logger }: { db: Database; logger: Logger }):
     labelNames: ['outcome', 'provider'],
     registers,
   });
+  // Series start at 0, so a rate is there from the first call on.
+  for (const provider of PROVIDERS) {
+    placed.inc({ provider }, 0);
+    for (const outcome of TERMINAL_STATUSES) ended.inc({ outcome, provider }, 0);
+  }
   new Gauge({
     name: 'dialer_calls_live',
     help: 'Calls not yet ended (dialing, ringing, in-progress), by provider, read from the database at scrape time.',
@@ -114,7 +120,7 @@ export function createMetrics({ db, logger }: { db: Database; logger: Logger }):
   });
   new Gauge({
     name: 'dialer_db_operations_in_flight',
-    help: 'Queries and transactions running or waiting for a connection; above dialer_db_connections_max, some wait.',
+    help: 'Queries and transactions running or waiting for a connection (the scrape\'s own count of live calls included); above dialer_db_connections_max, some wait.',
     registers,
     collect() {
       this.set(db.stats?.().inFlight ?? 0);
