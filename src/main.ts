@@ -6,13 +6,23 @@ import { loadConfig } from './config.js';
 import { migrate } from './db/migrate.js';
 import { openDatabase } from './db/open-database.js';
 import { createLogger } from './logger.js';
-import { startRealtimeServer } from './realtime/realtime-server.js';
+import { createMetrics, readMetricsToken } from './metrics.js';
+import { findProductionStartProblem, isProduction } from './production-start.js';
+import { createReadiness, listMigrationNames } from './readiness.js';
+import { startRealtimeServer, type RealtimeServer } from './realtime/realtime-server.js';
+import { createGracefulShutdown, DRAIN_TIMEOUT_MS, readShutdownDelayMs, SHUTDOWN_CLEANUP_MS, trackRequests } from './server-lifecycle.js';
 import { createMockProvider } from './telephony/mock/mock-provider.js';
 import { systemClock } from './telephony/provider.js';
 import { createProductionMode } from './telephony/twilio/production-mode.js';
+import { DEFAULT_WEB_ROOT } from './web-app-routes.js';
 
 /** The composition root: read config, build every part, listen. */
 async function main(): Promise<void> {
+  if (isProduction()) {
+    const problem = await findProductionStartProblem({ env: process.env, webRoot: DEFAULT_WEB_ROOT });
+    if (problem) throw new Error(problem);
+  }
+  const shutdownDelayMs = readShutdownDelayMs();
   const config = await loadConfig();
   const logger = createLogger(config.logLevel);
   const db = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: `${config.dataDir}/pgdata` });
@@ -20,12 +30,26 @@ async function main(): Promise<void> {
   if (applied.length > 0) logger.info({ applied }, 'database migrated');
 
   const tokens = await createTokenService(config.jwtSecret);
+  // Metrics are counted only when they are served: at /metrics, for METRICS_TOKEN.
+  const metricsToken = readMetricsToken();
+  const metrics = metricsToken ? createMetrics({ db, logger }) : undefined;
   const mock = createMockProvider({ db, clock: systemClock, logger, resumeGraceMs: config.mockResumeGraceMs });
   let listeningUrl = config.publicUrl ?? `http://${config.host}:${config.port}`;
   const production = config.twilio
     ? createProductionMode({ twilio: config.twilio, db, logger, clock: systemClock, publicUrl: config.publicUrl, webhookBaseUrl: () => listeningUrl })
     : undefined;
+  // Until the realtime server below is up, change capture is not running and /ready says so.
+  let realtime: RealtimeServer | undefined = undefined;
+  const readiness = createReadiness({
+    db,
+    expectedMigrations: await listMigrationNames(),
+    checkCapture: async (timeoutMs) => (realtime ? realtime.checkCapture(timeoutMs) : false),
+    logger,
+  });
   const app = createApp({
+    readiness,
+    metrics,
+    metricsToken,
     db,
     tokens,
     logger,
@@ -54,22 +78,36 @@ async function main(): Promise<void> {
     );
   });
 
-  const realtime = await startRealtimeServer({ server, db, tokens, clock: systemClock, logger });
+  const requests = trackRequests(server);
+  realtime = await startRealtimeServer({ server, db, tokens, clock: systemClock, logger, metrics });
+  const realtimeServer = realtime;
   // Calls left unfinished by a previous run are fetched from Twilio, then a sweeper keeps watch (RS1).
   void production?.provider.recoverUnfinishedCalls().catch((error: unknown) => logger.error({ err: error }, 'could not reconcile calls with Twilio'));
 
-  const shutdown = (signal: string) => {
-    logger.info({ signal }, 'shutting down');
-    mock.stop();
-    production?.provider.stop();
-    server.close();
-    void realtime
-      .stop()
-      .then(() => db.close())
-      .finally(() => process.exit(0));
+  // A rolling restart loses nothing: see createGracefulShutdown. A second signal skips the delay.
+  const shutdown = createGracefulShutdown({
+    server,
+    requests,
+    readiness,
+    stopRealtime: () => realtimeServer.stop(),
+    stopBackgroundWork: () => {
+      mock.stop();
+      production?.provider.stop();
+    },
+    closeDatabase: () => db.close(),
+    logger,
+    delayMs: shutdownDelayMs,
+  });
+  const onSignal = (signal: NodeJS.Signals) => {
+    if (readiness.isShuttingDown()) return shutdown.skipDelay();
+    setTimeout(() => {
+      logger.error('shutdown took too long: exiting anyway');
+      process.exit(1);
+    }, shutdownDelayMs + DRAIN_TIMEOUT_MS + SHUTDOWN_CLEANUP_MS).unref();
+    void shutdown.run(signal).then((exitCode) => process.exit(exitCode));
   };
-  process.once('SIGINT', () => shutdown('SIGINT'));
-  process.once('SIGTERM', () => shutdown('SIGTERM'));
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
 }
 
 main().catch((error: unknown) => {
