@@ -1,11 +1,12 @@
 import type { AddressInfo } from 'node:net';
 import { serve, type ServerType } from '@hono/node-server';
 import { createClient, type SupabaseClient } from '@supabase/supabase-js';
-import { pino } from 'pino';
+import { pino, type Logger } from 'pino';
 import WebSocket from 'ws';
 import { createApp } from '../../src/app.js';
 import { createTokenService, type TokenService } from '../../src/api/jwt.js';
 import type { Database } from '../../src/db/database.js';
+import { createMetrics } from '../../src/metrics.js';
 import { startRealtimeServer, type RealtimeServer } from '../../src/realtime/realtime-server.js';
 import { createMockProvider } from '../../src/telephony/mock/mock-provider.js';
 import { systemClock, type TelephonyProvider } from '../../src/telephony/provider.js';
@@ -40,13 +41,18 @@ let userCounter = 0;
 export interface TestServerOptions {
   /** Production mode against a Twilio API (the local Twilio simulator in tests). */
   readonly twilio?: Pick<ProductionModeOptions, 'twilio' | 'calls' | 'requestTimeoutMs' | 'sweep'>;
+  /** Metrics served at /metrics for this Bearer token (METRICS_TOKEN); without it /metrics is off. */
+  readonly metrics?: { readonly token: string };
+  /** The server's logger (by default a silent one, or TEST_LOG_LEVEL's). */
+  readonly logger?: Logger;
 }
 
 /** The real app on a loopback port over a fresh database, for supabase-js to talk to. */
 export async function startTestServer(kind: DatabaseKind, options: TestServerOptions = {}): Promise<TestServer> {
   const testDb = await createTestDatabase(kind);
   const { db } = testDb;
-  const logger = pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' });
+  const logger = options.logger ?? pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' });
+  const metrics = options.metrics ? createMetrics({ db, logger }) : undefined;
   const tokens = await createTokenService(TEST_JWT_SECRET);
   const mock = createMockProvider({ db, clock: systemClock, logger });
   let seed = 1;
@@ -59,13 +65,15 @@ export async function startTestServer(kind: DatabaseKind, options: TestServerOpt
     publicUrl: undefined,
     twilioWebhooks: production?.webhooks,
     functions: { db, mock, twilio: production?.provider, voiceTokens: production?.voiceTokens, logger, newSeed: () => seed++ },
+    metrics,
+    metricsToken: options.metrics?.token,
   });
   const server: ServerType = await new Promise((resolve) => {
     const s = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' }, () => resolve(s));
   });
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   listeningUrl = url;
-  const startRealtime = () => startRealtimeServer({ server, db, tokens, clock: systemClock, logger });
+  const startRealtime = () => startRealtimeServer({ server, db, tokens, clock: systemClock, logger, metrics });
   let realtime: RealtimeServer | undefined = await startRealtime();
 
   const client = () => createClient(url, tokens.anonKey, {
