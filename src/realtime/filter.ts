@@ -1,87 +1,82 @@
+import { parseFilterExpression, type IsValue } from '../core/filter-grammar.js';
+import { compareValues, isFilterableType, readFilterValue, readStoredValue, type FilterableType, type PostgresValue } from '../core/postgres-value.js';
+
 /**
- * Filters of `postgres_changes` subscriptions, as Supabase Realtime reads them:
- * `column=op.value` with eq, neq, lt, lte, gt, gte and in.(a,b,c), plus `is.null` (and
- * `is.true`/`is.false`), which Supabase lacks and the PhoneDialer needs (`lead_id=is.null`).
+ * Filters of `postgres_changes` subscriptions, as Supabase Realtime takes them: `column=op.value`
+ * with eq, neq, lt, lte, gt, gte, in.(a,b,c) and is (null, not_null, true, false, unknown; is.null
+ * is not in Supabase's list, the PhoneDialer needs it). The value after the operator is read by
+ * the grammar REST uses (src/core/filter-grammar.ts), then as the column's type, so a filter keeps
+ * exactly the rows a REST select with the same filter returns.
  */
-export const FILTER_OPERATORS = ['eq', 'neq', 'lt', 'lte', 'gt', 'gte', 'in', 'is'] as const;
-export type FilterOperator = (typeof FILTER_OPERATORS)[number];
+export const REALTIME_OPERATORS = ['eq', 'neq', 'lt', 'lte', 'gt', 'gte', 'in', 'is'] as const;
+type CompareOperator = 'eq' | 'neq' | 'lt' | 'lte' | 'gt' | 'gte';
 
 export type RowFilter =
-  | { readonly kind: 'compare'; readonly column: string; readonly op: 'eq' | 'neq' | 'lt' | 'lte' | 'gt' | 'gte'; readonly value: string }
-  | { readonly kind: 'in'; readonly column: string; readonly values: readonly string[] }
-  | { readonly kind: 'is'; readonly column: string; readonly value: null | boolean };
+  | { readonly kind: 'compare'; readonly column: string; readonly type: FilterableType; readonly op: CompareOperator; readonly value: PostgresValue }
+  | { readonly kind: 'in'; readonly column: string; readonly type: FilterableType; readonly values: readonly PostgresValue[] }
+  | { readonly kind: 'is'; readonly column: string; readonly value: IsValue };
 
 /** Column name → Postgres type name (udt_name), used to compare values as the database would. */
 export type ColumnTypes = ReadonlyMap<string, string>;
 
 export type FilterParse = { ok: true; filter: RowFilter | undefined } | { ok: false; reason: string };
 
+/** As Supabase Realtime, which refuses longer lists. */
 const MAX_IN_VALUES = 100;
+const FILTER = /^([A-Za-z_][A-Za-z0-9_]*)=(.*)$/s;
 
 export function parseRowFilter(text: string | undefined, columns: ColumnTypes): FilterParse {
   if (text === undefined || text === '') return { ok: true, filter: undefined };
-  const match = /^([A-Za-z_][A-Za-z0-9_]*)=(eq|neq|lt|lte|gt|gte|in|is)\.(.*)$/s.exec(text);
-  if (!match) return { ok: false, reason: `invalid filter "${text}": use column=operator.value with one of ${FILTER_OPERATORS.join(', ')}` };
-  const [, column = '', op = '', value = ''] = match;
-  if (!columns.has(column)) return { ok: false, reason: `invalid filter "${text}": there is no column "${column}"` };
-  switch (op) {
-    case 'in': {
-      const list = /^\((.*)\)$/s.exec(value);
-      if (!list) return { ok: false, reason: `invalid filter "${text}": in takes a list, e.g. ${column}=in.(a,b)` };
-      const values = (list[1] ?? '').split(',').map((v) => v.trim().replace(/^"(.*)"$/s, '$1'));
-      if (values.length > MAX_IN_VALUES) return { ok: false, reason: `invalid filter "${text}": in takes at most ${MAX_IN_VALUES} values` };
-      return { ok: true, filter: { kind: 'in', column, values } };
-    }
-    case 'is': {
-      const known: Record<string, null | boolean> = { null: null, true: true, false: false };
-      if (!Object.hasOwn(known, value)) return { ok: false, reason: `invalid filter "${text}": is takes null, true or false` };
-      return { ok: true, filter: { kind: 'is', column, value: known[value] ?? null } };
-    }
-    case 'eq':
-    case 'neq':
-    case 'lt':
-    case 'lte':
-    case 'gt':
-    case 'gte':
-      return { ok: true, filter: { kind: 'compare', column, op, value } };
-    default:
-      return { ok: false, reason: `invalid filter "${text}"` };
-  }
-}
+  const refuse = (reason: string): FilterParse => ({ ok: false, reason: `invalid filter "${text}": ${reason}` });
+  const match = FILTER.exec(text);
+  if (!match) return refuse(`use column=operator.value with one of ${REALTIME_OPERATORS.join(', ')}`);
+  const [, column = '', expressionText = ''] = match;
+  const type = columns.get(column);
+  if (type === undefined) return refuse(`there is no column "${column}"`);
+  const expression = parseFilterExpression(expressionText);
+  if (!expression.ok) return refuse(expression.reason);
+  const { value: parsed } = expression;
+  if (parsed.isNegated) return refuse('realtime filters do not take not.; subscribe with the opposite operator');
 
-const NUMERIC_TYPES = new Set(['int2', 'int4', 'int8', 'float4', 'float8', 'numeric', 'oid']);
-const TIME_TYPES = new Set(['timestamptz', 'timestamp', 'date']);
-
-/** -1, 0 or 1 comparing a row value with a filter value by the column's type; undefined if incomparable. */
-function compareValues(rowValue: unknown, filterValue: string, type: string | undefined): number | undefined {
-  if (rowValue === null || rowValue === undefined) return undefined;
-  if (type && NUMERIC_TYPES.has(type)) {
-    const a = Number(rowValue);
-    const b = Number(filterValue);
-    return Number.isNaN(a) || Number.isNaN(b) ? undefined : Math.sign(a - b);
+  if (parsed.kind === 'is') {
+    // As Postgres: `x is true` needs a boolean x (42804 through REST).
+    if (parsed.value !== 'null' && parsed.value !== 'not_null' && type !== 'bool') return refuse(`is.${parsed.value} needs a boolean column; ${column} is ${type}`);
+    return { ok: true, filter: { kind: 'is', column, value: parsed.value } };
   }
-  if (type && TIME_TYPES.has(type)) {
-    const a = Date.parse(String(rowValue));
-    const b = Date.parse(filterValue);
-    return Number.isNaN(a) || Number.isNaN(b) ? undefined : Math.sign(a - b);
+  if (!isFilterableType(type)) return refuse(`realtime cannot compare values of ${column}'s type (${type}); filter on is.null or on the client`);
+  const read = (valueText: string) => readFilterValue(type, valueText);
+  if (parsed.kind === 'in') {
+    if (parsed.values.length > MAX_IN_VALUES) return refuse(`in takes at most ${MAX_IN_VALUES} values`);
+    const values: PostgresValue[] = [];
+    for (const valueText of parsed.values) {
+      const value = read(valueText);
+      if (!value.ok) return refuse(value.reason);
+      values.push(value.value);
+    }
+    return { ok: true, filter: { kind: 'in', column, type, values } };
   }
-  const a = typeof rowValue === 'object' ? JSON.stringify(rowValue) : String(rowValue);
-  return a === filterValue ? 0 : a < filterValue ? -1 : 1;
+  const op = parsed.operator;
+  if (op === 'like' || op === 'ilike') return refuse(`realtime filters do not take ${op}; use one of ${REALTIME_OPERATORS.join(', ')}`);
+  const value = read(parsed.value);
+  if (!value.ok) return refuse(value.reason);
+  return { ok: true, filter: { kind: 'compare', column, type, op, value: value.value } };
 }
 
 /** Whether a row passes a filter, with SQL's rule that a comparison with null is never true. */
-export function matchesFilter(filter: RowFilter | undefined, row: Readonly<Record<string, unknown>>, columns: ColumnTypes): boolean {
+export function matchesFilter(filter: RowFilter | undefined, row: Readonly<Record<string, unknown>>): boolean {
   if (!filter) return true;
-  const value = row[filter.column];
-  const type = columns.get(filter.column);
+  const stored = row[filter.column];
   switch (filter.kind) {
     case 'is':
-      return filter.value === null ? value === null || value === undefined : value === filter.value;
-    case 'in':
-      return filter.values.some((candidate) => compareValues(value, candidate, type) === 0);
+      return matchesIs(filter.value, stored);
+    case 'in': {
+      const value = readStoredValue(filter.type, stored);
+      return value !== undefined && filter.values.some((candidate) => compareValues(value, candidate) === 0);
+    }
     case 'compare': {
-      const order = compareValues(value, filter.value, type);
-      if (order === undefined) return false;
+      const value = readStoredValue(filter.type, stored);
+      if (value === undefined) return false;
+      const order = compareValues(value, filter.value);
       switch (filter.op) {
         case 'eq':
           return order === 0;
@@ -104,6 +99,24 @@ export function matchesFilter(filter: RowFilter | undefined, row: Readonly<Recor
     default: {
       const unreachable: never = filter;
       throw new Error(`unknown filter ${JSON.stringify(unreachable)}`);
+    }
+  }
+}
+
+function matchesIs(value: IsValue, stored: unknown): boolean {
+  switch (value) {
+    case 'null':
+    case 'unknown':
+      return stored === null || stored === undefined;
+    case 'not_null':
+      return stored !== null && stored !== undefined;
+    case 'true':
+      return stored === true;
+    case 'false':
+      return stored === false;
+    default: {
+      const unreachable: never = value;
+      throw new Error(`unknown is value ${String(unreachable)}`);
     }
   }
 }

@@ -330,7 +330,6 @@ export function createRealtimeRoom({
       const owned = owner === undefined ? undefined : channelsByOwner.get(owner);
       const candidates = [...(owned ?? []), ...serviceChannels];
       if (candidates.length === 0) return;
-      const columns = catalog.get(change.table) ?? new Map<string, string>();
       const data = {
         schema: change.schema,
         table: change.table,
@@ -344,7 +343,7 @@ export function createRealtimeRoom({
       for (const channel of candidates) {
         if (!canViewRow(channel.viewer, row)) continue;
         const ids = channel.bindings
-          .filter((b) => b.table === change.table && (b.event === '*' || b.event === change.type) && matchesFilter(b.filter, row ?? {}, columns))
+          .filter((b) => b.table === change.table && (b.event === '*' || b.event === change.type) && matchesFilter(b.filter, row ?? {}))
           .map((b) => b.id);
         if (ids.length === 0) continue;
         send(channel.session, { joinRef: channel.joinRef, ref: null, topic: channel.topic, event: PHOENIX_EVENTS.postgresChanges, payload: { ids, data } });

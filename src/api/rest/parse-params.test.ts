@@ -23,7 +23,7 @@ describe('parseFilter', () => {
   });
 
   it('IN1 refuses an unknown operator, a missing value and a bad is value with PGRST100', () => {
-    for (const text of ['eqq.1', 'eq', 'cs.{a}', 'like(any).{a*}', 'is.maybe', 'in.1,2', 'in.(a', 'in.("a"b)']) {
+    for (const text of ['eqq.1', 'eq', 'cs.{a}', 'like(any).{a*}', 'is.maybe', 'in.1,2', 'in.(a', 'in.(a)b']) {
       const result = parseFilter('name', text);
       expect(result.ok, text).toBe(false);
       if (!result.ok) expect(result.error).toMatchObject({ status: 400, code: 'PGRST100', message: `failed to parse filter (${text})` });
@@ -36,11 +36,15 @@ describe('parseList', () => {
     expect(parseList('(a,"b,c","(d)","e\\"f",)')).toEqual(['a', 'b,c', '(d)', 'e"f', '']);
     expect(parseList('()')).toEqual([]);
     expect(parseList('(a)b')).toBeUndefined();
-    expect(parseList('(a(b)')).toBeUndefined();
+    // As PostgREST: an unquoted element runs to the next , or ), and a quote that does not
+    // close before one is part of the value.
+    expect(parseList('(a(b)')).toEqual(['a(b']);
+    expect(parseList('("a"b)')).toEqual(['"a"b']);
   });
 
   it('reads back every list postgrest-js writes (seeded property)', () => {
-    const value = fc.string({ maxLength: 12 }).filter((text) => !text.includes('"') && !text.includes('\\'));
+    // PostgREST skips spaces and tabs after the opening parenthesis, so a first value cannot start with one.
+    const value = fc.string({ maxLength: 12 }).filter((text) => !text.includes('"') && !text.includes('\\') && !/^[ \t]/.test(text));
     fc.assert(
       // A list of one empty string is written `()`, the empty list, so it cannot round-trip.
       fc.property(fc.uniqueArray(value, { minLength: 1, maxLength: 6 }).filter((values) => values.join('') !== '' || values.length > 1), (values) => {

@@ -1,11 +1,12 @@
+import { parseFilterExpression, parseInList, type CompareOperator, type IsValue } from '../../core/filter-grammar.js';
 import { parsed, refused, restErrors, type Parsed } from './rest-error.js';
 
-/** The grammar of PostgREST's query parameters: filters, `in` lists, `select` and `order`. */
+/**
+ * The grammar of PostgREST's query parameters: filters, `select` and `order`. A filter's
+ * `[not.]operator.value` is read by the grammar realtime shares (src/core/filter-grammar.ts).
+ */
 
-export const COMPARE_OPERATORS = ['eq', 'neq', 'gt', 'gte', 'lt', 'lte', 'like', 'ilike'] as const;
-export type CompareOperator = (typeof COMPARE_OPERATORS)[number];
-export const IS_VALUES = ['null', 'not_null', 'true', 'false', 'unknown'] as const;
-export type IsValue = (typeof IS_VALUES)[number];
+export { COMPARE_OPERATORS, IS_VALUES, type CompareOperator, type IsValue } from '../../core/filter-grammar.js';
 
 export type Filter =
   | { readonly kind: 'compare'; readonly column: string; readonly isNegated: boolean; readonly operator: CompareOperator; readonly value: string }
@@ -22,58 +23,18 @@ export interface OrderTerm {
 
 /** `column=[not.]operator.value`, e.g. `user_email=eq.a@b.c`, `id=in.(1,2)`, `lead_id=is.null`. */
 export function parseFilter(column: string, text: string): Parsed<Filter> {
-  const isNegated = text.startsWith('not.');
-  const rest = isNegated ? text.slice('not.'.length) : text;
-  const dot = rest.indexOf('.');
-  const operator = dot < 0 ? rest : rest.slice(0, dot);
-  const value = rest.slice(dot + 1);
-  const failure = (details: string) => refused<Filter>(restErrors.parse(`failed to parse filter (${text})`, details));
-  if (dot < 0) return failure('Expected operator.value, such as eq.42 or is.null.');
-  if (operator === 'in') {
-    const values = parseList(value);
-    if (values === undefined) return failure('Expected a list in parentheses, such as in.(1,2,3); quote values that contain , ( or ).');
-    return parsed({ kind: 'in', column, isNegated, values });
-  }
-  if (operator === 'is') {
-    const isValue = IS_VALUES.find((candidate) => candidate === value.toLowerCase());
-    if (isValue === undefined) return failure('is takes null, not_null, true, false or unknown.');
-    return parsed({ kind: 'is', column, isNegated, value: isValue });
-  }
-  const compare = COMPARE_OPERATORS.find((candidate) => candidate === operator);
-  if (compare === undefined) return failure(`Unknown or unsupported operator "${operator}"; use one of ${[...COMPARE_OPERATORS, 'in', 'is'].join(', ')}.`);
-  return parsed({ kind: 'compare', column, isNegated, operator: compare, value });
+  const expression = parseFilterExpression(text);
+  if (!expression.ok) return refused(restErrors.parse(`failed to parse filter (${text})`, `${capitalize(expression.reason)}.`));
+  return parsed({ ...expression.value, column });
 }
 
-/** `(a,b,"c,d","e\"f")`: PostgREST's list, where a double-quoted element may hold , ( ) and backslash escapes. */
+/** `(a,b,"c,d","e\"f")`: PostgREST's list (see parseInList). */
 export function parseList(text: string): string[] | undefined {
-  if (!text.startsWith('(') || !text.endsWith(')')) return undefined;
-  const inner = text.slice(1, -1);
-  if (inner === '') return [];
-  const values: string[] = [];
-  let index = 0;
-  for (;;) {
-    let value = '';
-    if (inner[index] === '"') {
-      index++;
-      while (index < inner.length && inner[index] !== '"') {
-        if (inner[index] === '\\') index++;
-        value += inner[index] ?? '';
-        index++;
-      }
-      if (index >= inner.length) return undefined;
-      index++;
-      if (index < inner.length && inner[index] !== ',') return undefined;
-    } else {
-      while (index < inner.length && inner[index] !== ',') {
-        if (inner[index] === '(' || inner[index] === ')') return undefined;
-        value += inner[index];
-        index++;
-      }
-    }
-    values.push(value);
-    if (index >= inner.length) return values;
-    index++; // the comma
-  }
+  return parseInList(text);
+}
+
+function capitalize(text: string): string {
+  return text.charAt(0).toUpperCase() + text.slice(1);
 }
 
 const ALIAS = /^[A-Za-z_][A-Za-z0-9_]*$/;
