@@ -19,6 +19,8 @@ const envSchema = z.object({
   TWILIO_API_SECRET: z.string().optional(),
   TWILIO_FROM_NUMBER: z.string().optional(),
   TWILIO_API_BASE_URL: z.string().url().optional(),
+  SHUTDOWN_DELAY_SECONDS: z.coerce.number().min(0).max(300).default(0),
+  METRICS_TOKEN: z.string().trim().min(16, 'METRICS_TOKEN must have at least 16 characters').optional(),
 });
 
 export interface TwilioConfig {
@@ -41,6 +43,13 @@ export interface Config {
   /** How long a simulated call may be frozen by a restart and still resume. */
   readonly mockResumeGraceMs: number;
   readonly twilio: TwilioConfig | undefined;
+  /**
+   * How long a stopping instance keeps serving, answering /ready with 503, before it closes its
+   * listener. Behind a balancer: the time it takes to see an instance as down.
+   */
+  readonly shutdownDelayMs: number;
+  /** The Bearer token /metrics asks for; without it the endpoint is off. */
+  readonly metricsToken: string | undefined;
 }
 
 /** Keeps a generated secret in the data dir so tokens survive restarts. */
@@ -90,5 +99,7 @@ export async function loadConfig(env: NodeJS.ProcessEnv = process.env): Promise<
     logLevel: e.LOG_LEVEL,
     mockResumeGraceMs: e.MOCK_RESUME_GRACE_SECONDS * 1000,
     twilio,
+    shutdownDelayMs: e.SHUTDOWN_DELAY_SECONDS * 1000,
+    metricsToken: e.METRICS_TOKEN,
   };
 }

@@ -6,11 +6,12 @@ import { loadConfig } from './config.js';
 import { migrate } from './db/migrate.js';
 import { openDatabase } from './db/open-database.js';
 import { createLogger } from './logger.js';
-import { createMetrics, readMetricsToken } from './metrics.js';
+import { createMetrics } from './metrics.js';
 import { findProductionStartProblem, isProduction } from './production-start.js';
-import { createReadiness, listMigrationNames } from './readiness.js';
+import { listMigrationNames } from './db/migrate.js';
+import { createReadiness } from './readiness.js';
 import { startRealtimeServer, type RealtimeServer } from './realtime/realtime-server.js';
-import { createGracefulShutdown, DRAIN_TIMEOUT_MS, readShutdownDelayMs, SHUTDOWN_CLEANUP_MS, trackRequests } from './server-lifecycle.js';
+import { createGracefulShutdown, DRAIN_TIMEOUT_MS, SHUTDOWN_CLEANUP_MS, trackRequests } from './server-lifecycle.js';
 import { createMockProvider } from './telephony/mock/mock-provider.js';
 import { systemClock } from './telephony/provider.js';
 import { createProductionMode } from './telephony/twilio/production-mode.js';
@@ -22,7 +23,6 @@ async function main(): Promise<void> {
     const problem = await findProductionStartProblem({ env: process.env, webRoot: DEFAULT_WEB_ROOT });
     if (problem) throw new Error(problem);
   }
-  const shutdownDelayMs = readShutdownDelayMs();
   const config = await loadConfig();
   const logger = createLogger(config.logLevel);
   const db = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: `${config.dataDir}/pgdata` });
@@ -31,7 +31,7 @@ async function main(): Promise<void> {
 
   const tokens = await createTokenService(config.jwtSecret);
   // Metrics are counted only when they are served: at /metrics, for METRICS_TOKEN.
-  const metricsToken = readMetricsToken();
+  const { metricsToken, shutdownDelayMs } = config;
   const metrics = metricsToken ? createMetrics({ db, logger }) : undefined;
   const mock = createMockProvider({ db, clock: systemClock, logger, resumeGraceMs: config.mockResumeGraceMs });
   let listeningUrl = config.publicUrl ?? `http://${config.host}:${config.port}`;

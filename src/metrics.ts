@@ -156,12 +156,6 @@ export function createMetrics({ db, logger }: { db: Database; logger: Logger }):
   };
 }
 
-/** METRICS_TOKEN: without it the endpoint is off. */
-export function readMetricsToken(env: NodeJS.ProcessEnv = process.env): string | undefined {
-  const token = env.METRICS_TOKEN?.trim();
-  return token ? token : undefined;
-}
-
 /** Compares a presented Bearer token with the configured one in constant time. */
 export function isMetricsToken(presented: string | undefined, token: string): boolean {
   if (presented === undefined) return false;

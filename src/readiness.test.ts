@@ -6,7 +6,8 @@ import { describe, expect, it } from 'vitest';
 import type { Database } from './db/database.js';
 import { openPglite } from './db/pglite.js';
 import { migrate } from './db/migrate.js';
-import { createReadiness, listMigrationNames } from './readiness.js';
+import { listMigrationNames } from './db/migrate.js';
+import { createReadiness } from './readiness.js';
 import { findProductionStartProblem } from './production-start.js';
 
 const logger = pino({ level: 'silent' });

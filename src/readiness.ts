@@ -1,7 +1,5 @@
-import { readdir } from 'node:fs/promises';
 import type { Logger } from 'pino';
 import type { Database } from './db/database.js';
-import { MIGRATIONS_DIR } from './db/migrate.js';
 
 /**
  * How long `/ready` waits for each check. A balancer polls every few seconds; a database that
@@ -22,11 +20,6 @@ export interface Readiness {
   /** From now on every check answers not ready (SIGTERM): the balancer stops sending new work. */
   markShuttingDown(): void;
   isShuttingDown(): boolean;
-}
-
-/** The migration files this build needs, by the name `migrate` records them under. */
-export async function listMigrationNames(dir: string = MIGRATIONS_DIR): Promise<string[]> {
-  return (await readdir(dir)).filter((name) => /^\d{4}_[\w-]+\.sql$/.test(name)).sort();
 }
 
 class CheckTimeout extends Error {}

@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { pino } from 'pino';
 import { describe, expect, it } from 'vitest';
 import type { Readiness } from './readiness.js';
-import { createGracefulShutdown, readShutdownDelayMs, trackRequests } from './server-lifecycle.js';
+import { createGracefulShutdown, trackRequests } from './server-lifecycle.js';
 
 const logger = pino({ level: 'silent' });
 
@@ -116,11 +116,5 @@ describe('graceful shutdown (rolling restarts lose nothing)', () => {
     shutdown.skipDelay();
     expect(await stopped).toBe(0);
     await expect(get(port, '/fast')).rejects.toThrow(/ECONNREFUSED/);
-  });
-
-  it('SHUTDOWN_DELAY_SECONDS is read in seconds, 0 by default, and refused when it is not a number', () => {
-    expect(readShutdownDelayMs({})).toBe(0);
-    expect(readShutdownDelayMs({ SHUTDOWN_DELAY_SECONDS: '5' })).toBe(5_000);
-    expect(() => readShutdownDelayMs({ SHUTDOWN_DELAY_SECONDS: 'soon' })).toThrow(/SHUTDOWN_DELAY_SECONDS/);
   });
 });

@@ -1,7 +1,6 @@
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { Http2SecureServer, Http2Server } from 'node:http2';
 import type { Logger } from 'pino';
-import { z } from 'zod';
 import type { Readiness } from './readiness.js';
 
 /**
@@ -54,21 +53,6 @@ export function trackRequests(server: Server | Http2Server | Http2SecureServer):
       });
     },
   };
-}
-
-const shutdownEnvSchema = z.object({
-  SHUTDOWN_DELAY_SECONDS: z.coerce.number().min(0).max(300).default(0),
-});
-
-/**
- * SHUTDOWN_DELAY_SECONDS: how long a stopping instance keeps serving, answering /ready with 503,
- * before it closes its listener. Behind a balancer set it to the time the balancer takes to see
- * an instance as down (check interval × failures), so no request is sent to a closed port.
- */
-export function readShutdownDelayMs(env: NodeJS.ProcessEnv = process.env): number {
-  const parsed = shutdownEnvSchema.safeParse({ SHUTDOWN_DELAY_SECONDS: env['SHUTDOWN_DELAY_SECONDS'] || undefined });
-  if (!parsed.success) throw new Error(`Configuration error: SHUTDOWN_DELAY_SECONDS must be a number of seconds from 0 to 300.`);
-  return parsed.data.SHUTDOWN_DELAY_SECONDS * 1000;
 }
 
 /** What a graceful stop closes, in order. */

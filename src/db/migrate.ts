@@ -4,6 +4,11 @@ import type { Database } from './database.js';
 
 export const MIGRATIONS_DIR = fileURLToPath(new URL('../../db/migrations/', import.meta.url));
 
+/** The migration files this build ships, in the order they apply. */
+export async function listMigrationNames(dir: string = MIGRATIONS_DIR): Promise<string[]> {
+  return (await readdir(dir)).filter((name) => /^\d{4}_[\w-]+\.sql$/.test(name)).sort();
+}
+
 /** Any fixed number: the advisory lock that keeps two starting servers from migrating at once. */
 const MIGRATION_LOCK_KEY = 7_311_042;
 
@@ -15,7 +20,7 @@ const MIGRATION_LOCK_KEY = 7_311_042;
  */
 export async function migrate(db: Database, options: { upTo?: string; dir?: string } = {}): Promise<string[]> {
   const dir = options.dir ?? MIGRATIONS_DIR;
-  const files = (await readdir(dir)).filter((name) => /^\d{4}_[\w-]+\.sql$/.test(name)).sort();
+  const files = await listMigrationNames(dir);
   const wanted = options.upTo === undefined ? files : files.filter((name) => name.slice(0, 4) <= (options.upTo ?? ''));
   return db.transaction(async (tx) => {
     await tx.sql`select pg_advisory_xact_lock(${MIGRATION_LOCK_KEY})`;
