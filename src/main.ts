@@ -11,7 +11,7 @@ import { findProductionStartProblem, isProduction } from './production-start.js'
 import { listMigrationNames } from './db/migrate.js';
 import { createReadiness } from './readiness.js';
 import { startRealtimeServer, type RealtimeServer } from './realtime/realtime-server.js';
-import { createGracefulShutdown, DRAIN_TIMEOUT_MS, SHUTDOWN_CLEANUP_MS, trackRequests } from './server-lifecycle.js';
+import { createGracefulShutdown, DRAIN_TIMEOUT_MS, PROVIDER_SETTLE_MS, SHUTDOWN_CLEANUP_MS, trackRequests } from './server-lifecycle.js';
 import { createMockProvider } from './telephony/mock/mock-provider.js';
 import { systemClock } from './telephony/provider.js';
 import { createProductionMode } from './telephony/twilio/production-mode.js';
@@ -90,9 +90,10 @@ async function main(): Promise<void> {
     requests,
     readiness,
     stopRealtime: () => realtimeServer.stop(),
-    stopBackgroundWork: () => {
+    stopBackgroundWork: async () => {
       mock.stop();
       production?.provider.stop();
+      await production?.provider.settle(PROVIDER_SETTLE_MS);
     },
     closeDatabase: () => db.close(),
     logger,

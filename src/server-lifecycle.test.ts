@@ -59,7 +59,12 @@ describe('graceful shutdown (rolling restarts lose nothing)', () => {
       requests,
       readiness: fakeReadiness(),
       stopRealtime: async () => void steps.push('realtime'),
-      stopBackgroundWork: () => void steps.push('timers'),
+      // A provider request under way (a hang-up asked for by a webhook) finishes before the database closes.
+      stopBackgroundWork: async () => {
+        steps.push('timers');
+        await new Promise((resolve) => setTimeout(resolve, 50));
+        steps.push('provider requests settled');
+      },
       closeDatabase: async () => void steps.push('database'),
       logger,
       delayMs: 0,
@@ -72,7 +77,7 @@ describe('graceful shutdown (rolling restarts lose nothing)', () => {
     releases[0]?.();
     expect(await slow).toMatchObject({ status: 200, body: 'finished', connection: 'close' });
     expect(await stopped).toBe(0);
-    expect(steps).toEqual(['realtime', 'timers', 'database']);
+    expect(steps).toEqual(['realtime', 'timers', 'provider requests settled', 'database']);
   });
 
   it('a request still running after the drain timeout is cut, and the exit code says so', async () => {

@@ -11,6 +11,8 @@ import type { Readiness } from './readiness.js';
 export const DRAIN_TIMEOUT_MS = 10_000;
 /** Room for the steps after the drain (sockets, timers, database) before the process exits anyway. */
 export const SHUTDOWN_CLEANUP_MS = 5_000;
+/** How long, within the cleanup, provider requests under way (Twilio hang-ups) may take to finish. */
+export const PROVIDER_SETTLE_MS = 3_000;
 
 /** The HTTP server's requests in flight, and a way to wait for them. */
 export interface RequestTracker {
@@ -62,8 +64,11 @@ export interface ShutdownParts {
   readonly readiness: Readiness;
   /** Closes realtime sockets with a reason and stops the change feed. */
   readonly stopRealtime: () => Promise<void>;
-  /** Stops timers and sweeps without ending calls: another instance's sweep takes them over. */
-  readonly stopBackgroundWork: () => void;
+  /**
+   * Stops timers and sweeps without ending calls (another instance's sweep takes them over) and
+   * finishes provider requests already under way; resolves before the database is closed.
+   */
+  readonly stopBackgroundWork: () => Promise<void> | void;
   readonly closeDatabase: () => Promise<void>;
   readonly logger: Logger;
   readonly delayMs: number;
@@ -106,7 +111,11 @@ export function createGracefulShutdown(parts: ShutdownParts): { run(signal: stri
       logger.warn({ inFlight: requests.inFlight(), drainTimeoutMs }, 'requests still in flight after the drain timeout: cutting them');
       if ('closeAllConnections' in server) server.closeAllConnections();
     }
-    parts.stopBackgroundWork();
+    try {
+      await parts.stopBackgroundWork();
+    } catch (error) {
+      logger.error({ err: error }, 'could not stop background work cleanly');
+    }
     try {
       await parts.closeDatabase();
     } catch (error) {

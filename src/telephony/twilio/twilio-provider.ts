@@ -41,6 +41,12 @@ export interface TwilioProvider extends TelephonyProvider {
   hangUp(callSid: string, status: 'canceled' | 'completed', callId: string | null): Promise<TwilioCall | undefined>;
   /** Fetches unfinished calls from Twilio and finishes those Twilio has finished (RS1). */
   reconcile(options?: { onlyStale?: boolean }): Promise<void>;
+  /**
+   * Waits, at most `timeoutMs`, for the hang-ups under way. Webhooks ask for some after they
+   * have answered (a machine to hang up on), and once the row is final no sweep would ask
+   * again, so a stopping instance finishes them before it closes the database.
+   */
+  settle(timeoutMs: number): Promise<void>;
 }
 
 export interface TwilioProviderOptions {
@@ -112,7 +118,19 @@ export function createTwilioProvider(options: TwilioProviderOptions): TwilioProv
     };
   }
 
-  async function hangUp(callSid: string, status: 'canceled' | 'completed', callId: string | null): Promise<TwilioCall | undefined> {
+  const hangUpsUnderWay = new Set<Promise<unknown>>();
+
+  function hangUp(callSid: string, status: 'canceled' | 'completed', callId: string | null): Promise<TwilioCall | undefined> {
+    const work = hangUpNow(callSid, status, callId);
+    hangUpsUnderWay.add(work);
+    void work.then(
+      () => hangUpsUnderWay.delete(work),
+      () => hangUpsUnderWay.delete(work),
+    );
+    return work;
+  }
+
+  async function hangUpNow(callSid: string, status: 'canceled' | 'completed', callId: string | null): Promise<TwilioCall | undefined> {
     await log({ direction: 'request', event: 'calls.update', callSid, activeCallId: callId, outcome: null, payload: { status } });
     try {
       const updated = await calls(callSid).update({ status });
@@ -284,6 +302,13 @@ export function createTwilioProvider(options: TwilioProviderOptions): TwilioProv
       isStopped = true;
       cancelSweep?.();
       cancelSweep = undefined;
+    },
+
+    async settle(timeoutMs) {
+      let timer: ReturnType<typeof setTimeout> | undefined;
+      const timeout = new Promise<void>((resolve) => (timer = setTimeout(resolve, timeoutMs)));
+      await Promise.race([Promise.allSettled([...hangUpsUnderWay]), timeout]);
+      clearTimeout(timer);
     },
   };
 }
