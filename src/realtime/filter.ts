@@ -19,7 +19,11 @@ export type RowFilter =
 /** Column name → Postgres type name (udt_name), used to compare values as the database would. */
 export type ColumnTypes = ReadonlyMap<string, string>;
 
-export type FilterParse = { ok: true; filter: RowFilter | undefined } | { ok: false; reason: string };
+/**
+ * A refused filter is `invalid` when REST would refuse it too (a bad value for the column's type,
+ * an unknown column, bad grammar), `unsupported` when REST takes it but realtime does not.
+ */
+export type FilterParse = { ok: true; filter: RowFilter | undefined } | { ok: false; reason: string; fault: 'invalid' | 'unsupported' };
 
 /** As Supabase Realtime, which refuses longer lists. */
 const MAX_IN_VALUES = 100;
@@ -27,7 +31,7 @@ const FILTER = /^([A-Za-z_][A-Za-z0-9_]*)=(.*)$/s;
 
 export function parseRowFilter(text: string | undefined, columns: ColumnTypes): FilterParse {
   if (text === undefined || text === '') return { ok: true, filter: undefined };
-  const refuse = (reason: string): FilterParse => ({ ok: false, reason: `invalid filter "${text}": ${reason}` });
+  const refuse = (reason: string, fault: 'invalid' | 'unsupported' = 'invalid'): FilterParse => ({ ok: false, reason: `invalid filter "${text}": ${reason}`, fault });
   const match = FILTER.exec(text);
   if (!match) return refuse(`use column=operator.value with one of ${REALTIME_OPERATORS.join(', ')}`);
   const [, column = '', expressionText = ''] = match;
@@ -36,29 +40,29 @@ export function parseRowFilter(text: string | undefined, columns: ColumnTypes): 
   const expression = parseFilterExpression(expressionText);
   if (!expression.ok) return refuse(expression.reason);
   const { value: parsed } = expression;
-  if (parsed.isNegated) return refuse('realtime filters do not take not.; subscribe with the opposite operator');
+  if (parsed.isNegated) return refuse('realtime filters do not take not.; subscribe with the opposite operator', 'unsupported');
 
   if (parsed.kind === 'is') {
     // As Postgres: `x is true` needs a boolean x (42804 through REST).
     if (parsed.value !== 'null' && parsed.value !== 'not_null' && type !== 'bool') return refuse(`is.${parsed.value} needs a boolean column; ${column} is ${type}`);
     return { ok: true, filter: { kind: 'is', column, value: parsed.value } };
   }
-  if (!isFilterableType(type)) return refuse(`realtime cannot compare values of ${column}'s type (${type}); filter on is.null or on the client`);
+  if (!isFilterableType(type)) return refuse(`realtime cannot compare values of ${column}'s type (${type}); filter on is.null or on the client`, 'unsupported');
   const read = (valueText: string) => readFilterValue(type, valueText);
   if (parsed.kind === 'in') {
-    if (parsed.values.length > MAX_IN_VALUES) return refuse(`in takes at most ${MAX_IN_VALUES} values`);
+    if (parsed.values.length > MAX_IN_VALUES) return refuse(`in takes at most ${MAX_IN_VALUES} values`, 'unsupported');
     const values: PostgresValue[] = [];
     for (const valueText of parsed.values) {
       const value = read(valueText);
-      if (!value.ok) return refuse(value.reason);
+      if (!value.ok) return refuse(value.reason, value.isUnsupported ? 'unsupported' : 'invalid');
       values.push(value.value);
     }
     return { ok: true, filter: { kind: 'in', column, type, values } };
   }
   const op = parsed.operator;
-  if (op === 'like' || op === 'ilike') return refuse(`realtime filters do not take ${op}; use one of ${REALTIME_OPERATORS.join(', ')}`);
+  if (op === 'like' || op === 'ilike') return refuse(`realtime filters do not take ${op}; use one of ${REALTIME_OPERATORS.join(', ')}`, 'unsupported');
   const value = read(parsed.value);
-  if (!value.ok) return refuse(value.reason);
+  if (!value.ok) return refuse(value.reason, value.isUnsupported ? 'unsupported' : 'invalid');
   return { ok: true, filter: { kind: 'compare', column, type, op, value: value.value } };
 }
 
