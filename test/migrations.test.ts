@@ -1,6 +1,8 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { migrate } from '../src/db/migrate.js';
-import { createEmptyDatabase, DATABASE_KINDS, type TestDatabase } from './support/databases.js';
+import postgres from 'postgres';
+import { openPostgres } from '../src/db/postgres.js';
+import { createEmptyDatabase, DATABASE_KINDS, TEST_DATABASE_URL, type TestDatabase } from './support/databases.js';
 
 describe.each(DATABASE_KINDS)('migrations on %s', (kind) => {
   let testDb: TestDatabase | undefined;
@@ -67,5 +69,29 @@ describe.each(DATABASE_KINDS)('migrations on %s', (kind) => {
     ]);
     const [table] = await db.sql<{ name: string | null }>`select to_regclass('public.dialer_call_history')::text as name`;
     expect(table?.name).toBeNull();
+  });
+});
+
+describe('migrations as a server role that may not create roles (README "Deploying: a guide")', () => {
+  it.runIf(DATABASE_KINDS.includes('postgres'))('apply once an administrator made the request roles and granted them', async () => {
+    const role = `dialer_owner_${crypto.randomUUID().slice(0, 8)}`;
+    const admin = postgres(TEST_DATABASE_URL, { max: 1, onnotice: () => {} });
+    await admin.unsafe(`create role ${role} login`);
+    await admin.unsafe(`create database ${role} owner ${role}`);
+    await admin.unsafe(`grant anon, authenticated, service_role to ${role}`);
+    const url = new URL(TEST_DATABASE_URL);
+    url.username = role;
+    url.pathname = `/${role}`;
+    const db = openPostgres(url.toString());
+    try {
+      expect((await migrate(db)).length).toBeGreaterThanOrEqual(9);
+      const [canCreateRoles] = await db.sql<{ rolcreaterole: boolean }>`select rolcreaterole from pg_roles where rolname = current_user`;
+      expect(canCreateRoles?.rolcreaterole).toBe(false);
+    } finally {
+      await db.close();
+      await admin.unsafe(`drop database if exists ${role} with (force)`);
+      await admin.unsafe(`drop role if exists ${role}`);
+      await admin.end();
+    }
   });
 });

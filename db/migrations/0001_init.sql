@@ -1,11 +1,15 @@
 -- Dialer schema: the tables of the product and the roles Supabase clients expect.
 
--- Roles are cluster-wide on a real server, so another database may already have made them.
-do $$ begin create role anon nologin noinherit;
+-- Roles are cluster-wide on a real server, so another database (or its administrator) may
+-- already have made them; then a server role without the right to create roles can migrate.
+do $$ begin
+  if not exists (select 1 from pg_roles where rolname = 'anon') then create role anon nologin noinherit; end if;
 exception when duplicate_object or unique_violation then null; end $$;
-do $$ begin create role authenticated nologin noinherit;
+do $$ begin
+  if not exists (select 1 from pg_roles where rolname = 'authenticated') then create role authenticated nologin noinherit; end if;
 exception when duplicate_object or unique_violation then null; end $$;
-do $$ begin create role service_role nologin noinherit bypassrls;
+do $$ begin
+  if not exists (select 1 from pg_roles where rolname = 'service_role') then create role service_role nologin noinherit bypassrls; end if;
 exception when duplicate_object or unique_violation then null; end $$;
 
 -- Accounts (the part of Supabase Auth the app uses).
