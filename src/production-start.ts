@@ -19,7 +19,7 @@ export async function findProductionStartProblem({ env, webRoot }: { env: NodeJS
     return `The web app is not built (no ${join(webRoot, 'index.html')}): run \`npm run build\` before \`npm run start:prod\`. A production start serves the build as it is and never rebuilds it.`;
   }
   if (env['DATABASE_URL'] && !env['JWT_SECRET']) {
-    return 'JWT_SECRET is not set: with DATABASE_URL every instance must sign tokens with the same secret. Set JWT_SECRET (48+ random characters) on every instance.';
+    return 'JWT_SECRET is not set: with DATABASE_URL every instance must sign tokens with the same secret. Set JWT_SECRET (32 or more random characters) on every instance.';
   }
   return undefined;
 }
