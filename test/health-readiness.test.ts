@@ -106,5 +106,12 @@ describe('production start (npm run start:prod)', { timeout: 120_000 }, () => {
     expect(await page.text()).toMatch(/<!doctype html>/i);
     expect((await fetch(`${url}/health`)).status).toBe(200);
     expect(output).not.toMatch(/vite|building/i);
+
+    // A process manager signals the process it started: npm passes SIGTERM to the server, which
+    // stops gracefully, and npm exits with the server's code.
+    const code = new Promise<number | null>((resolve) => child.once('exit', (exitCode) => resolve(exitCode)));
+    child.kill('SIGTERM');
+    expect(await code).toBe(0);
+    await expect(fetch(`${url}/health`)).rejects.toThrow();
   });
 });
