@@ -47,10 +47,13 @@ describe('readiness (/ready)', () => {
   it('a database that does not answer within the timeout is not ready, and the cause is not sent', async () => {
     const hanging = { sql: () => new Promise(() => {}) } as unknown as Database;
     const failing = { sql: () => Promise.reject(new Error('password authentication failed for user "dialer"')) } as unknown as Database;
-    for (const db of [hanging, failing]) {
+    const cases = [
+      [hanging, 'The database did not answer within 50 ms.'],
+      [failing, 'The database refused the query or the connection.'],
+    ] as const;
+    for (const [db, message] of cases) {
       const readiness = createReadiness({ db, expectedMigrations: [], checkCapture: async () => true, logger, timeoutMs: 50 });
-      const report = await readiness.check();
-      expect(report).toEqual({ status: 'not_ready', failed: 'database', message: 'The database did not answer within 50 ms.' });
+      expect(await readiness.check()).toEqual({ status: 'not_ready', failed: 'database', message });
     }
   });
 });

@@ -71,7 +71,8 @@ export function createReadiness({
       try {
         await withTimeout(db.sql`select 1`, timeoutMs);
       } catch (error) {
-        return notReady('database', `The database did not answer within ${timeoutMs} ms.`, error);
+        const why = error instanceof CheckTimeout ? `did not answer within ${timeoutMs} ms` : 'refused the query or the connection';
+        return notReady('database', `The database ${why}.`, error);
       }
       try {
         const rows = await withTimeout(db.sql<{ name: string }>`select name from schema_migrations`, timeoutMs);
