@@ -10,6 +10,7 @@ import { createMetrics } from './metrics.js';
 import { findProductionStartProblem, isProduction } from './production-start.js';
 import { listMigrationNames } from './db/migrate.js';
 import { createReadiness } from './readiness.js';
+import { chooseChangeCapture, describeChangeCapture } from './realtime/change-feed.js';
 import { startRealtimeServer, type RealtimeServer } from './realtime/realtime-server.js';
 import { createGracefulShutdown, DRAIN_TIMEOUT_MS, PROVIDER_SETTLE_MS, SHUTDOWN_CLEANUP_MS, trackRequests } from './server-lifecycle.js';
 import { createMockProvider } from './telephony/mock/mock-provider.js';
@@ -59,6 +60,8 @@ async function main(): Promise<void> {
   });
 
   await mock.recoverUnfinishedCalls();
+  // Decided by the database (wal_level, dialer.change_capture), before the banner names it.
+  const capture = await chooseChangeCapture(db);
 
   const server = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, (info) => {
     const url = config.publicUrl ?? `http://${config.host === '0.0.0.0' ? 'localhost' : config.host}:${info.port}`;
@@ -70,6 +73,7 @@ async function main(): Promise<void> {
         '',
         `  Dialer is running at ${url}`,
         `  Database: ${database}`,
+        `  Realtime: changes captured by ${describeChangeCapture(capture)}`,
         `  ${mode}`,
         '  Sign in: open the URL, choose "Create account", and use any email with a password of 8+ characters.',
         `  Scripts and supabase-js clients read their settings from ${url}/config.json`,
@@ -79,7 +83,7 @@ async function main(): Promise<void> {
   });
 
   const requests = trackRequests(server);
-  realtime = await startRealtimeServer({ server, db, tokens, clock: systemClock, logger, metrics });
+  realtime = await startRealtimeServer({ server, db, tokens, clock: systemClock, logger, metrics, capture });
   const realtimeServer = realtime;
   // Calls left unfinished by a previous run are fetched from Twilio, then a sweeper keeps watch (RS1).
   void production?.provider.recoverUnfinishedCalls().catch((error: unknown) => logger.error({ err: error }, 'could not reconcile calls with Twilio'));

@@ -4,10 +4,10 @@ import WebSocket from 'ws';
 import { watchCall, type CallWatchState } from '../src/client/call-watcher.js';
 import { isTerminal } from '../src/core/call-status.js';
 import { fastConfig, insertLead, invoke } from './support/calls.js';
-import { DATABASE_KINDS } from './support/databases.js';
+import { REALTIME_DATABASE_KINDS } from './support/databases.js';
 import { startTestServer, waitFor, type TestServer } from './support/server.js';
 
-describe.each(DATABASE_KINDS)('RT1 the call subscription with its polling fallback on %s', (kind) => {
+describe.each(REALTIME_DATABASE_KINDS)('RT1 the call subscription with its polling fallback on %s', (kind) => {
   let server: TestServer;
   beforeAll(async () => {
     server = await startTestServer(kind);

@@ -6,7 +6,7 @@ import { watchCall, type CallWatchState } from '../src/client/call-watcher.js';
 import { decodeFrame, type Frame } from '../src/realtime/protocol.js';
 import { describeSlowConsumer, MAX_SEND_BUFFER_BYTES, SLOW_CONSUMER_CLOSE_CODE } from '../src/realtime/room.js';
 import { insertLead } from './support/calls.js';
-import { DATABASE_KINDS } from './support/databases.js';
+import { REALTIME_DATABASE_KINDS } from './support/databases.js';
 import { subscribe } from './support/realtime.js';
 import { startTestServer, TEST_JWT_SECRET, waitFor, type TestServer } from './support/server.js';
 
@@ -26,7 +26,7 @@ class PausableWebSocket extends WebSocket {
   }
 }
 
-describe.each(DATABASE_KINDS)('Realtime limits on %s', (kind) => {
+describe.each(REALTIME_DATABASE_KINDS)('Realtime limits on %s', (kind) => {
   let server: TestServer;
   beforeAll(async () => {
     server = await startTestServer(kind);

@@ -7,13 +7,13 @@ import WebSocket from 'ws';
 import { startRealtimeServer } from '../src/realtime/realtime-server.js';
 import { systemClock } from '../src/telephony/provider.js';
 import { fastConfig, insertLead, invoke, waitForEnd } from './support/calls.js';
-import { DATABASE_KINDS } from './support/databases.js';
+import { DATABASE_KINDS, REALTIME_DATABASE_KINDS } from './support/databases.js';
 import { subscribe } from './support/realtime.js';
 import { startTestServer, TEST_JWT_SECRET, type TestServer } from './support/server.js';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-describe.each(DATABASE_KINDS)('Realtime postgres_changes with supabase-js on %s', (kind) => {
+describe.each(REALTIME_DATABASE_KINDS)('Realtime postgres_changes with supabase-js on %s', (kind) => {
   let server: TestServer;
   beforeAll(async () => {
     server = await startTestServer(kind);

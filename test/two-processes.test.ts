@@ -6,19 +6,19 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { openPostgres } from '../src/db/postgres.js';
 import { fastConfig, invoke, waitForEnd } from './support/calls.js';
-import { createEmptyDatabase, DATABASE_KINDS, type TestDatabase } from './support/databases.js';
+import { createEmptyDatabase, REALTIME_POSTGRES_KINDS, type TestDatabase } from './support/databases.js';
 import { subscribe } from './support/realtime.js';
 import { startServerProcess, type ServerProcess } from './support/server-process.js';
 
 const SECRET = 'two-process-secret-long-enough-for-signing-tokens';
 
-// Several server processes share one PostgreSQL server; PGlite is embedded in one process.
-describe.runIf(DATABASE_KINDS.includes('postgres'))('two server processes on one PostgreSQL', { timeout: 60_000 }, () => {
+// Several server processes share one PostgreSQL server (each capture); PGlite is embedded in one process.
+describe.each(REALTIME_POSTGRES_KINDS)('two server processes on one PostgreSQL (%s)', { timeout: 60_000 }, (kind) => {
   let database: TestDatabase;
   let dataDir: string;
   const servers: ServerProcess[] = [];
   beforeAll(async () => {
-    database = await createEmptyDatabase('postgres');
+    database = await createEmptyDatabase(kind);
     await database.db.close();
     dataDir = await mkdtemp(join(tmpdir(), 'dialer-two-'));
     const env = { DATABASE_URL: database.url ?? '', JWT_SECRET: SECRET, DIALER_DATA_DIR: dataDir };

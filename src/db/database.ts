@@ -1,3 +1,5 @@
+import type { LogicalReplication, ReplicationHandlers } from './logical-replication.js';
+
 /** The one database port (STYLE 3): the subset of SQL access the app uses, on PGlite or PostgreSQL. */
 export type Row = Record<string, unknown>;
 
@@ -18,6 +20,11 @@ export interface Database extends Queryable {
   transaction<T>(work: (tx: Queryable) => Promise<T>): Promise<T>;
   /** LISTEN on a channel; resolves once listening, returns the function that stops it. */
   listen(channel: string, onPayload: (payload: string) => void): Promise<() => Promise<void>>;
+  /**
+   * Streams a publication's changes by logical replication, from a temporary slot of its own
+   * (see startLogicalReplication). PostgreSQL only: PGlite cannot replicate and has no such method.
+   */
+  replicate?(publication: string, handlers: ReplicationHandlers): Promise<LogicalReplication>;
   close(): Promise<void>;
   /** Pool use, for metrics. */
   stats?(): DatabaseStats;

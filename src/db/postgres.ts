@@ -1,4 +1,5 @@
 import postgres from 'postgres';
+import { startLogicalReplication } from './logical-replication.js';
 import { createInFlightCounter, withSqlTag, type Database, type Queryable } from './database.js';
 
 type Connection = postgres.Sql | postgres.TransactionSql;
@@ -34,6 +35,7 @@ export function openPostgres(url: string, options: { max?: number } = {}): Datab
       const { unlisten } = await sql.listen(channel, onPayload);
       return unlisten;
     },
+    replicate: (publication, handlers) => startLogicalReplication(url, publication, handlers),
     close: () => sql.end({ timeout: 5 }),
     stats: () => ({ maxConnections, inFlight: inFlight.count() }),
   };

@@ -8,7 +8,7 @@ import type { TokenService } from '../api/jwt.js';
 import type { Database } from '../db/database.js';
 import type { Clock } from '../telephony/provider.js';
 import { loadRealtimeCatalog } from './catalog.js';
-import { CHANGE_CHANNEL, startChangeFeed, type TableChange } from './change-feed.js';
+import { chooseChangeCapture, describeChangeCapture, PROBE_TABLE, startChangeFeed, type ChangeCapture, type TableChange } from './change-feed.js';
 import { isSerializerVersion } from './protocol.js';
 import { createRealtimeRoom, SERVICE_RESTART_CLOSE_CODE, type RealtimeRoom, type RoomMetrics, type SocketPort } from './room.js';
 
@@ -19,17 +19,18 @@ export const IDLE_SOCKET_MS = 75_000;
 /**
  * How often the server checks that its change feed still hears the database. postgres.js
  * re-listens when its connection drops, but if the database refuses it at that moment the
- * listener is gone for good; the check finds that and restarts the feed.
+ * listener is gone for good; the check finds that and restarts the feed. A lost replication
+ * connection (logical capture) is restarted at once, without waiting for the check.
  */
 export const CAPTURE_CHECK_INTERVAL_MS = 15_000;
-/** How long the check waits for its own announcement to come back. */
+/** The first wait before trying again to restart a feed that could not restart; it doubles up to the check interval. */
+export const CAPTURE_RETRY_MS = 500;
+/** How long the check waits for its own probe to come back. */
 export const CAPTURE_CHECK_TIMEOUT_MS = 5_000;
 /** How long shutdown waits for clients to answer the close before cutting their sockets. */
 export const SOCKET_CLOSE_WAIT_MS = 2_000;
 export const SERVICE_RESTART_REASON = 'Service restart: this server is going away. Reconnect and refetch.';
 export const FEED_RESTART_REASON = 'Change feed restarted: changes may have been missed. Reconnect and refetch.';
-/** Probes go out on the feed's own channel; the feed drops them, as it drops anything not in `public`. */
-const PROBE_SCHEMA = 'capture_probe';
 
 /** `listening`: the feed hears the database; `down`: it stopped hearing it and is being restarted. */
 export type CaptureStatus = 'listening' | 'down' | 'stopped';
@@ -41,9 +42,12 @@ export interface RealtimeMetrics extends RoomMetrics {
 
 export interface RealtimeServer {
   readonly room: RealtimeRoom;
+  /** How changes reach this server: logical decoding or triggers and NOTIFY. */
+  readonly capture: ChangeCapture;
   captureStatus(): CaptureStatus;
   /**
-   * True when an announcement sent now comes back through the feed's LISTEN within `timeoutMs`.
+   * True when a probe row written now comes back through the feed within `timeoutMs`: the
+   * path every change takes (the WAL and the publication, or the trigger and NOTIFY).
    * A miss also asks for a full check, which restarts the feed if it misses again.
    */
   checkCapture(timeoutMs: number): Promise<boolean>;
@@ -79,6 +83,7 @@ export async function startRealtimeServer({
   logger,
   idleSocketMs = IDLE_SOCKET_MS,
   metrics,
+  ...options
 }: {
   server: Server | Http2Server | Http2SecureServer;
   db: Database;
@@ -87,64 +92,80 @@ export async function startRealtimeServer({
   logger: Logger;
   idleSocketMs?: number;
   metrics?: RealtimeMetrics | undefined;
+  /** Chosen by the database when not given (see chooseChangeCapture). */
+  capture?: ChangeCapture | undefined;
 }): Promise<RealtimeServer> {
   const catalog = await loadRealtimeCatalog(db);
+  const capture = options.capture ?? (await chooseChangeCapture(db));
   const room = createRealtimeRoom({ tokens, catalog, clock, logger, metrics });
   const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_FRAME_BYTES });
 
-  // Change capture: the feed, and probes through the same channel that prove it still hears.
-  const probePrefix = `{"schema":"${PROBE_SCHEMA}","probe":"${randomUUID()}:`;
+  // Change capture: the feed, and probe rows, written by this process, that prove it still hears.
+  const processId = randomUUID();
   let probeCount = 0;
   const awaitedProbes = new Map<string, () => void>();
-  const onProbe = (payload: string) => {
-    if (payload.startsWith(probePrefix)) awaitedProbes.get(payload)?.();
-  };
-  const listen = async () => {
-    const stopFeed = await startChangeFeed(db, logger, (change) => {
-      metrics?.observeChange(change);
-      room.deliver(change);
+  let status: CaptureStatus = 'listening';
+  const captureStatus = (): CaptureStatus => status;
+  const listen = () =>
+    startChangeFeed({
+      db,
+      capture,
+      catalog,
+      logger,
+      handlers: {
+        onChange: (change) => {
+          metrics?.observeChange(change);
+          room.deliver(change);
+        },
+        onProbe: (probe) => awaitedProbes.get(probe)?.(),
+        onLost: (error) => {
+          if (status !== 'listening') return;
+          status = 'down';
+          logger.warn({ err: error }, 'realtime: lost the replication connection; reconnecting');
+          // A check already under way may have probed before the loss: repair after it.
+          void Promise.resolve(checking).then(() => checkAndRepair());
+        },
+      },
     });
-    const stopProbes = await db.listen(CHANGE_CHANNEL, onProbe).catch(async (error: unknown) => {
-      await stopFeed();
-      throw error;
-    });
-    return async () => {
-      await Promise.allSettled([stopFeed(), stopProbes()]);
-    };
-  };
   let unlisten = await listen();
-  let capture: CaptureStatus = 'listening';
-  const captureStatus = (): CaptureStatus => capture;
+  logger.info({ capture }, `realtime: changes captured by ${describeChangeCapture(capture)}`);
 
   /** `heard` false only when the probe went out and did not come back: the database answered, the feed did not. */
   async function probe(timeoutMs: number): Promise<{ sent: boolean; heard: boolean }> {
-    const payload = `${probePrefix}${++probeCount}"}`;
+    const count = ++probeCount;
+    const key = `${processId}:${count}`;
     let timer: ReturnType<typeof setTimeout> | undefined;
     const heard = new Promise<boolean>((resolve) => {
-      awaitedProbes.set(payload, () => resolve(true));
+      awaitedProbes.set(key, () => resolve(true));
       timer = setTimeout(() => resolve(false), timeoutMs);
     });
     try {
-      await db.sql`select pg_notify(${CHANGE_CHANNEL}, ${payload})`;
+      await db.query(
+        `insert into ${PROBE_TABLE.schema}.${PROBE_TABLE.table} (process, probe) values ($1, $2)
+         on conflict (process) do update set probe = excluded.probe`,
+        [processId, count],
+      );
       return { sent: true, heard: await heard };
     } catch {
       return { sent: false, heard: false };
     } finally {
       clearTimeout(timer);
-      awaitedProbes.delete(payload);
+      awaitedProbes.delete(key);
     }
   }
 
   let checking: Promise<void> | undefined;
+  let retryDelayMs = CAPTURE_RETRY_MS;
+  let retry: ReturnType<typeof setTimeout> | undefined;
   /** One check at a time: a feed that does not hear is restarted, and its clients told to refetch. */
   function checkAndRepair(): Promise<void> {
     checking ??= (async () => {
-      if (capture === 'stopped') return;
-      if (capture === 'listening') {
+      if (status === 'stopped') return;
+      if (status === 'listening') {
         const { sent, heard } = await probe(CAPTURE_CHECK_TIMEOUT_MS);
         // Unsent: the database is away, and a restart would fail too; the next check tries again.
-        if (!sent || heard || capture !== 'listening') return;
-        capture = 'down';
+        if (!sent || heard || captureStatus() !== 'listening') return;
+        status = 'down';
         logger.warn('realtime: the change feed stopped hearing the database; restarting it');
       }
       await unlisten();
@@ -153,12 +174,18 @@ export async function startRealtimeServer({
         // stop() may have run while the feed restarted.
         if (captureStatus() === 'stopped') return void (await restarted());
         unlisten = restarted;
-        capture = 'listening';
+        status = 'listening';
+        retryDelayMs = CAPTURE_RETRY_MS;
         // Changes committed while the feed was deaf were never delivered: clients reconnect and refetch.
         room.closeAll(FEED_RESTART_REASON, SERVICE_RESTART_CLOSE_CODE);
-        logger.info('realtime: change feed restarted');
+        logger.info({ capture }, 'realtime: change feed restarted');
       } catch (error) {
         logger.error({ err: error }, 'realtime: could not restart the change feed; will try again');
+        // Sooner than the next check, backing off while the database stays away.
+        clearTimeout(retry);
+        retry = setTimeout(() => void checkAndRepair(), retryDelayMs);
+        retry.unref();
+        retryDelayMs = Math.min(retryDelayMs * 2, CAPTURE_CHECK_INTERVAL_MS);
       }
     })().finally(() => {
       checking = undefined;
@@ -203,9 +230,10 @@ export async function startRealtimeServer({
 
   return {
     room,
+    capture,
     captureStatus,
     async checkCapture(timeoutMs) {
-      if (capture !== 'listening') return false;
+      if (status !== 'listening') return false;
       const { heard } = await probe(timeoutMs);
       if (!heard) void checkAndRepair();
       return heard;
@@ -214,12 +242,14 @@ export async function startRealtimeServer({
       server.off('upgrade', onUpgrade);
       clearInterval(idleCheck);
       clearInterval(captureCheck);
-      capture = 'stopped';
+      clearTimeout(retry);
+      status = 'stopped';
       room.closeAll(SERVICE_RESTART_REASON, SERVICE_RESTART_CLOSE_CODE);
       await waitForSocketsToClose(wss, SOCKET_CLOSE_WAIT_MS);
       wss.close();
       await checking;
       await unlisten();
+      await db.query(`delete from ${PROBE_TABLE.schema}.${PROBE_TABLE.table} where process = $1`, [processId]).catch(() => {});
     },
   };
 }
