@@ -85,15 +85,23 @@ export function createMockProvider({
   }
 
   /**
-   * Steps due at the same moment (an answer and a zero-second hang-up) are written one after
-   * another: on a connection pool two concurrent writes could commit in either order, and the
-   * status machine would then skip the answer.
+   * Steps are written one after another and in plan order. Steps due at the same moment (an
+   * answer and a zero-second hang-up) can have their timers fire in either order (each delay is
+   * read off the clock separately), and on a connection pool two concurrent writes can commit in
+   * either order; either way the status machine would skip the answer. So a step's timer plays
+   * every earlier step not yet played, then itself.
    */
   function schedule(callId: string, steps: readonly MockStep[]): void {
     let played: Promise<unknown> = Promise.resolve();
-    const cancels = steps.map((step) =>
-      clock.schedule(step.at, () => {
-        played = played.then(() => (timers.has(callId) ? playStep(callId, step) : undefined));
+    let next = 0;
+    const cancels = steps.map((_, index) =>
+      clock.schedule(steps[index]?.at ?? 0, () => {
+        played = played.then(async () => {
+          while (next <= index && timers.has(callId)) {
+            const step = steps[next++];
+            if (step && !(await playStep(callId, step))) return;
+          }
+        });
       }),
     );
     timers.set(callId, cancels);
