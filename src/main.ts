@@ -82,6 +82,12 @@ async function main(): Promise<void> {
     );
   });
 
+  // A port already taken is a start-up error like the others, said in one line.
+  server.once('error', (error: NodeJS.ErrnoException) => {
+    const reason = error.code === 'EADDRINUSE' ? `port ${config.port} on ${config.host} is already in use` : error.message;
+    process.stderr.write(`Dialer failed to start: ${reason}\n`);
+    process.exit(1);
+  });
   const requests = trackRequests(server);
   realtime = await startRealtimeServer({ server, db, tokens, clock: systemClock, logger, metrics, capture });
   const realtimeServer = realtime;
