@@ -1,6 +1,4 @@
-import { createClient } from '@supabase/supabase-js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import WebSocket from 'ws';
 import { watchCall, type CallWatchState } from '../src/client/call-watcher.js';
 import { isTerminal } from '../src/core/call-status.js';
 import { fastConfig, insertLead, invoke } from './support/calls.js';
@@ -16,23 +14,12 @@ describe.each(REALTIME_DATABASE_KINDS)('RT1 the call subscription with its polli
     await server.close();
   });
 
-  /** A client that sends the user's access token on REST, functions and realtime alike. */
-  async function signedIn(prefix: string) {
-    const user = await server.signUp(prefix);
-    const client = createClient(server.url, server.tokens.anonKey, {
-      auth: { persistSession: false, autoRefreshToken: false },
-      accessToken: async () => user.accessToken,
-      realtime: { transport: WebSocket as never },
-    });
-    return { ...user, client };
-  }
-
   function record(states: CallWatchState[]) {
     return (state: CallWatchState) => states.push(state);
   }
 
   it('follows a hand-dialled call live from dialing to its end, ignoring lead calls', async () => {
-    const { client, email } = await signedIn('watch-live');
+    const { client, email } = await server.signUpWithToken('watch-live');
     const states: CallWatchState[] = [];
     const stop = watchCall(client, { userEmail: email, leadId: null }, record(states));
     await waitFor(async () => (states.at(-1)?.mode === 'live' ? true : undefined));
@@ -56,7 +43,7 @@ describe.each(REALTIME_DATABASE_KINDS)('RT1 the call subscription with its polli
   });
 
   it('RT1 with the realtime server down mid-call, it polls and still reaches the final status, then goes live again', async () => {
-    const { client, email } = await signedIn('watch-poll');
+    const { client, email } = await server.signUpWithToken('watch-poll');
     const leadId = await insertLead(server.db, email, 'Ada Lovelace', '+14155550198');
     const states: CallWatchState[] = [];
     const stop = watchCall(client, { userEmail: email, leadId }, record(states), { pollIntervalMs: 200, resubscribeDelayMs: 200 });

@@ -1,6 +1,4 @@
-import { createClient } from '@supabase/supabase-js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import WebSocket from 'ws';
 import { DATABASE_KINDS } from './support/databases.js';
 import { subscribe } from './support/realtime.js';
 import { startTestServer, type TestServer } from './support/server.js';
@@ -14,19 +12,8 @@ describe.each(DATABASE_KINDS)('Realtime filters through supabase-js, as REST rea
     await server.close();
   });
 
-  async function signedInClient(prefix: string) {
-    const user = await server.signUp(prefix);
-    const client = createClient(server.url, server.tokens.anonKey, {
-      auth: { persistSession: false, autoRefreshToken: false },
-      realtime: { transport: WebSocket as never },
-      global: { headers: { Authorization: `Bearer ${user.accessToken}` } },
-    });
-    await client.realtime.setAuth(user.accessToken);
-    return { ...user, client };
-  }
-
   it('a call subscribed to by its id in upper case is seen, as REST finds it', async () => {
-    const { client, email } = await signedInClient('upper-uuid');
+    const { client, email } = await server.signUpWithToken('upper-uuid');
     const [call] = await server.db.sql<{ id: string }>`
       insert into active_calls (user_email, line_number, to_number) values (${email}, 1, '+14155550190') returning id`;
     const id = call?.id ?? '';
@@ -42,7 +29,7 @@ describe.each(DATABASE_KINDS)('Realtime filters through supabase-js, as REST rea
   });
 
   it('a quoted in value keeps its comma: only the leads REST returns arrive', async () => {
-    const { client, email } = await signedInClient('quoted-in');
+    const { client, email } = await server.signUpWithToken('quoted-in');
     const filter = 'company=in.("Acme, Inc",Initech)';
     const sub = subscribe(client, 'leads', filter, 'INSERT');
     await sub.waitForState('SUBSCRIBED');
@@ -58,7 +45,7 @@ describe.each(DATABASE_KINDS)('Realtime filters through supabase-js, as REST rea
   });
 
   it('IN1 a value the column cannot take is refused at subscribe time with the reason, as REST refuses it', async () => {
-    const { client } = await signedInClient('bad-value');
+    const { client } = await server.signUpWithToken('bad-value');
     const viaRest = await client.from('active_calls').select('id').eq('id', 'not-a-uuid');
     expect(viaRest.error?.code).toBe('22P02');
     const sub = subscribe(client, 'active_calls', 'id=eq.not-a-uuid');

@@ -33,6 +33,8 @@ export interface TestServer {
   client(): SupabaseClient;
   /** A new user, signed in, with their own client. */
   signUp(prefix?: string): Promise<{ client: SupabaseClient; email: string; userId: string; accessToken: string }>;
+  /** A new user whose client sends their access token on REST, functions and realtime alike, with no session of its own. */
+  signUpWithToken(prefix?: string): Promise<{ client: SupabaseClient; email: string; userId: string; accessToken: string }>;
   close(): Promise<void>;
 }
 
@@ -81,6 +83,14 @@ export async function startTestServer(kind: DatabaseKind, options: TestServerOpt
       realtime: { transport: WebSocket as never },
     });
 
+  async function signUp(prefix = 'rep') {
+    const email = `${prefix}-${process.pid}-${++userCounter}-${Date.now()}@example.com`;
+    const c = client();
+    const { data, error } = await c.auth.signUp({ email, password: 'correct horse battery' });
+    if (error || !data.user || !data.session) throw new Error(`sign-up failed: ${error?.message ?? 'no session'}`);
+    return { client: c, email, userId: data.user.id, accessToken: data.session.access_token };
+  }
+
   return {
     url,
     db,
@@ -101,12 +111,15 @@ export async function startTestServer(kind: DatabaseKind, options: TestServerOpt
       realtime = await startRealtime();
     },
     client,
-    async signUp(prefix = 'rep') {
-      const email = `${prefix}-${process.pid}-${++userCounter}-${Date.now()}@example.com`;
-      const c = client();
-      const { data, error } = await c.auth.signUp({ email, password: 'correct horse battery' });
-      if (error || !data.user || !data.session) throw new Error(`sign-up failed: ${error?.message ?? 'no session'}`);
-      return { client: c, email, userId: data.user.id, accessToken: data.session.access_token };
+    signUp,
+    async signUpWithToken(prefix = 'rep') {
+      const user = await signUp(prefix);
+      const tokenClient = createClient(url, tokens.anonKey, {
+        auth: { persistSession: false, autoRefreshToken: false },
+        accessToken: async () => user.accessToken,
+        realtime: { transport: WebSocket as never },
+      });
+      return { ...user, client: tokenClient };
     },
     async close() {
       mock.stop();
