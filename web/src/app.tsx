@@ -1,14 +1,19 @@
-import { lazy, Suspense } from 'react';
+import { lazy, Suspense, useState } from 'react';
 import { useSupabase } from '../../src/client/use-call-subscription.js';
 import { LiveLines } from './components/live-lines.js';
+import { MyState } from './components/my-state.js';
 import { PhoneDialer } from './components/phone-dialer.js';
 import { SettingsProvider, useSettings } from './lib/settings-context.js';
-import { ROUTES, useRoute, type RoutePath } from './lib/use-route.js';
+import { JOIN_PATH, mayOpen, readInvitationToken, routesFor, useRoute, type RoutePath } from './lib/use-route.js';
 import { useSession } from './lib/use-session.js';
+import { useWorkspace, WorkspaceProvider } from './lib/workspace-context.js';
 import { AuthScreen } from './screens/auth-screen.js';
+import { FloorScreen } from './screens/floor-screen.js';
 import { HistoryScreen } from './screens/history-screen.js';
 import { LeadsScreen } from './screens/leads-screen.js';
+import { ReportsScreen } from './screens/reports-screen.js';
 import { SettingsScreen } from './screens/settings-screen.js';
+import { TeamScreen } from './screens/team-screen.js';
 
 // The charting library loads only when Stats is opened.
 const StatsScreen = lazy(() => import('./screens/stats-screen.js').then((module) => ({ default: module.StatsScreen })));
@@ -27,7 +32,29 @@ function ModePill() {
   );
 }
 
+const NOT_ALLOWED: Readonly<Partial<Record<RoutePath, string>>> = {
+  '/floor': 'The floor is for managers and admins only. Ask an admin of your team if you need it.',
+  '/team': 'Team settings are for admins only.',
+};
+
+/** A screen the member's role does not include: said plainly (the server would show them nothing anyway). */
+function NotAllowed({ route }: { route: RoutePath }) {
+  return (
+    <section className="card" aria-label="Not available">
+      <p className="notice notice--warn" role="alert" data-testid="not-allowed">
+        {NOT_ALLOWED[route] ?? 'This screen is not available to you.'}
+      </p>
+    </section>
+  );
+}
+
 function Screen({ route, userEmail }: { route: RoutePath; userEmail: string }) {
+  const { role, loadError } = useWorkspace();
+  if (route === '/floor' || route === '/team') {
+    if (loadError) return <p className="form-error" role="alert">Could not load your workspace: {loadError.message}</p>;
+    if (!role) return <p className="muted">Loading…</p>;
+    if (!mayOpen(route, role)) return <NotAllowed route={route} />;
+  }
   switch (route) {
     case '/':
       return (
@@ -48,6 +75,12 @@ function Screen({ route, userEmail }: { route: RoutePath; userEmail: string }) {
       );
     case '/settings':
       return <SettingsScreen />;
+    case '/reports':
+      return <ReportsScreen userEmail={userEmail} />;
+    case '/floor':
+      return <FloorScreen userEmail={userEmail} />;
+    case '/team':
+      return <TeamScreen userEmail={userEmail} />;
     default: {
       const unreachable: never = route;
       throw new Error(`unknown route ${String(unreachable)}`);
@@ -55,10 +88,60 @@ function Screen({ route, userEmail }: { route: RoutePath; userEmail: string }) {
   }
 }
 
+/** An invitation link opened while signed in: it is for a new account, so it says how to use it. */
+function JoinWhileSignedIn({ userEmail, onDone }: { userEmail: string; onDone(): void }) {
+  const supabase = useSupabase();
+  return (
+    <section className="card" aria-label="Invitation">
+      <p className="notice notice--warn" role="status" data-testid="join-signed-in">
+        This is an invitation link for a new account, and you are signed in as {userEmail}. Sign out, then open the link again to
+        create the invited account.
+      </p>
+      <div className="toolbar">
+        <button type="button" className="button button--primary" onClick={() => void supabase.auth.signOut()}>
+          Sign out
+        </button>
+        <button type="button" className="button button--secondary" onClick={onDone}>
+          Stay signed in
+        </button>
+      </div>
+    </section>
+  );
+}
+
+function Nav({ route, navigate }: { route: RoutePath; navigate(path: RoutePath): void }) {
+  const { role } = useWorkspace();
+  return (
+    <nav className="nav" aria-label="Main">
+      {routesFor(role).map(({ path, label }) => (
+        <a
+          key={path}
+          href={path}
+          className={`nav__link ${route === path ? 'is-active' : ''}`}
+          aria-current={route === path ? 'page' : undefined}
+          onClick={(event) => {
+            event.preventDefault();
+            navigate(path);
+          }}
+        >
+          {label}
+        </a>
+      ))}
+    </nav>
+  );
+}
+
+function HeaderState({ userEmail }: { userEmail: string }) {
+  const { role } = useWorkspace();
+  return <MyState userEmail={userEmail} role={role} />;
+}
+
 function SignedInApp({ userEmail }: { userEmail: string }) {
   const supabase = useSupabase();
   const [route, navigate] = useRoute();
+  const [isJoinLink, setJoinLink] = useState(() => window.location.pathname.replace(/\/+$/, '') === JOIN_PATH && readInvitationToken() !== null);
   return (
+    <WorkspaceProvider>
     <SettingsProvider userEmail={userEmail}>
       <a className="skip-link" href="#main">
         Skip to content
@@ -70,6 +153,7 @@ function SignedInApp({ userEmail }: { userEmail: string }) {
             Dialer
           </div>
           <ModePill />
+          <HeaderState userEmail={userEmail} />
           <div className="topbar__user">
             <span className="topbar__email" data-testid="user-email">
               {userEmail}
@@ -79,27 +163,23 @@ function SignedInApp({ userEmail }: { userEmail: string }) {
             </button>
           </div>
         </div>
-        <nav className="nav" aria-label="Main">
-          {ROUTES.map(({ path, label }) => (
-            <a
-              key={path}
-              href={path}
-              className={`nav__link ${route === path ? 'is-active' : ''}`}
-              aria-current={route === path ? 'page' : undefined}
-              onClick={(event) => {
-                event.preventDefault();
-                navigate(path);
-              }}
-            >
-              {label}
-            </a>
-          ))}
-        </nav>
+        <Nav route={route} navigate={navigate} />
       </header>
       <main id="main" className="main" tabIndex={-1}>
-        <Screen route={route} userEmail={userEmail} />
+        {isJoinLink ? (
+          <JoinWhileSignedIn
+            userEmail={userEmail}
+            onDone={() => {
+              setJoinLink(false);
+              navigate('/');
+            }}
+          />
+        ) : (
+          <Screen route={route} userEmail={userEmail} />
+        )}
       </main>
     </SettingsProvider>
+    </WorkspaceProvider>
   );
 }
 
@@ -110,7 +190,7 @@ export function App() {
     case 'loading':
       return <p className="splash">Loading…</p>;
     case 'signed-out':
-      return <AuthScreen />;
+      return <AuthScreen invitationToken={readInvitationToken()} />;
     case 'signed-in': {
       const email = session.session.user.email ?? '';
       return <SignedInApp key={email} userEmail={email} />;

@@ -1,5 +1,6 @@
 import type { TerminalStatus } from '../../../src/core/call-status.js';
 import type { Disposition, LeadStatus } from '../../../src/core/rows.js';
+import type { RepStateName, Role } from './team-api.js';
 
 /** How a lead's status reads in the app; keyed by src/core's words, so none is missed or misspelt. */
 export const LEAD_STATUS_LABEL: Readonly<Record<LeadStatus, string>> = {
@@ -64,4 +65,25 @@ export const LEAD_STATUS_TONE: Readonly<Record<LeadStatus, Tone>> = {
   not_interested: 'bad',
   wrong_number: 'bad',
   do_not_call: 'bad',
+};
+
+export const ROLE_LABEL: Readonly<Record<Role, string>> = { admin: 'Admin', manager: 'Manager', rep: 'Rep' };
+
+export const REP_STATE_DISPLAY: Readonly<Record<RepStateName, { label: string; tone: Tone }>> = {
+  offline: { label: 'Offline', tone: 'neutral' },
+  available: { label: 'Available', tone: 'good' },
+  on_call: { label: 'On a call', tone: 'active' },
+  wrap_up: { label: 'Wrap-up', tone: 'warn' },
+  away: { label: 'Away', tone: 'bad' },
+};
+
+/** How an audit entry's action reads; an action the app does not know yet shows as sent. */
+export const AUDIT_ACTION_LABEL: Readonly<Record<string, string>> = {
+  'invitation.created': 'Invited',
+  'invitation.revoked': 'Revoked an invitation',
+  'invitation.accepted': 'Joined with an invitation',
+  'member.role_changed': 'Changed a role',
+  'member.deactivated': 'Deactivated',
+  'member.reactivated': 'Reactivated',
+  'call.ended_by_manager': 'Ended a rep’s call',
 };

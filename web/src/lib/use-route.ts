@@ -1,13 +1,26 @@
 import { useEffect, useState } from 'react';
+import type { Role } from './team-api.js';
 
+/** Every screen, and who finds it in the nav (the server decides what each sees anyway). */
 export const ROUTES = [
-  { path: '/', label: 'Dial' },
-  { path: '/leads', label: 'Leads' },
-  { path: '/history', label: 'History' },
-  { path: '/stats', label: 'Stats' },
-  { path: '/settings', label: 'Settings' },
-] as const;
+  { path: '/', label: 'Dial', roles: ['admin', 'manager', 'rep'] },
+  { path: '/leads', label: 'Leads', roles: ['admin', 'manager', 'rep'] },
+  { path: '/history', label: 'History', roles: ['admin', 'manager', 'rep'] },
+  { path: '/stats', label: 'Stats', roles: ['admin', 'manager', 'rep'] },
+  { path: '/reports', label: 'Reports', roles: ['admin', 'manager', 'rep'] },
+  { path: '/floor', label: 'Floor', roles: ['admin', 'manager'] },
+  { path: '/team', label: 'Team', roles: ['admin'] },
+  { path: '/settings', label: 'Settings', roles: ['admin', 'manager', 'rep'] },
+] as const satisfies readonly { path: string; label: string; roles: readonly Role[] }[];
 export type RoutePath = (typeof ROUTES)[number]['path'];
+
+/** The invitation link's path: `/join?token=...` opens sign-up with the invitation. */
+export const JOIN_PATH = '/join';
+
+/** The routes a member with `role` finds in the nav; before the role is known, those everyone has. */
+export const routesFor = (role: Role | null) => ROUTES.filter((route) => (route.roles as readonly Role[]).includes(role ?? 'rep'));
+
+export const mayOpen = (path: RoutePath, role: Role) => (ROUTES.find((route) => route.path === path)?.roles as readonly Role[] | undefined)?.includes(role) ?? false;
 
 function readRoute(): RoutePath {
   const path = window.location.pathname.replace(/\/+$/, '') || '/';
@@ -27,4 +40,10 @@ export function useRoute(): [RoutePath, (path: RoutePath) => void] {
     setRoute(path);
   };
   return [route, navigate];
+}
+
+/** The token of an invitation link, when the page was opened at `/join?token=...`. */
+export function readInvitationToken(): string | null {
+  if (window.location.pathname.replace(/\/+$/, '') !== JOIN_PATH) return null;
+  return new URLSearchParams(window.location.search).get('token');
 }

@@ -13,32 +13,53 @@ const AUTH_ERROR_WORDS: Readonly<Record<string, string>> = {
   user_already_exists: 'An account with this email already exists: sign in instead.',
   weak_password: `Choose a password of at least ${MIN_PASSWORD_LENGTH} characters.`,
   validation_failed: 'Enter a valid email address and a password.',
+  signup_disabled: 'New accounts need an invitation: ask an admin of your team for an invitation link, and open it to create your account.',
+  user_banned: 'This account has been deactivated by an admin of your workspace. Ask them to reactivate it.',
 };
 
-function describeAuthError(error: unknown): string {
-  if (!(error instanceof AuthError) || !error.status) return UNREACHABLE;
-  return (error.code && AUTH_ERROR_WORDS[error.code]) || error.message;
+export interface AuthFailure {
+  readonly code: string | null;
+  readonly message: string;
 }
 
-/** Sign in, or create an account with an email and a password. */
-export function AuthScreen() {
+function describeAuthError(error: unknown): AuthFailure {
+  if (!(error instanceof AuthError) || !error.status) return { code: null, message: UNREACHABLE };
+  const code = error.code ?? null;
+  // The server's sentence says which (expired, already used, revoked, for another email, unknown).
+  if (code === 'invitation_invalid') return { code, message: `This invitation cannot be used: ${error.message}` };
+  return { code, message: (code && AUTH_ERROR_WORDS[code]) || error.message };
+}
+
+/**
+ * Sign in, or create an account with an email and a password. With an invitation token (the
+ * `/join` link an admin copied) it creates the account in the inviter's workspace.
+ */
+export function AuthScreen({ invitationToken = null }: { invitationToken?: string | null }) {
   const supabase = useSupabase();
-  const [mode, setMode] = useState<Mode>('sign-in');
+  const [mode, setMode] = useState<Mode>(invitationToken ? 'sign-up' : 'sign-in');
   const [email, setEmail] = useState('');
   const [password, setPassword] = useState('');
-  const [error, setError] = useState<string | null>(null);
+  const [error, setError] = useState<AuthFailure | null>(null);
   const [isBusy, setBusy] = useState(false);
   const ids = { email: useId(), password: useId(), hint: useId() };
   const isSignUp = mode === 'sign-up';
 
   async function submit() {
-    if (isSignUp && password.length < MIN_PASSWORD_LENGTH) return setError(`Choose a password of at least ${MIN_PASSWORD_LENGTH} characters.`);
+    if (isSignUp && password.length < MIN_PASSWORD_LENGTH) return setError({ code: 'weak_password', message: `Choose a password of at least ${MIN_PASSWORD_LENGTH} characters.` });
     setBusy(true);
     setError(null);
     const credentials = { email: email.trim(), password };
-    const result = await (isSignUp ? supabase.auth.signUp(credentials) : supabase.auth.signInWithPassword(credentials)).catch((e: unknown) => ({ error: e }));
+    const signUp = () =>
+      supabase.auth.signUp(invitationToken ? { ...credentials, options: { data: { invitation_token: invitationToken } } } : credentials);
+    // The app opens on the dialer once signed in, so the link leaves the address bar first
+    // (the session starts before signUp returns); a refused sign-up puts it back.
+    const link = `${window.location.pathname}${window.location.search}`;
+    if (invitationToken) window.history.replaceState(null, '', '/');
+    const result = await (isSignUp ? signUp() : supabase.auth.signInWithPassword(credentials)).catch((e: unknown) => ({ error: e }));
     setBusy(false);
-    if (result.error) setError(describeAuthError(result.error));
+    if (!result.error) return;
+    if (invitationToken) window.history.replaceState(null, '', link);
+    setError(describeAuthError(result.error));
   }
 
   return (
@@ -48,7 +69,12 @@ export function AuthScreen() {
           <span className="brand__mark" aria-hidden="true" />
           Dialer
         </div>
-        <div className="tabs" role="tablist" aria-label="Account">
+        {invitationToken && (
+          <p className="auth__invite" data-testid="join-intro">
+            You have been invited to a team. Create your account to join it; if you already have one, it belongs to another workspace.
+          </p>
+        )}
+        <div className="tabs" role="tablist" aria-label="Account" hidden={invitationToken !== null}>
           {(['sign-in', 'sign-up'] as const).map((m) => (
             <button
               key={m}
@@ -93,12 +119,12 @@ export function AuthScreen() {
             )}
           </div>
           {error && (
-            <p className="form-error" role="alert">
-              {error}
+            <p className="form-error" role="alert" data-testid="auth-error" data-code={error.code ?? undefined}>
+              {error.message}
             </p>
           )}
           <button type="submit" className="button button--primary button--wide" disabled={isBusy}>
-            {isBusy ? 'Please wait…' : isSignUp ? 'Create account' : 'Sign in'}
+            {isBusy ? 'Please wait…' : invitationToken ? 'Join the team' : isSignUp ? 'Create account' : 'Sign in'}
           </button>
         </form>
       </div>

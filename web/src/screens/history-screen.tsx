@@ -3,58 +3,82 @@ import { useSupabase } from '../../../src/client/use-call-subscription.js';
 import { CALL_STATUSES, STATUS_DISPLAY, TERMINAL_STATUSES, type TerminalStatus } from '../../../src/core/call-status.js';
 import type { CallLog } from '../../../src/core/rows.js';
 import { DispositionForm } from '../components/disposition-form.js';
+import { ExportButton } from '../components/export-button.js';
+import { Pager, pageRange } from '../components/pager.js';
+import { RepFilter } from '../components/rep-filter.js';
 import { StatusBadge } from '../components/status-badge.js';
 import { formatDateTime, formatDuration } from '../lib/format.js';
 import { DISPOSITION_LABEL } from '../lib/labels.js';
-import { useTableChanges } from '../lib/use-table-changes.js';
+import { startOfLocalDay } from '../lib/report-api.js';
+import { seesWorkspace } from '../lib/team-api.js';
+import { useMemberEmails } from '../lib/use-member-emails.js';
+import { useFilteredTableChanges } from '../lib/use-table-changes.js';
+import { useWorkspace } from '../lib/workspace-context.js';
 
 const isOutcome = (value: string): value is TerminalStatus => (TERMINAL_STATUSES as readonly string[]).includes(value);
-const PAGE_SIZE = 200;
+const PAGE_SIZE = 50;
 
-/** A day picked in a date field, as the start of that local day in ISO form. */
-const startOfDay = (day: string, plusDays = 0) => {
-  const [y, m, d] = day.split('-').map(Number);
-  return new Date(y ?? 1970, (m ?? 1) - 1, (d ?? 1) + plusDays).toISOString();
-};
-
-/** The user's finished calls, newest first, filtered by outcome and date. */
+/**
+ * Finished calls, newest first, filtered by outcome, dates and (managers and admins) rep; paged
+ * on the server with the total (LS1), and exported whole as CSV by the server.
+ */
 export function HistoryScreen({ userEmail }: { userEmail: string }) {
   const supabase = useSupabase();
+  const { info, role } = useWorkspace();
+  const isManager = seesWorkspace(role);
+  const emails = useMemberEmails(isManager ? (info?.workspace.id ?? null) : null);
   const [logs, setLogs] = useState<CallLog[] | null>(null);
+  const [total, setTotal] = useState<number | null>(null);
+  const [page, setPage] = useState(0);
   const [error, setError] = useState<string | null>(null);
   const [outcome, setOutcome] = useState<TerminalStatus | ''>('');
   const [from, setFrom] = useState('');
   const [to, setTo] = useState('');
+  const [rep, setRep] = useState('');
   /** The history row whose disposition is being set or corrected. */
   const [editing, setEditing] = useState<string | null>(null);
   const [saved, setSaved] = useState<string | null>(null);
   const ids = { outcome: useId(), from: useId(), to: useId() };
+  // Managers and admins see the whole workspace (or one rep); a rep sees their own calls.
+  const shownRep = isManager ? rep : userEmail;
 
   const load = useCallback(async () => {
-    let query = supabase.from('call_logs').select('*').eq('user_email', userEmail);
+    let query = supabase.from('call_logs').select('*', { count: 'exact' });
+    if (shownRep !== '') query = query.eq('user_email', shownRep);
     if (outcome !== '') query = query.eq('outcome', outcome);
-    if (from !== '') query = query.gte('started_at', startOfDay(from));
-    if (to !== '') query = query.lt('started_at', startOfDay(to, 1));
-    const { data, error: loadError } = await query.order('ended_at', { ascending: false }).limit(PAGE_SIZE);
-    if (loadError) return setError(`Could not load your call history: ${loadError.message}`);
+    if (from !== '') query = query.gte('started_at', startOfLocalDay(from));
+    if (to !== '') query = query.lt('started_at', startOfLocalDay(to, 1));
+    const [first, last] = pageRange(page, PAGE_SIZE);
+    const { data, count, error: loadError } = await query.order('ended_at', { ascending: false }).order('id', { ascending: false }).range(first, last);
+    if (loadError) {
+      // The list shrank under the page being read (PGRST103): go back to the first page.
+      if (page > 0 && loadError.code === 'PGRST103') return setPage(0);
+      return setError(`Could not load the call history: ${loadError.message}`);
+    }
     setError(null);
     setLogs(data as CallLog[]);
-  }, [supabase, userEmail, outcome, from, to]);
+    setTotal(count ?? null);
+  }, [supabase, shownRep, outcome, from, to, page]);
 
   useEffect(() => {
     void load();
   }, [load]);
-  useTableChanges('call_logs', userEmail, () => void load());
+  useFilteredTableChanges('call_logs', isManager && info ? `workspace_id=eq.${info.workspace.id}` : `user_email=eq.${userEmail}`, () => void load());
+  const filter = <T,>(set: (value: T) => void) => (value: T) => {
+    set(value);
+    setPage(0);
+  };
 
   return (
     <section className="card" aria-labelledby="history-title">
       <header className="card__header">
         <h2 id="history-title">Call history</h2>
+        <ExportButton kind="history" from={from ? startOfLocalDay(from) : undefined} to={to ? startOfLocalDay(to, 1) : undefined} userEmail={shownRep || undefined} />
       </header>
       <div className="filters">
         <div className="field">
           <label htmlFor={ids.outcome}>Outcome</label>
-          <select id={ids.outcome} value={outcome} onChange={(e) => setOutcome(isOutcome(e.target.value) ? e.target.value : '')}>
+          <select id={ids.outcome} value={outcome} onChange={(e) => filter(setOutcome)(isOutcome(e.target.value) ? e.target.value : '')}>
             <option value="">All outcomes</option>
             {CALL_STATUSES.filter(isOutcome).map((s) => (
               <option key={s} value={s}>
@@ -65,12 +89,13 @@ export function HistoryScreen({ userEmail }: { userEmail: string }) {
         </div>
         <div className="field">
           <label htmlFor={ids.from}>From</label>
-          <input id={ids.from} type="date" value={from} onChange={(e) => setFrom(e.target.value)} />
+          <input id={ids.from} type="date" value={from} onChange={(e) => filter(setFrom)(e.target.value)} />
         </div>
         <div className="field">
           <label htmlFor={ids.to}>To</label>
-          <input id={ids.to} type="date" value={to} onChange={(e) => setTo(e.target.value)} />
+          <input id={ids.to} type="date" value={to} onChange={(e) => filter(setTo)(e.target.value)} />
         </div>
+        {isManager && <RepFilter emails={emails} value={rep} onChange={filter(setRep)} />}
       </div>
       {error && (
         <p className="form-error" role="alert">
@@ -85,7 +110,7 @@ export function HistoryScreen({ userEmail }: { userEmail: string }) {
       {logs === null ? (
         <p className="muted">Loading…</p>
       ) : logs.length === 0 ? (
-        <p className="empty">No calls{outcome || from || to ? ' match these filters' : ' yet'}.</p>
+        <p className="empty">No calls{outcome || from || to || rep ? ' match these filters' : ' yet'}.</p>
       ) : (
         <table className="table table--cards" aria-label="Call history">
           <thead>
@@ -108,6 +133,7 @@ export function HistoryScreen({ userEmail }: { userEmail: string }) {
                   <span className="strong">{log.lead_name ?? log.to_number ?? '—'}</span>
                   {log.lead_name && log.to_number && <span className="muted block">{log.to_number}</span>}
                   <span className="muted block">Line {log.line_number ?? '—'}{log.is_mock ? ' · simulated' : ''}</span>
+                  {isManager && <span className="muted block" data-testid="history-rep">{log.user_email}</span>}
                 </td>
                 <td data-label="Outcome">
                   <StatusBadge status={log.outcome} />
@@ -157,6 +183,7 @@ export function HistoryScreen({ userEmail }: { userEmail: string }) {
           </tbody>
         </table>
       )}
+      <Pager page={page} pageSize={PAGE_SIZE} total={total} label="Call history" onPage={setPage} />
     </section>
   );
 }

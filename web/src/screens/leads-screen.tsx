@@ -2,6 +2,7 @@ import { useCallback, useEffect, useId, useState } from 'react';
 import { useSupabase } from '../../../src/client/use-call-subscription.js';
 import { LEAD_STATUSES, type Lead, type LeadStatus } from '../../../src/core/rows.js';
 import { DialerModal } from '../components/dialer-modal.js';
+import { ExportButton } from '../components/export-button.js';
 import { LEAD_STATUS_LABEL } from '../lib/labels.js';
 import { useTableChanges } from '../lib/use-table-changes.js';
 import { CSV_COLUMNS_HELP, CsvImportButton, ImportReportView, type ImportReport } from './csv-import.js';
@@ -53,6 +54,7 @@ export function LeadsScreen({ userEmail }: { userEmail: string }) {
           <button type="button" className="button button--secondary" onClick={() => setAdding((a) => !a)} aria-expanded={isAdding}>
             {isAdding ? 'Close form' : 'Add lead'}
           </button>
+          <ExportButton kind="leads" />
           <CsvImportButton
             userEmail={userEmail}
             onImported={(next) => {

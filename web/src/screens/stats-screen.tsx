@@ -2,22 +2,13 @@ import { useCallback, useEffect, useState } from 'react';
 import { useSupabase } from '../../../src/client/use-call-subscription.js';
 import type { UserStats } from '../../../src/core/rows.js';
 import { StatsCharts } from '../components/stats-charts.js';
+import { Tile } from '../components/tile.js';
 import { computeDailyStats, type DayFigures, type LogForStats } from '../lib/daily-stats.js';
 import { formatDuration } from '../lib/format.js';
 import { useSettings } from '../lib/settings-context.js';
 import { useTableChanges } from '../lib/use-table-changes.js';
 
 const DAYS = 14;
-
-function Tile({ label, value, detail }: { label: string; value: string; detail?: string | undefined }) {
-  return (
-    <div className="tile">
-      <div className="tile__label">{label}</div>
-      <div className="tile__value">{value}</div>
-      {detail && <div className="tile__detail">{detail}</div>}
-    </div>
-  );
-}
 
 type Mode = 'real' | 'demo';
 

@@ -1,0 +1,63 @@
+import type { SupabaseClient } from '@supabase/supabase-js';
+import { invokeFunction, type FunctionResult } from './invoke-function.js';
+
+export type ReportGroup = 'rep' | 'day';
+
+/** One row of a report (a rep or a day), and the totals, as `getReport` sends them. */
+export interface ReportFigures {
+  readonly dials: number;
+  readonly connects: number;
+  /** A fraction (0..1) or a percent, as the server sends it; see `formatRate`. */
+  readonly connectRate: number | null;
+  readonly talkSeconds: number;
+  readonly voicemails: number;
+  readonly noAnswers: number;
+  readonly busy: number;
+  readonly failed: number;
+  readonly abandoned: number;
+  readonly dispositions: Readonly<Record<string, number>>;
+}
+export interface ReportRow extends ReportFigures {
+  readonly key: string;
+}
+export interface Report {
+  readonly rows: readonly ReportRow[];
+  readonly totals: ReportFigures;
+}
+
+export interface ReportRequest {
+  readonly from: string;
+  readonly to: string;
+  readonly groupBy: ReportGroup;
+  readonly userEmail?: string | undefined;
+}
+
+const browserTimeZone = () => Intl.DateTimeFormat().resolvedOptions().timeZone;
+
+/** Figures from call_logs under the caller's visibility; days are the browser's local days. */
+export function getReport(supabase: SupabaseClient, request: ReportRequest): Promise<FunctionResult<Report>> {
+  const { userEmail, ...rest } = request;
+  return invokeFunction<Report>(supabase, 'getReport', { ...rest, timeZone: browserTimeZone(), ...(userEmail ? { userEmail } : {}) });
+}
+
+/** The connect rate as a percent, from the figures themselves so it never depends on the rate's unit. */
+export function formatRate(figures: Pick<ReportFigures, 'dials' | 'connects'>): string {
+  return figures.dials === 0 ? '—' : `${Math.round((figures.connects / figures.dials) * 100)}%`;
+}
+
+export type ExportKind = 'history' | 'leads';
+
+/** A short-lived link to the whole range as CSV, streamed by the server; the browser opens it to download. */
+export function createExport(
+  supabase: SupabaseClient,
+  request: { kind: ExportKind; from?: string | undefined; to?: string | undefined; userEmail?: string | undefined },
+): Promise<FunctionResult<{ url: string }>> {
+  const body = Object.fromEntries(Object.entries(request).filter(([, value]) => value !== undefined && value !== ''));
+  return invokeFunction(supabase, 'createExport', body);
+}
+
+/** Local midnight of a `YYYY-MM-DD` day (plus `plusDays`), as an ISO instant. */
+export function startOfLocalDay(day: string, plusDays = 0): string {
+  const [y, m, d] = day.split('-').map(Number);
+  return new Date(y ?? 1970, (m ?? 1) - 1, (d ?? 1) + plusDays).toISOString();
+}

@@ -1,0 +1,88 @@
+import type { SupabaseClient } from '@supabase/supabase-js';
+import { invokeFunction, type FunctionResult } from './invoke-function.js';
+
+/**
+ * The team words as the server spells them (db/migrations/0011_workspaces.sql checks the same
+ * lists). They move to src/core when the server side declares them there.
+ */
+export const ROLES = ['admin', 'manager', 'rep'] as const;
+export type Role = (typeof ROLES)[number];
+export const REP_STATES = ['offline', 'available', 'on_call', 'wrap_up', 'away'] as const;
+export type RepStateName = (typeof REP_STATES)[number];
+
+export const isRole = (value: unknown): value is Role => (ROLES as readonly unknown[]).includes(value);
+export const isRepState = (value: unknown): value is RepStateName => (REP_STATES as readonly unknown[]).includes(value);
+/** Managers and admins see the whole workspace; a rep sees their own rows. */
+export const seesWorkspace = (role: Role | null) => role === 'admin' || role === 'manager';
+
+export interface WorkspaceInfo {
+  readonly workspace: { readonly id: string; readonly name: string };
+  readonly member: { readonly userId: string; readonly userEmail: string; readonly role: Role; readonly isActive: boolean };
+}
+
+/** A member as REST reads `workspace_members`. */
+export interface MemberRow {
+  readonly user_id: string;
+  readonly user_email: string;
+  readonly workspace_id: string;
+  readonly role: Role;
+  readonly is_active: boolean;
+  readonly deactivated_at: string | null;
+  readonly created_at: string;
+}
+
+/** A member's state as REST and realtime read `rep_states`. */
+export interface RepStateRow {
+  readonly user_email: string;
+  readonly workspace_id: string;
+  readonly state: RepStateName;
+  readonly live_lines: number;
+  readonly state_since: string;
+  readonly is_away: boolean;
+  readonly is_wrap_up: boolean;
+  readonly updated_at: string;
+}
+
+export interface InvitationRow {
+  readonly id: string;
+  readonly user_email: string | null;
+  readonly invitee_email: string | null;
+  readonly role: Role;
+  readonly expires_at: string;
+  readonly accepted_at: string | null;
+  readonly revoked_at: string | null;
+  readonly created_at: string;
+}
+
+export interface AuditRow {
+  readonly id: number;
+  readonly user_email: string;
+  readonly action: string;
+  readonly target: string | null;
+  readonly details: Record<string, unknown>;
+  readonly created_at: string;
+}
+
+export interface CreatedInvitation {
+  readonly invitation: { readonly id: string; readonly role: Role; readonly inviteeEmail: string | null; readonly expiresAt: string };
+  readonly token: string;
+  readonly acceptPath: string;
+}
+
+export const getWorkspace = (supabase: SupabaseClient) => invokeFunction<WorkspaceInfo>(supabase, 'getWorkspace', {});
+
+export function createInvitation(
+  supabase: SupabaseClient,
+  request: { role: Role; inviteeEmail?: string | undefined; expiresInHours: number },
+): Promise<FunctionResult<CreatedInvitation>> {
+  const { inviteeEmail, ...rest } = request;
+  return invokeFunction(supabase, 'createInvitation', { ...rest, ...(inviteeEmail ? { inviteeEmail } : {}) });
+}
+
+export const revokeInvitation = (supabase: SupabaseClient, invitationId: string) => invokeFunction<unknown>(supabase, 'revokeInvitation', { invitationId });
+export const setMemberRole = (supabase: SupabaseClient, userId: string, role: Role) => invokeFunction<unknown>(supabase, 'setMemberRole', { userId, role });
+export const setMemberActive = (supabase: SupabaseClient, userId: string, isActive: boolean) =>
+  invokeFunction<unknown>(supabase, 'setMemberActive', { userId, isActive });
+export const setRepState = (supabase: SupabaseClient, state: 'available' | 'away') =>
+  invokeFunction<{ repState: RepStateRow }>(supabase, 'setRepState', { state });
+export const endRepCall = (supabase: SupabaseClient, callId: string) => invokeFunction<unknown>(supabase, 'endRepCall', { callId });

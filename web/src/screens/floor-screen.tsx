@@ -1,0 +1,108 @@
+import { useMemo, useRef } from 'react';
+import type { ActiveCall } from '../../../src/core/rows.js';
+import { Tile } from '../components/tile.js';
+import { WatchModeIndicator } from '../components/watch-mode-indicator.js';
+import { formatDuration, localDay } from '../lib/format.js';
+import { formatRate, startOfLocalDay, type ReportRequest } from '../lib/report-api.js';
+import { useFloor } from '../lib/use-floor.js';
+import { useReport } from '../lib/use-report.js';
+import { useWorkspace } from '../lib/workspace-context.js';
+import { FloorRep } from './floor-rep.js';
+
+const NO_CALLS: readonly ActiveCall[] = [];
+
+/** Reps on a call first, then by name, so who needs attention is at the top. */
+const STATE_ORDER = { on_call: 0, wrap_up: 1, available: 2, away: 3, offline: 4 } as const;
+
+const sameCalls = (a: readonly ActiveCall[], b: readonly ActiveCall[]) => a.length === b.length && a.every((call, i) => call === b[i]);
+
+/**
+ * Live calls grouped by rep, each rep's list kept as the same array while its calls are the same
+ * rows, so a change on one line re-renders that rep's card only (50 reps × 3 lines).
+ */
+function useCallsByRep(calls: ReadonlyMap<string, ActiveCall>): ReadonlyMap<string, readonly ActiveCall[]> {
+  const previous = useRef<ReadonlyMap<string, readonly ActiveCall[]>>(new Map());
+  return useMemo(() => {
+    const grouped = new Map<string, ActiveCall[]>();
+    for (const call of calls.values()) {
+      const list = grouped.get(call.user_email);
+      if (list) list.push(call);
+      else grouped.set(call.user_email, [call]);
+    }
+    const stable = new Map<string, readonly ActiveCall[]>();
+    for (const [email, list] of grouped) {
+      list.sort((a, b) => a.line_number - b.line_number);
+      const before = previous.current.get(email);
+      stable.set(email, before && sameCalls(before, list) ? before : list);
+    }
+    previous.current = stable;
+    return stable;
+  }, [calls]);
+}
+
+/**
+ * The manager's live floor: every member with their state and time in it, each live line, and
+ * today's totals for the team and per rep. Members, states and calls arrive live (polling
+ * while realtime is down); the totals are read again as calls end.
+ */
+export function FloorScreen({ userEmail: _userEmail }: { userEmail: string }) {
+  const { info } = useWorkspace();
+  const workspaceId = info?.workspace.id ?? null;
+  const floor = useFloor(workspaceId);
+  const day = localDay(new Date());
+  const request = useMemo<ReportRequest>(() => ({ from: startOfLocalDay(day), to: startOfLocalDay(day, 1), groupBy: 'rep' }), [day]);
+  const { report, error } = useReport(request, workspaceId ? `workspace_id=eq.${workspaceId}` : null);
+
+  const callsByRep = useCallsByRep(floor.calls);
+  const todayByRep = useMemo(() => new Map(report?.rows.map((row) => [row.key, row]) ?? []), [report]);
+  const members = useMemo(
+    () =>
+      [...floor.members.values()].sort(
+        (a, b) => STATE_ORDER[floor.states.get(a.user_email)?.state ?? 'offline'] - STATE_ORDER[floor.states.get(b.user_email)?.state ?? 'offline'] || a.user_email.localeCompare(b.user_email),
+      ),
+    [floor.members, floor.states],
+  );
+  const totals = report?.totals;
+
+  return (
+    <section className="card" aria-labelledby="floor-title">
+      <header className="card__header">
+        <h2 id="floor-title">Floor</h2>
+        <span className="muted" data-testid="floor-live-count">
+          {floor.calls.size} live {floor.calls.size === 1 ? 'line' : 'lines'}
+        </span>
+        <WatchModeIndicator mode={floor.mode} />
+      </header>
+      {error && (
+        <p className="form-error" role="alert" data-code={error.code}>
+          Could not load today’s figures: {error.message}
+        </p>
+      )}
+      <h3 className="section-title">Today</h3>
+      <div className="tiles" data-testid="floor-totals">
+        <Tile label="Dials" value={String(totals?.dials ?? 0)} />
+        <Tile label="Connects" value={String(totals?.connects ?? 0)} />
+        <Tile label="Connect rate" value={formatRate(totals ?? { dials: 0, connects: 0 })} />
+        <Tile label="Talk time" value={formatDuration(totals?.talkSeconds ?? 0)} />
+        <Tile label="Voicemails" value={String(totals?.voicemails ?? 0)} />
+        <Tile label="Abandoned" value={String(totals?.abandoned ?? 0)} />
+      </div>
+      <h3 className="section-title">Members</h3>
+      {members.length === 0 ? (
+        <p className="muted">{floor.mode === 'connecting' ? 'Loading…' : 'No members.'}</p>
+      ) : (
+        <ul className="floor" aria-label="Members on the floor">
+          {members.map((member) => (
+            <FloorRep
+              key={member.user_email}
+              member={member}
+              state={floor.states.get(member.user_email)}
+              calls={callsByRep.get(member.user_email) ?? NO_CALLS}
+              today={todayByRep.get(member.user_email)}
+            />
+          ))}
+        </ul>
+      )}
+    </section>
+  );
+}
