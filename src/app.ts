@@ -30,6 +30,8 @@ export interface AppDeps {
   readonly metrics?: Metrics | undefined;
   /** METRICS_TOKEN: the Bearer token /metrics asks for; unset, /metrics answers 404. */
   readonly metricsToken?: string | undefined;
+  /** OPEN_SIGNUP: anyone may sign up into a workspace of their own; absent, false (invitations only). */
+  readonly openSignup?: boolean | undefined;
   /** What GET /ready checks (database, migrations, change capture, shutdown); absent, the database alone. */
   readonly readiness?: Readiness | undefined;
 }
@@ -75,7 +77,7 @@ export function createApp(deps: AppDeps): Hono {
     });
   }
 
-  app.route('/auth/v1', createAuthRoutes({ db, tokens, startInDemoMode: deps.functions.twilio === undefined, metrics }));
+  app.route('/auth/v1', createAuthRoutes({ db, tokens, startInDemoMode: deps.functions.twilio === undefined, openSignup: deps.openSignup ?? false, metrics }));
   app.route('/functions/v1', createFunctionRoutes(tokens, { ...deps.functions, metrics }));
   app.route('/rest/v1', createRestRoutes({ db, tokens }));
   // Twilio signs its webhooks instead of sending our API key; the routes check the signature.

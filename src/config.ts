@@ -21,6 +21,7 @@ const envSchema = z.object({
   TWILIO_API_BASE_URL: z.string().url().optional(),
   SHUTDOWN_DELAY_SECONDS: z.coerce.number().min(0).max(300).default(0),
   METRICS_TOKEN: z.string().trim().min(16, 'METRICS_TOKEN must have at least 16 characters').optional(),
+  OPEN_SIGNUP: z.enum(['true', 'false'], 'OPEN_SIGNUP must be true or false').default('false'),
 });
 
 export interface TwilioConfig {
@@ -50,6 +51,11 @@ export interface Config {
   readonly shutdownDelayMs: number;
   /** The Bearer token /metrics asks for; without it the endpoint is off. */
   readonly metricsToken: string | undefined;
+  /**
+   * OPEN_SIGNUP=true: anyone may sign up and gets a workspace of their own. Off (the default),
+   * only the install's first account signs up uninvited; everyone else needs an invitation.
+   */
+  readonly openSignup: boolean;
 }
 
 /** Keeps a generated secret in the data dir so tokens survive restarts. */
@@ -101,5 +107,6 @@ export async function loadConfig(env: NodeJS.ProcessEnv = process.env): Promise<
     twilio,
     shutdownDelayMs: e.SHUTDOWN_DELAY_SECONDS * 1000,
     metricsToken: e.METRICS_TOKEN,
+    openSignup: e.OPEN_SIGNUP === 'true',
   };
 }

@@ -51,6 +51,7 @@ async function main(): Promise<void> {
     readiness,
     metrics,
     metricsToken,
+    openSignup: config.openSignup,
     db,
     tokens,
     logger,

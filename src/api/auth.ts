@@ -2,8 +2,10 @@ import { getConnInfo } from '@hono/node-server/conninfo';
 import { Hono, type Context } from 'hono';
 import { z } from 'zod';
 import type { Database } from '../db/database.js';
-import { loadDialerSettings } from '../db/dialer-settings.js';
-import { closeSessions, findUserByEmail, findUserBySession, insertUser, openSession, rotateRefreshToken, type UserRow } from '../db/users.js';
+import { INVITATION_PROBLEM_MESSAGES } from '../core/workspace.js';
+import { mayCreateWorkspace, signUp } from '../db/sign-up.js';
+import { closeSessions, findUserByEmail, findUserBySession, openSession, rotateRefreshToken, type UserRow } from '../db/users.js';
+import { findMemberByUserId } from '../db/workspaces.js';
 import { createHashGate, type HashGate } from '../auth/hash-gate.js';
 import { hashPassword, UNKNOWN_USER_PASSWORD_HASH, verifyPassword } from '../auth/password.js';
 import { createSignInThrottle, type SignInThrottle } from '../auth/sign-in-throttle.js';
@@ -19,8 +21,12 @@ const AUTH_ERRORS = {
   no_authorization: 401,
   bad_jwt: 403,
   session_not_found: 403,
+  user_banned: 403,
   user_already_exists: 422,
   weak_password: 422,
+  signup_disabled: 422,
+  // Not GoTrue's: an invitation link that cannot be used (the message says why).
+  invitation_invalid: 422,
   over_request_rate_limit: 429,
 } as const;
 type AuthErrorCode = keyof typeof AUTH_ERRORS;
@@ -60,6 +66,8 @@ const CREDENTIAL_PROBLEMS: Readonly<Record<keyof z.infer<typeof credentialsSchem
   password: `A password of 1 to ${MAX_PASSWORD_LENGTH} characters is required.`,
   data: `User metadata (data) must be a JSON object of at most ${MAX_METADATA_BYTES / 1024} KiB.`,
 };
+/** The invitation a sign-up presents, as `options.data.invitation_token`; it is taken out of the metadata. */
+const invitationTokenSchema = z.string().min(1).max(512).optional();
 const refreshSchema = z.object({ refresh_token: z.string().min(1).max(512) });
 const logoutScopeSchema = z.enum(['global', 'local', 'others']).default('global');
 
@@ -97,6 +105,8 @@ export interface AuthDeps {
   readonly tokens: TokenService;
   /** New users start in demo mode when the server cannot place real calls. */
   readonly startInDemoMode: boolean;
+  /** OPEN_SIGNUP: anyone may sign up, uninvited, into a workspace of their own. */
+  readonly openSignup: boolean;
   readonly signInThrottle?: SignInThrottle;
   readonly hashGate?: HashGate;
   readonly metrics?: AuthMetrics | undefined;
@@ -108,12 +118,13 @@ export interface AuthMetrics {
 }
 
 /** `/auth/v1`: the part of Supabase Auth (GoTrue) that supabase-js uses for email and password. */
-export function createAuthRoutes({ db, tokens, startInDemoMode, metrics, ...limits }: AuthDeps): Hono {
+export function createAuthRoutes({ db, tokens, startInDemoMode, openSignup, metrics, ...limits }: AuthDeps): Hono {
   const routes = new Hono();
   const throttle = limits.signInThrottle ?? createSignInThrottle();
   const hashGate = limits.hashGate ?? createHashGate();
   // Sign-ups hash in their own queue: a flood of them must not refuse a rep's sign-in.
   const signUpHashGate = createHashGate();
+  const signUpDisabled = () => authError('signup_disabled', 'Signups not allowed for this instance: ask an admin of your workspace for an invitation link.');
   const rateLimited = (endpoint: 'sign_in' | 'sign_up', reason: 'throttle' | 'hash_queue') => {
     metrics?.countRateLimited(endpoint, reason);
     return authError('over_request_rate_limit', 'Request rate limit reached: wait a few minutes before signing in again.');
@@ -150,26 +161,38 @@ export function createAuthRoutes({ db, tokens, startInDemoMode, metrics, ...limi
     return { user, sessionId: claims.value.session_id };
   }
 
+  const deactivated = () => authError('user_banned', 'This account has been deactivated by an admin of its workspace.');
+
   routes.post('/signup', async (c) => {
     const parsed = await parseCredentials(c);
     if ('error' in parsed) return parsed.error;
     const { email, password, data } = parsed.credentials;
+    const { invitation_token: rawToken, ...metadata } = data ?? {};
+    const invitationToken = invitationTokenSchema.safeParse(rawToken);
+    if (!invitationToken.success) return authError('validation_failed', 'data.invitation_token must be the token of an invitation link.');
     if (password.length < MIN_PASSWORD_LENGTH) {
       return authError('weak_password', `The password must have at least ${MIN_PASSWORD_LENGTH} characters.`, { weak_password: { reasons: ['length'] } });
     }
     // A taken email is answered before any hashing, so repeating a sign-up costs nothing.
     if (await findUserByEmail(db, email)) return authError('user_already_exists', 'User already registered.');
+    if (invitationToken.data === undefined && !(await mayCreateWorkspace(db, openSignup))) return signUpDisabled();
     const hashed = await signUpHashGate.run(() => hashPassword(password));
     if (!hashed.ok) return rateLimited('sign_up', 'hash_queue');
-    const encrypted = hashed.value;
-    const created = await db.transaction(async (tx) => {
-      const user = await insertUser(tx, email, encrypted, data ?? {});
-      if (!user) return undefined;
-      await loadDialerSettings(tx, user.email, startInDemoMode);
-      return { user, issued: await openSession(tx, user.id) };
-    });
-    if (!created) return authError('user_already_exists', 'User already registered.');
-    return sessionResponse(created.user, created.issued.sessionId, created.issued.refreshToken);
+    const result = await signUp(db, { email, encryptedPassword: hashed.value, metadata, invitationToken: invitationToken.data, openSignup, startInDemoMode });
+    switch (result.kind) {
+      case 'signed_up':
+        return sessionResponse(result.user, result.issued.sessionId, result.issued.refreshToken);
+      case 'user_already_exists':
+        return authError('user_already_exists', 'User already registered.');
+      case 'signup_disabled':
+        return signUpDisabled();
+      case 'invitation_invalid':
+        return authError('invitation_invalid', INVITATION_PROBLEM_MESSAGES[result.problem], { reason: result.problem });
+      default: {
+        const unreachable: never = result;
+        throw new Error(`unhandled sign-up result ${String(unreachable)}`);
+      }
+    }
   });
 
   routes.post('/token', async (c) => {
@@ -192,8 +215,11 @@ export function createAuthRoutes({ db, tokens, startInDemoMode, metrics, ...limi
           attempt.failed();
           return authError('invalid_credentials', 'Invalid login credentials.');
         }
-        const issued = await db.transaction((tx) => openSession(tx, user.id));
         attempt.succeeded();
+        // The password was right; a deactivated member still may not sign in.
+        const member = await findMemberByUserId(db, user.id);
+        if (!member?.is_active) return deactivated();
+        const issued = await db.transaction((tx) => openSession(tx, user.id));
         return sessionResponse({ ...user, last_sign_in_at: new Date() }, issued.sessionId, issued.refreshToken);
       } finally {
         attempt.abandoned();
@@ -206,6 +232,8 @@ export function createAuthRoutes({ db, tokens, startInDemoMode, metrics, ...limi
       switch (rotation.kind) {
         case 'rotated':
           return sessionResponse(rotation.user, rotation.issued.sessionId, rotation.issued.refreshToken);
+        case 'banned':
+          return deactivated();
         case 'reused':
           return authError('refresh_token_already_used', 'Invalid Refresh Token: Already Used. The session has been ended; sign in again.');
         case 'unknown':

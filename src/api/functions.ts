@@ -7,6 +7,8 @@ import { saveDisposition } from '../functions/save-disposition.js';
 import { twilioEndCall } from '../functions/twilio-end-call.js';
 import { twilioInitiateCall } from '../functions/twilio-initiate-call.js';
 import { twilioVoiceToken } from '../functions/twilio-voice-token.js';
+import type { Queryable } from '../db/database.js';
+import { findMemberByUserId } from '../db/workspaces.js';
 import { loggerFor } from '../request-logger.js';
 import { errorResponse } from './http.js';
 import { readBearerToken, type TokenService } from './jwt.js';
@@ -21,15 +23,24 @@ const FUNCTIONS: Readonly<Record<string, FunctionHandler>> = {
   saveDisposition,
 };
 
-async function identifyCaller(request: Request, tokens: TokenService): Promise<Caller | Response> {
+/**
+ * Every function's caller, in one place: the token's user must be an active member (a
+ * deactivated one's access token stays valid until it expires, so the membership is read here,
+ * on every request), which is what refuses a deactivated rep every call, dial included.
+ */
+async function identifyCaller(request: Request, tokens: TokenService, db: Queryable): Promise<Caller | Response> {
   const token = readBearerToken(request);
   if (!token) return errorResponse('unauthorized', 'Sign in first: the request has no access token.');
   const claims = await tokens.verify(token);
   if (!claims.ok) return errorResponse('unauthorized', claims.error.message);
   const { role, email, sub } = claims.value;
   if (role === 'service_role') return { kind: 'service' };
-  if (role === 'authenticated' && email && sub) return { kind: 'user', email, userId: sub };
-  return errorResponse('unauthorized', 'Sign in first: the anon key cannot call functions.');
+  if (role !== 'authenticated' || !email || !sub) return errorResponse('unauthorized', 'Sign in first: the anon key cannot call functions.');
+  const member = await findMemberByUserId(db, sub);
+  if (!member?.is_active || member.user_email !== email) {
+    return errorResponse('forbidden', 'This account is deactivated (or not a member of a workspace): an admin of the workspace can reactivate it.');
+  }
+  return { kind: 'user', email, userId: sub, workspaceId: member.workspace_id, role: member.role };
 }
 
 /** `/functions/v1/<name>`: each function is a handler over Web Request/Response. */
@@ -39,7 +50,7 @@ export function createFunctionRoutes(tokens: TokenService, context: FunctionCont
     const name = c.req.param('name');
     const handler = Object.hasOwn(FUNCTIONS, name) ? FUNCTIONS[name] : undefined;
     if (!handler) return errorResponse('not_found', `There is no function named ${name}.`);
-    const caller = await identifyCaller(c.req.raw, tokens);
+    const caller = await identifyCaller(c.req.raw, tokens, context.db);
     if (caller instanceof Response) return caller;
     // The function's lines, its database work's included, carry the request's id.
     return handler(c.req.raw, caller, { ...context, logger: loggerFor(context.logger, c) });

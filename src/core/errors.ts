@@ -10,6 +10,9 @@ export const ERROR_HTTP_STATUS = {
   line_busy: 409,
   do_not_call: 409,
   call_not_finished: 409,
+  // Teams: the change would leave the workspace without an active admin; an invitation already used.
+  last_admin: 409,
+  invitation_used: 409,
   twilio_not_configured: 503,
   // Twilio refused or could not be reached (src/core/twilio-errors.ts keeps Twilio's code in the message).
   twilio_invalid_number: 422,

@@ -57,7 +57,9 @@ async function issueRefreshToken(db: Queryable, sessionId: string, userId: strin
 export type RotationResult =
   | { kind: 'rotated'; user: UserRow; issued: IssuedRefreshToken }
   | { kind: 'unknown' }
-  | { kind: 'reused' };
+  | { kind: 'reused' }
+  /** The user's membership is deactivated (or gone): the session is ended. */
+  | { kind: 'banned' };
 
 /**
  * How long a used refresh token may be used again: GoTrue's default
@@ -85,8 +87,16 @@ export async function rotateRefreshToken(db: Queryable, refreshToken: string): P
     return { kind: 'reused' };
   }
   if (!token.revoked) await db.sql`update auth.refresh_tokens set revoked = true, revoked_at = now() where token_hash = ${tokenHash}`;
-  const [user] = await db.sql<UserRow>`select * from auth.users where id = ${token.user_id}`;
-  if (!user) return { kind: 'unknown' };
+  const [found] = await db.sql<UserRow & { is_active_member: boolean }>`
+    select u.*, coalesce((select m.is_active from workspace_members m where m.user_id = u.id), false) as is_active_member
+    from auth.users u where u.id = ${token.user_id}`;
+  if (!found) return { kind: 'unknown' };
+  const { is_active_member: isActiveMember, ...user } = found;
+  // A deactivated member's sessions were deleted; this one ends too if it slipped through.
+  if (!isActiveMember) {
+    await db.sql`delete from auth.sessions where id = ${token.session_id}`;
+    return { kind: 'banned' };
+  }
   return { kind: 'rotated', user, issued: await issueRefreshToken(db, token.session_id, token.user_id) };
 }
 

@@ -12,7 +12,10 @@ import { createMockProvider } from '../../src/telephony/mock/mock-provider.js';
 import { systemClock, type TelephonyProvider } from '../../src/telephony/provider.js';
 import { createProductionMode, type ProductionModeOptions } from '../../src/telephony/twilio/production-mode.js';
 import type { TwilioProvider } from '../../src/telephony/twilio/twilio-provider.js';
+import type { Role } from '../../src/core/workspace.js';
+import type { MemberRow } from '../../src/db/workspaces.js';
 import { createTestDatabase, type DatabaseKind, type TestDatabase } from './databases.js';
+import { addMember, type AddMemberOptions } from './members.js';
 
 export const TEST_JWT_SECRET = 'test-secret-that-is-long-enough-for-hs256-signing';
 
@@ -31,14 +34,28 @@ export interface TestServer {
   restartRealtime(): Promise<void>;
   /** A supabase-js client as the web UI makes one. */
   client(): SupabaseClient;
-  /** A new user, signed in, with their own client. */
-  signUp(prefix?: string): Promise<{ client: SupabaseClient; email: string; userId: string; accessToken: string }>;
+  /** A new user, signed in, with their own client (with open sign-up: the admin of a new workspace). */
+  signUp(prefix?: string): Promise<SignedUpUser>;
   /** A new user whose client sends their access token on REST, functions and realtime alike, with no session of its own. */
-  signUpWithToken(prefix?: string): Promise<{ client: SupabaseClient; email: string; userId: string; accessToken: string }>;
+  signUpWithToken(prefix?: string): Promise<SignedUpUser>;
+  /** A new member of the admin's workspace with this role: the admin invites (createInvitation), the member signs up with the token. */
+  signUpInto(admin: SupabaseClient, role: Role, prefix?: string): Promise<SignedUpUser>;
+  /** An account and membership written by SQL, for rows seeded by SQL (see test/support/members.ts). */
+  addMember(email?: string, options?: AddMemberOptions): Promise<MemberRow>;
   close(): Promise<void>;
 }
 
+export interface SignedUpUser {
+  readonly client: SupabaseClient;
+  readonly email: string;
+  readonly userId: string;
+  readonly accessToken: string;
+}
+
 let userCounter = 0;
+const TEST_PASSWORD = 'correct horse battery';
+
+export const newTestEmail = (prefix = 'rep') => `${prefix}-${process.pid}-${++userCounter}-${Date.now()}@example.com`;
 
 export interface TestServerOptions {
   /** Production mode against a Twilio API (the local Twilio simulator in tests). */
@@ -47,6 +64,8 @@ export interface TestServerOptions {
   readonly metrics?: { readonly token: string };
   /** The server's logger (by default a silent one, or TEST_LOG_LEVEL's). */
   readonly logger?: Logger;
+  /** OPEN_SIGNUP; on by default here, so every `signUp` is the admin of a workspace of their own. */
+  readonly openSignup?: boolean;
 }
 
 /** The real app on a loopback port over a fresh database, for supabase-js to talk to. */
@@ -69,6 +88,7 @@ export async function startTestServer(kind: DatabaseKind, options: TestServerOpt
     functions: { db, mock, twilio: production?.provider, voiceTokens: production?.voiceTokens, logger, newSeed: () => seed++ },
     metrics,
     metricsToken: options.metrics?.token,
+    openSignup: options.openSignup ?? true,
   });
   const server: ServerType = await new Promise((resolve) => {
     const s = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' }, () => resolve(s));
@@ -83,13 +103,14 @@ export async function startTestServer(kind: DatabaseKind, options: TestServerOpt
       realtime: { transport: WebSocket as never },
     });
 
-  async function signUp(prefix = 'rep') {
-    const email = `${prefix}-${process.pid}-${++userCounter}-${Date.now()}@example.com`;
+  async function signUpWith(prefix: string, invitationToken?: string): Promise<SignedUpUser> {
+    const email = newTestEmail(prefix);
     const c = client();
-    const { data, error } = await c.auth.signUp({ email, password: 'correct horse battery' });
+    const { data, error } = await c.auth.signUp({ email, password: TEST_PASSWORD, ...(invitationToken ? { options: { data: { invitation_token: invitationToken } } } : {}) });
     if (error || !data.user || !data.session) throw new Error(`sign-up failed: ${error?.message ?? 'no session'}`);
     return { client: c, email, userId: data.user.id, accessToken: data.session.access_token };
   }
+  const signUp = (prefix = 'rep') => signUpWith(prefix);
 
   return {
     url,
@@ -112,6 +133,12 @@ export async function startTestServer(kind: DatabaseKind, options: TestServerOpt
     },
     client,
     signUp,
+    async signUpInto(admin, role, prefix = role) {
+      const { data, error } = await admin.functions.invoke<{ token: string }>('createInvitation', { body: { role } });
+      if (error || !data) throw new Error(`createInvitation failed: ${String(error)}`);
+      return signUpWith(prefix, data.token);
+    },
+    addMember: (email, memberOptions) => addMember(db, email, memberOptions),
     async signUpWithToken(prefix = 'rep') {
       const user = await signUp(prefix);
       const tokenClient = createClient(url, tokens.anonKey, {

@@ -14,6 +14,13 @@ export const EXPOSED_TABLES = {
   do_not_call_numbers: 'read-write',
   call_statuses: 'read-only',
   call_status_transitions: 'read-only',
+  // Teams (0011): clients read them under row-level security; the server's functions write them.
+  workspaces: 'read-only',
+  workspace_members: 'read-only',
+  workspace_invitations: 'read-only',
+  audit_log: 'read-only',
+  rep_states: 'read-only',
+  rep_state_log: 'read-only',
 } as const;
 export type ExposedTable = keyof typeof EXPOSED_TABLES;
 
