@@ -2,6 +2,7 @@ import { Hono } from 'hono';
 import type { Caller } from '../functions/caller.js';
 import type { FunctionContext, FunctionHandler } from '../functions/context.js';
 import { dialerSettings } from '../functions/dialer-settings.js';
+import { getReport } from '../functions/get-report.js';
 import { mockDialerCall } from '../functions/mock-dialer-call.js';
 import { saveDisposition } from '../functions/save-disposition.js';
 import { twilioEndCall } from '../functions/twilio-end-call.js';
@@ -21,6 +22,7 @@ const FUNCTIONS: Readonly<Record<string, FunctionHandler>> = {
   dialerSettings,
   twilioVoiceToken,
   saveDisposition,
+  getReport,
 };
 
 /**

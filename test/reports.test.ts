@@ -1,0 +1,219 @@
+import type { SupabaseClient } from '@supabase/supabase-js';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Database } from '../src/db/database.js';
+import { invoke } from './support/calls.js';
+import { DATABASE_KINDS } from './support/databases.js';
+import { startTestServer, type TestServer } from './support/server.js';
+
+type Role = 'admin' | 'manager' | 'rep';
+
+interface Member {
+  readonly client: SupabaseClient;
+  readonly email: string;
+  readonly userId: string;
+}
+
+/** A signed-up user placed in `workspaceId` with `role` by SQL, as an admin's invitation would. */
+async function memberOf(server: TestServer, workspaceId: string, role: Role): Promise<Member> {
+  const user = await server.signUp(role);
+  await placeMember(server.db, user, workspaceId, role);
+  return user;
+}
+
+async function placeMember(db: Database, user: { email: string; userId: string }, workspaceId: string, role: Role): Promise<void> {
+  await db.sql`
+    insert into workspace_members (user_id, user_email, workspace_id, role) values (${user.userId}, ${user.email}, ${workspaceId}, ${role})
+    on conflict (user_id) do update set workspace_id = excluded.workspace_id, role = excluded.role, is_active = true`;
+}
+
+async function newWorkspace(db: Database, name: string): Promise<string> {
+  const [row] = await db.sql<{ id: string }>`insert into workspaces (name) values (${name}) returning id`;
+  if (!row) throw new Error('workspace insert returned nothing');
+  return row.id;
+}
+
+interface SeedCall {
+  readonly outcome: string;
+  readonly endedAt: string;
+  readonly answered?: boolean;
+  readonly talkSeconds?: number;
+  readonly disposition?: string;
+  readonly isMock?: boolean;
+}
+
+/** A history row as the server's end-of-call trigger writes it (the workspace filled in from the member). */
+async function insertCallLog(db: Database, userEmail: string, call: SeedCall): Promise<void> {
+  const endedAt = new Date(call.endedAt);
+  const startedAt = new Date(endedAt.getTime() - 60_000 - (call.talkSeconds ?? 0) * 1000);
+  const answeredAt = call.answered ? new Date(endedAt.getTime() - (call.talkSeconds ?? 0) * 1000) : null;
+  await db.sql`
+    insert into call_logs (user_email, to_number, line_number, outcome, status_source, is_mock, provider, started_at, answered_at, ended_at,
+                           talk_seconds, answered_by, disposition)
+    values (${userEmail}, '+14155550142', 1, ${call.outcome}, 'webhook', ${call.isMock ?? false}, ${call.isMock ? 'mock' : 'twilio'},
+            ${startedAt}, ${answeredAt}, ${endedAt}, ${call.talkSeconds ?? 0}, ${call.answered ? 'human' : null}, ${call.disposition ?? null})`;
+}
+
+const RANGE = { from: '2026-03-10T00:00:00Z', to: '2026-03-13T00:00:00Z' };
+const NO_DISPOSITIONS = { interested: 0, not_interested: 0, callback: 0, wrong_number: 0, voicemail_left: 0, no_answer: 0, do_not_call: 0, other: 0 };
+
+/** Rep one's calls in the range: 5 dials, 2 connects (90 s), 1 voicemail, 1 demo no-answer, 1 completed unanswered. */
+const REP_ONE_CALLS: readonly SeedCall[] = [
+  { outcome: 'completed', answered: true, talkSeconds: 60, disposition: 'interested', endedAt: '2026-03-10T10:00:00Z' },
+  // 23:30 UTC is already the 11th in Paris (UTC+1) and still the 10th in Los Angeles (UTC-7).
+  { outcome: 'completed', answered: true, talkSeconds: 30, disposition: 'callback', endedAt: '2026-03-10T23:30:00Z' },
+  { outcome: 'voicemail_detected', endedAt: '2026-03-11T09:00:00Z' },
+  { outcome: 'no-answer', endedAt: '2026-03-11T10:00:00Z', isMock: true },
+  { outcome: 'completed', endedAt: '2026-03-11T11:00:00Z' },
+  // Outside the range: just before `from`, and exactly at `to` (exclusive).
+  { outcome: 'completed', answered: true, talkSeconds: 500, endedAt: '2026-03-09T23:59:59Z' },
+  { outcome: 'busy', endedAt: '2026-03-13T00:00:00Z' },
+];
+/** Rep two's: 4 dials, 1 connect (120 s), busy, failed, canceled. */
+const REP_TWO_CALLS: readonly SeedCall[] = [
+  { outcome: 'busy', endedAt: '2026-03-10T12:00:00Z' },
+  { outcome: 'failed', disposition: 'wrong_number', endedAt: '2026-03-10T13:00:00Z' },
+  { outcome: 'completed', answered: true, talkSeconds: 120, disposition: 'interested', endedAt: '2026-03-12T08:00:00Z' },
+  { outcome: 'canceled', endedAt: '2026-03-12T09:00:00Z' },
+];
+
+const REP_ONE_FIGURES = {
+  dials: 5, connects: 2, connectRate: 0.4, talkSeconds: 90, voicemails: 1, noAnswers: 1, busy: 0, failed: 0, canceled: 0, abandoned: 0,
+  dispositions: { ...NO_DISPOSITIONS, interested: 1, callback: 1 },
+};
+const REP_TWO_FIGURES = {
+  dials: 4, connects: 1, connectRate: 0.25, talkSeconds: 120, voicemails: 0, noAnswers: 0, busy: 1, failed: 1, canceled: 1, abandoned: 0,
+  dispositions: { ...NO_DISPOSITIONS, interested: 1, wrong_number: 1 },
+};
+const ZERO_FIGURES = { dials: 0, connects: 0, connectRate: 0, talkSeconds: 0, voicemails: 0, noAnswers: 0, busy: 0, failed: 0, canceled: 0, abandoned: 0, dispositions: NO_DISPOSITIONS };
+
+interface ReportBody {
+  rows: ({ key: string; dials: number } & Record<string, unknown>)[];
+  totals: Record<string, unknown>;
+}
+
+describe.each(DATABASE_KINDS)('getReport on %s', (kind) => {
+  let server: TestServer;
+  let manager: Member;
+  let repOne: Member;
+  let repTwo: Member;
+  let otherAdmin: Member;
+
+  beforeAll(async () => {
+    server = await startTestServer(kind);
+    const { db } = server;
+    const team = await newWorkspace(db, 'Team A');
+    manager = await memberOf(server, team, 'manager');
+    repOne = await memberOf(server, team, 'rep');
+    repTwo = await memberOf(server, team, 'rep');
+    otherAdmin = await memberOf(server, await newWorkspace(db, 'Team B'), 'admin');
+    for (const call of REP_ONE_CALLS) await insertCallLog(db, repOne.email, call);
+    for (const call of REP_TWO_CALLS) await insertCallLog(db, repTwo.email, call);
+    await insertCallLog(db, otherAdmin.email, { outcome: 'completed', answered: true, talkSeconds: 45, endedAt: '2026-03-10T10:00:00Z' });
+  }, 60_000);
+  afterAll(async () => {
+    await server?.close();
+  });
+
+  const report = async (client: SupabaseClient, body: Record<string, unknown>) => {
+    const response = await invoke(client, 'getReport', body);
+    expect(response.status, JSON.stringify(response.body)).toBe(200);
+    return response.body as unknown as ReportBody;
+  };
+
+  it('WS1 a manager gets every rep of the workspace, with the figures of the calls that ended in [from, to)', async () => {
+    const body = await report(manager.client, { ...RANGE, groupBy: 'rep' });
+    const expected = [
+      { key: manager.email, ...ZERO_FIGURES },
+      { key: repOne.email, ...REP_ONE_FIGURES },
+      { key: repTwo.email, ...REP_TWO_FIGURES },
+    ].sort((a, b) => (a.key < b.key ? -1 : 1));
+    expect(body.rows).toEqual(expected);
+    expect(body.totals).toEqual({
+      dials: 9, connects: 3, connectRate: 3 / 9, talkSeconds: 210, voicemails: 1, noAnswers: 1, busy: 1, failed: 1, canceled: 1, abandoned: 0,
+      dispositions: { ...NO_DISPOSITIONS, interested: 2, callback: 1, wrong_number: 1 },
+    });
+  });
+
+  it('WS1 a rep gets only their own figures, even when asking for another rep', async () => {
+    const own = await report(repOne.client, { ...RANGE, groupBy: 'rep' });
+    expect(own.rows).toEqual([{ key: repOne.email, ...REP_ONE_FIGURES }]);
+    expect(own.totals).toEqual(REP_ONE_FIGURES);
+    const other = await report(repOne.client, { ...RANGE, groupBy: 'rep', userEmail: repTwo.email });
+    expect(other).toEqual({ rows: [], totals: ZERO_FIGURES });
+  });
+
+  it('WS1 nothing crosses workspaces; the service role sees every workspace', async () => {
+    const other = await report(otherAdmin.client, { ...RANGE, groupBy: 'rep' });
+    expect(other.rows.map((row) => [row.key, row.dials])).toEqual([[otherAdmin.email, 1]]);
+    const fromTeamA = await report(manager.client, { ...RANGE, groupBy: 'rep', userEmail: otherAdmin.email });
+    expect(fromTeamA.totals['dials']).toBe(0);
+    const key = server.tokens.serviceRoleKey;
+    const response = await fetch(`${server.url}/functions/v1/getReport`, {
+      method: 'POST',
+      headers: { apikey: key, Authorization: `Bearer ${key}`, 'Content-Type': 'application/json' },
+      body: JSON.stringify({ ...RANGE, groupBy: 'rep' }),
+    });
+    expect(((await response.json()) as ReportBody).totals['dials']).toBe(10);
+  });
+
+  it('a manager filters to one rep', async () => {
+    const body = await report(manager.client, { ...RANGE, groupBy: 'rep', userEmail: repTwo.email.toUpperCase() });
+    expect(body.rows).toEqual([{ key: repTwo.email, ...REP_TWO_FIGURES }]);
+  });
+
+  it('mode: live leaves demo calls out, demo counts only them, all (the default) both', async () => {
+    const live = await report(repOne.client, { ...RANGE, groupBy: 'rep', mode: 'live' });
+    expect(live.totals).toMatchObject({ dials: 4, connects: 2, connectRate: 0.5, noAnswers: 0 });
+    const demo = await report(repOne.client, { ...RANGE, groupBy: 'rep', mode: 'demo' });
+    expect(demo.totals).toMatchObject({ dials: 1, connects: 0, noAnswers: 1 });
+    const all = await report(repOne.client, { ...RANGE, groupBy: 'rep', mode: 'all' });
+    expect(all.totals).toEqual(REP_ONE_FIGURES);
+  });
+
+  it('day buckets are local days of the time zone, every day of the range, empty ones with zeros', async () => {
+    const days = async (timeZone?: string) => {
+      const body = await report(manager.client, { ...RANGE, groupBy: 'day', ...(timeZone ? { timeZone } : {}) });
+      return body.rows.map((row) => [row.key, row.dials]);
+    };
+    expect(await days()).toEqual([['2026-03-10', 4], ['2026-03-11', 3], ['2026-03-12', 2]]);
+    // Paris is UTC+1 in March: the range runs from the 10th 01:00 to the 13th 01:00, and 23:30 UTC is the 11th.
+    expect(await days('Europe/Paris')).toEqual([['2026-03-10', 3], ['2026-03-11', 4], ['2026-03-12', 2], ['2026-03-13', 0]]);
+    // Los Angeles is UTC-7 after 8 March: from the 9th 17:00 to the 12th 17:00.
+    expect(await days('America/Los_Angeles')).toEqual([['2026-03-09', 0], ['2026-03-10', 4], ['2026-03-11', 3], ['2026-03-12', 2]]);
+    const body = await report(manager.client, { ...RANGE, groupBy: 'day', timeZone: 'Europe/Paris' });
+    expect(body.rows[1]).toMatchObject({ key: '2026-03-11', connects: 1, talkSeconds: 30, dispositions: { ...NO_DISPOSITIONS, callback: 1 } });
+    expect(body.totals['dials']).toBe(9);
+  });
+
+  it('IN1 bad input is invalid_request (400) and nothing is written', async () => {
+    const [before] = await server.db.sql<{ n: number }>`select count(*)::int as n from call_logs`;
+    const refusals: Record<string, unknown>[] = [
+      { ...RANGE, groupBy: 'week' },
+      { from: RANGE.to, to: RANGE.from, groupBy: 'rep' },
+      { from: RANGE.from, to: RANGE.from, groupBy: 'rep' },
+      { from: '2025-01-01T00:00:00Z', to: '2026-01-02T00:00:01Z', groupBy: 'day' },
+      { ...RANGE, groupBy: 'day', timeZone: '+05:00' },
+      { ...RANGE, groupBy: 'day', timeZone: 'Mars/Olympus_Mons' },
+      { ...RANGE, groupBy: 'day', timeZone: "UTC'; drop table call_logs; --" },
+      { from: '2026-03-10', to: RANGE.to, groupBy: 'rep' },
+      { from: '2026-03-10T00:00:00', to: RANGE.to, groupBy: 'rep' },
+      { ...RANGE, groupBy: 'rep', userEmail: 'not an email' },
+      { ...RANGE, groupBy: 'rep', mode: 'real' },
+      { ...RANGE, groupBy: 'rep', leadListId: 'x' },
+      { ...RANGE },
+    ];
+    for (const body of refusals) {
+      const response = await invoke(manager.client, 'getReport', body);
+      expect([response.status, response.body['code']], JSON.stringify(body)).toEqual([400, 'invalid_request']);
+      expect(response.body['message']).toEqual(expect.any(String));
+    }
+    const [after] = await server.db.sql<{ n: number }>`select count(*)::int as n from call_logs`;
+    expect(after?.n).toBe(before?.n);
+  });
+
+  it('366 days is the longest range', async () => {
+    const body = await report(manager.client, { from: '2025-03-12T00:00:00Z', to: '2026-03-13T00:00:00Z', groupBy: 'day' });
+    expect(body.rows).toHaveLength(366);
+    expect(body.totals['dials']).toBe(10); // rep one's call just before the 10th is in this range
+  });
+});
