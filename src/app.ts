@@ -5,6 +5,7 @@ import type { Logger } from 'pino';
 import { createAuthRoutes } from './api/auth.js';
 import { limitRequestBodies } from './api/body-limit.js';
 import { createFunctionRoutes } from './api/functions.js';
+import { createExportRoutes } from './api/exports.js';
 import { errorResponse } from './api/http.js';
 import type { TokenService } from './api/jwt.js';
 import { createRestRoutes } from './api/rest.js';
@@ -80,6 +81,8 @@ export function createApp(deps: AppDeps): Hono {
   app.route('/auth/v1', createAuthRoutes({ db, tokens, startInDemoMode: deps.functions.twilio === undefined, openSignup: deps.openSignup ?? false, metrics }));
   app.route('/functions/v1', createFunctionRoutes(tokens, { ...deps.functions, metrics }));
   app.route('/rest/v1', createRestRoutes({ db, tokens }));
+  // CSV downloads a browser navigates to: the link's own short-lived token is the credential (no API key).
+  app.route('/exports', createExportRoutes({ db, tokens, logger }));
   // Twilio signs its webhooks instead of sending our API key; the routes check the signature.
   if (deps.twilioWebhooks) app.route(TWILIO_WEBHOOK_PREFIX, createTwilioWebhookRoutes({ ...deps.twilioWebhooks, metrics }));
 

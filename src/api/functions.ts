@@ -1,6 +1,7 @@
 import { Hono } from 'hono';
 import type { Caller } from '../functions/caller.js';
 import type { FunctionContext, FunctionHandler } from '../functions/context.js';
+import { createExport } from '../functions/create-export.js';
 import { dialerSettings } from '../functions/dialer-settings.js';
 import { getReport } from '../functions/get-report.js';
 import { mockDialerCall } from '../functions/mock-dialer-call.js';
@@ -23,6 +24,7 @@ const FUNCTIONS: Readonly<Record<string, FunctionHandler>> = {
   twilioVoiceToken,
   saveDisposition,
   getReport,
+  createExport,
 };
 
 /**
@@ -55,7 +57,7 @@ export function createFunctionRoutes(tokens: TokenService, context: FunctionCont
     const caller = await identifyCaller(c.req.raw, tokens, context.db);
     if (caller instanceof Response) return caller;
     // The function's lines, its database work's included, carry the request's id.
-    return handler(c.req.raw, caller, { ...context, logger: loggerFor(context.logger, c) });
+    return handler(c.req.raw, caller, { ...context, tokens, logger: loggerFor(context.logger, c) });
   });
   return routes;
 }

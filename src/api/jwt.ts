@@ -1,3 +1,4 @@
+import { hkdfSync } from 'node:crypto';
 import { jwtVerify, SignJWT, errors as joseErrors } from 'jose';
 import { fail, ok, type Result } from '../core/errors.js';
 
@@ -30,6 +31,14 @@ export interface TokenService {
   readonly serviceRoleKey: string;
   signAccessToken(user: UserIdentity, nowSeconds?: number): Promise<{ token: string; expiresAt: number }>;
   verify(token: string): Promise<Result<Claims>>;
+  /**
+   * A short-lived token for one purpose (an export link), signed with a key derived from the
+   * secret for that purpose alone: it never passes as an access token or API key, nor one of
+   * those as it, nor a token of another purpose. `seconds` from `nowSeconds` (default now).
+   */
+  signLinkToken(purpose: string, claims: Record<string, unknown>, seconds: number, nowSeconds?: number): Promise<string>;
+  /** A link token's claims; `unauthorized` when expired, of another purpose, or not ours. */
+  verifyLinkToken(purpose: string, token: string): Promise<Result<Record<string, unknown>>>;
 }
 
 /** HS256 JWTs with jose, the scheme Supabase uses, so its clients accept our tokens unchanged. */
@@ -39,6 +48,7 @@ export async function createTokenService(secret: string): Promise<TokenService> 
     new SignJWT(claims).setProtectedHeader({ alg: 'HS256', typ: 'JWT' }).setIssuer(ISSUER).setIssuedAt(issuedAt).setExpirationTime(expiresAt).sign(key);
   const now = Math.floor(Date.now() / 1000);
   const anonKey = await sign({ role: 'anon' }, now, now + API_KEY_SECONDS);
+  const linkKey = (purpose: string) => new Uint8Array(hkdfSync('sha256', secret, ISSUER, `link token: ${purpose}`, 32));
   const serviceRoleKey = await sign({ role: 'service_role' }, now, now + API_KEY_SECONDS);
 
   return {
@@ -74,6 +84,24 @@ export async function createTokenService(secret: string): Promise<TokenService> 
       } catch (error) {
         if (error instanceof joseErrors.JWTExpired) return fail('unauthorized', 'The token has expired: sign in again.');
         return fail('unauthorized', 'The token is invalid: its signature or form is wrong.');
+      }
+    },
+    signLinkToken(purpose, claims, seconds, nowSeconds = Math.floor(Date.now() / 1000)) {
+      return new SignJWT(claims)
+        .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
+        .setIssuer(ISSUER)
+        .setAudience(purpose)
+        .setIssuedAt(nowSeconds)
+        .setExpirationTime(nowSeconds + seconds)
+        .sign(linkKey(purpose));
+    },
+    async verifyLinkToken(purpose, token) {
+      try {
+        const { payload } = await jwtVerify(token, linkKey(purpose), { algorithms: ['HS256'], issuer: ISSUER, audience: purpose });
+        return ok(payload);
+      } catch (error) {
+        if (error instanceof joseErrors.JWTExpired) return fail('unauthorized', 'The link has expired: links last a minute; ask for a new one.');
+        return fail('unauthorized', 'The link is invalid: its token is not one this server issued for it.');
       }
     },
   };

@@ -1,5 +1,6 @@
 import type { Logger } from 'pino';
 import type { z } from 'zod';
+import type { TokenService } from '../api/jwt.js';
 import { fail, ok, type ErrorCode, type Result } from '../core/errors.js';
 import type { Provider } from '../core/rows.js';
 import type { Database } from '../db/database.js';
@@ -19,6 +20,8 @@ export interface FunctionContext {
   /** A fresh seed for a simulated call that did not ask for one. */
   readonly newSeed: () => number;
   readonly metrics?: CallMetrics | undefined;
+  /** The server's token service, passed in by the function routes (createExport signs its links with it). */
+  readonly tokens?: TokenService | undefined;
 }
 
 /** Dials counted by the functions that place calls. */
