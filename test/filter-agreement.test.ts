@@ -21,6 +21,8 @@ const KEY_COLUMNS: Readonly<Record<RealtimeTable, readonly string[]>> = {
   call_logs: ['id'],
   user_stats: ['user_email', 'is_mock'],
   dialer_settings: ['user_email'],
+  workspace_members: ['user_id'],
+  rep_states: ['user_email'],
 };
 
 const UUIDS = [
@@ -49,6 +51,8 @@ const CHECKED_TEXT: Readonly<Record<string, readonly string[]>> = {
   reported_status: ['completed', 'busy'],
   disposition: ['interested', 'other'],
   name: ['Ann', 'Acme, Inc', 'B'],
+  role: ['admin', 'manager', 'rep'],
+  state: ['offline', 'available', 'on_call'],
 };
 
 /** A timestamp with microseconds, written in one of several offsets. */
@@ -65,6 +69,7 @@ function storedValue(column: string, type: string, table: RealtimeTable, isNulla
   const orNull = (arbitrary: fc.Arbitrary<string>): fc.Arbitrary<string | null> => (isNullable ? fc.option(arbitrary, { freq: 5, nil: null }) : arbitrary);
   if (column === 'user_email') return fc.constantFrom('ann@example.com', 'bob@example.com', 'B', 'null');
   if (column === 'line_number' && table === 'active_calls') return fc.constantFrom('1', '2', '3');
+  if (column === 'live_lines') return fc.constantFrom('0', '1', '3');
   if (column === 'status') return fc.constantFrom(...(table === 'leads' ? ['new', 'callback'] : ['dialing', 'completed']));
   const checked = CHECKED_TEXT[column];
   if (checked) return orNull(fc.constantFrom(...checked));

@@ -1,23 +1,26 @@
 import { randomBytes } from 'node:crypto';
+import { isDeepStrictEqual } from 'node:util';
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import type { Row } from '../src/db/database.js';
 import { openPostgres } from '../src/db/postgres.js';
-import { loadRealtimeCatalog, REALTIME_TABLES, type RealtimeTable } from '../src/realtime/catalog.js';
+import { loadRealtimeCatalog, REALTIME_TABLES, TABLE_KEYS, type RealtimeTable } from '../src/realtime/catalog.js';
 import { CHANGE_CHANNEL, startChangeFeed, type TableChange } from '../src/realtime/change-feed.js';
 import { FEED_RESTART_REASON } from '../src/realtime/realtime-server.js';
 import { SERVICE_RESTART_CLOSE_CODE } from '../src/realtime/room.js';
 import { insertLead } from './support/calls.js';
 import { REALTIME_DATABASE_KINDS, TEST_DATABASE_URL, type DatabaseKind } from './support/databases.js';
+import { addMember } from './support/members.js';
 import { subscribe } from './support/realtime.js';
 import { startTestServer, waitFor, type TestServer } from './support/server.js';
 
 const EXPECTED_CAPTURE: Record<DatabaseKind, 'logical' | 'notify'> = { pglite: 'notify', postgres: 'logical', 'postgres-notify': 'notify' };
 const silent = pino({ level: 'silent' });
 
-/** Writes one row of each realtime table for `email` and changes each once. */
+/** Writes one row of each realtime table for `email` (a new member) and changes each once. */
 async function writeEveryTable(db: TestServer['db'], email: string, notes: string): Promise<Record<RealtimeTable, string>> {
+  await addMember(db, email);
   const leadId = await insertLead(db, email);
   await db.sql`update leads set notes = ${notes}, attempts = 1 where id = ${leadId}`;
   await db.sql`insert into dialer_settings (user_email) values (${email})`;
@@ -29,7 +32,9 @@ async function writeEveryTable(db: TestServer['db'], email: string, notes: strin
   await db.sql`update call_logs set talk_seconds = 5 where id = ${log?.id}`;
   await db.sql`insert into user_stats (user_email) values (${email}) on conflict do nothing`;
   await db.sql`update user_stats set calls_made = calls_made + 1 where user_email = ${email}`;
-  return { leads: leadId, dialer_settings: email, active_calls: call?.id ?? '', call_logs: log?.id ?? '', user_stats: email };
+  await db.sql`update workspace_members set updated_at = now() where user_email = ${email}`;
+  await db.sql`update rep_states set is_away = true where user_email = ${email}`;
+  return { leads: leadId, dialer_settings: email, active_calls: call?.id ?? '', call_logs: log?.id ?? '', user_stats: email, workspace_members: email, rep_states: email };
 }
 
 describe.each(REALTIME_DATABASE_KINDS)('RT2 change capture on %s', (kind) => {
@@ -59,12 +64,13 @@ describe.each(REALTIME_DATABASE_KINDS)('RT2 change capture on %s', (kind) => {
       const email = `capture-${kind}-${Date.now()}@example.com`;
       const ids = await writeEveryTable(server.db, email, 'short notes');
       for (const table of REALTIME_TABLES) {
-        const key = table === 'user_stats' || table === 'dialer_settings' ? 'user_email' : 'id';
+        const key = TABLE_KEYS[table];
         const [row] = await server.db.query<{ json: string }>(`select to_jsonb(t)::text as json from ${table} t where ${key} = $1`, [ids[table]]);
         const committed = JSON.parse(row?.json ?? 'null') as Row;
         // Each row's last write is an UPDATE: that change carries the row as committed.
-        const last = await waitFor(async () => changes.find((c) => c.table === table && c.type === 'UPDATE' && c.record?.[key] === ids[table]), 10_000, `${table} update`);
-        expect(last.record).toEqual(committed);
+        const lastUpdate = () => changes.findLast((c) => c.table === table && c.type === 'UPDATE' && c.record?.[key] === ids[table]);
+        await waitFor(async () => (isDeepStrictEqual(lastUpdate()?.record, committed) ? true : undefined), 10_000, `${table} update`).catch(() => undefined);
+        expect(lastUpdate()?.record).toEqual(committed);
         const update = changes.find((c) => c.table === table && c.type === 'UPDATE');
         if (update) expect(update.oldRecord).toMatchObject({ user_email: email });
       }
@@ -92,7 +98,7 @@ describe.runIf(REALTIME_DATABASE_KINDS.includes('postgres'))('RT2 logical captur
     try {
       // Random text does not compress: stored out of line (TOAST), sent only in the old row.
       const notes = randomBytes(12_000).toString('base64');
-      const leadId = await insertLead(server.db, `toast-${Date.now()}@example.com`);
+      const leadId = await insertLead(server.db, (await addMember(server.db)).user_email);
       await server.db.sql`update leads set notes = ${notes} where id = ${leadId}`;
       await server.db.sql`update leads set attempts = 7 where id = ${leadId}`;
       const last = await waitFor(async () => changes.find((c) => c.record?.['attempts'] === 7), 10_000, 'the update');
@@ -104,12 +110,13 @@ describe.runIf(REALTIME_DATABASE_KINDS.includes('postgres'))('RT2 logical captur
   });
 
   it('RT2 logical capture: no trigger announces a change (no NOTIFY in the write path)', async () => {
+    const { user_email: quiet } = await addMember(server.db);
     const heard: string[] = [];
     const unlisten = await server.db.listen(CHANGE_CHANNEL, (payload) => heard.push(payload));
     try {
       // NOTIFYs of one transaction arrive in order: a trigger's would come before the marker.
       await server.db.transaction(async (tx) => {
-        await tx.sql`insert into dialer_settings (user_email) values (${`quiet-${Date.now()}@example.com`})`;
+        await tx.sql`insert into dialer_settings (user_email) values (${quiet}) on conflict (user_email) do update set default_amd = false`;
         await tx.sql`select pg_notify(${CHANGE_CHANNEL}, 'marker')`;
       });
       await waitFor(async () => (heard.includes('marker') ? true : undefined), 10_000, 'the marker');

@@ -1,8 +1,11 @@
 import type { Database } from '../db/database.js';
 import type { ColumnTypes } from './filter.js';
 
-/** Tables clients can subscribe to; each row belongs to the user named in its `user_email`. */
-export const REALTIME_TABLES = ['active_calls', 'leads', 'call_logs', 'user_stats', 'dialer_settings'] as const;
+/**
+ * Tables clients can subscribe to; each row belongs to the member named in its `user_email` and
+ * to the workspace in its `workspace_id` (see canViewRow).
+ */
+export const REALTIME_TABLES = ['active_calls', 'leads', 'call_logs', 'user_stats', 'dialer_settings', 'workspace_members', 'rep_states'] as const;
 export type RealtimeTable = (typeof REALTIME_TABLES)[number];
 
 export function isRealtimeTable(value: unknown): value is RealtimeTable {
@@ -16,6 +19,8 @@ export const TABLE_KEYS: Readonly<Record<RealtimeTable, string>> = {
   call_logs: 'id',
   user_stats: 'user_email',
   dialer_settings: 'user_email',
+  workspace_members: 'user_email',
+  rep_states: 'user_email',
 };
 
 export type RealtimeCatalog = ReadonlyMap<RealtimeTable, ColumnTypes>;

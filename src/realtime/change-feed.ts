@@ -71,6 +71,8 @@ interface Announcement {
   /** Present when the row was too large for NOTIFY: read it back by this key. */
   key?: Row;
   owner?: string;
+  /** The row's workspace, with `key` (migration 0012). */
+  workspace?: string;
 }
 
 function isProbe(schema: string, table: string): boolean {
@@ -184,7 +186,7 @@ async function startNotifyFeed(db: Database, logger: Logger, handlers: ChangeFee
     if (announcement.key) {
       const keyColumn = TABLE_KEYS[table];
       const [row] = await db.query<Row>(`select * from ${table} where ${keyColumn} = $1`, [announcement.key[keyColumn]]);
-      const known = { ...announcement.key, user_email: announcement.owner };
+      const known = { ...announcement.key, user_email: announcement.owner, workspace_id: announcement.workspace };
       record = type === 'DELETE' ? null : (toJsonRow(row) ?? known);
       oldRecord = type === 'INSERT' ? null : known;
     }

@@ -9,6 +9,8 @@ import type { Database } from '../db/database.js';
 import type { Clock } from '../telephony/provider.js';
 import { loadRealtimeCatalog } from './catalog.js';
 import { chooseChangeCapture, describeChangeCapture, PROBE_TABLE, startChangeFeed, type ChangeCapture, type TableChange } from './change-feed.js';
+import { loadMemberships } from './membership.js';
+import { createPresence, PRESENCE_HEARTBEAT_MS, type Presence } from './presence.js';
 import { isSerializerVersion } from './protocol.js';
 import { createRealtimeRoom, SERVICE_RESTART_CLOSE_CODE, type RealtimeRoom, type RoomMetrics, type SocketPort } from './room.js';
 
@@ -51,6 +53,8 @@ export interface RealtimeServer {
    * A miss also asks for a full check, which restarts the feed if it misses again.
    */
   checkCapture(timeoutMs: number): Promise<boolean>;
+  /** This process's presence: which members hold a channel here (realtime_presence), and its heartbeat. */
+  readonly presence: Presence;
   /** Stops taking sockets, closes each open one with 1012 and a reason, and stops the change feed. */
   stop(): Promise<void>;
 }
@@ -82,6 +86,7 @@ export async function startRealtimeServer({
   clock,
   logger,
   idleSocketMs = IDLE_SOCKET_MS,
+  presenceHeartbeatMs = PRESENCE_HEARTBEAT_MS,
   metrics,
   ...options
 }: {
@@ -91,17 +96,20 @@ export async function startRealtimeServer({
   clock: Clock;
   logger: Logger;
   idleSocketMs?: number;
+  presenceHeartbeatMs?: number;
   metrics?: RealtimeMetrics | undefined;
   /** Chosen by the database when not given (see chooseChangeCapture). */
   capture?: ChangeCapture | undefined;
 }): Promise<RealtimeServer> {
   const catalog = await loadRealtimeCatalog(db);
   const capture = options.capture ?? (await chooseChangeCapture(db));
-  const room = createRealtimeRoom({ tokens, catalog, clock, logger, metrics });
+  // One id for this process: its probe rows and its presence rows.
+  const processId = randomUUID();
+  const presence = createPresence({ db, logger, instanceId: processId, heartbeatMs: presenceHeartbeatMs });
+  const room = createRealtimeRoom({ tokens, catalog, clock, logger, metrics, onPresence: presence.setOnline });
   const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_FRAME_BYTES });
 
   // Change capture: the feed, and probe rows, written by this process, that prove it still hears.
-  const processId = randomUUID();
   let probeCount = 0;
   const awaitedProbes = new Map<string, () => void>();
   let status: CaptureStatus = 'listening';
@@ -128,7 +136,10 @@ export async function startRealtimeServer({
       },
     });
   let unlisten = await listen();
+  // Read after the feed listens: a membership change committed in between comes through the feed.
+  await room.reloadMembers(() => loadMemberships(db));
   logger.info({ capture }, `realtime: changes captured by ${describeChangeCapture(capture)}`);
+  await presence.start();
 
   /** `heard` false only when the probe went out and did not come back: the database answered, the feed did not. */
   async function probe(timeoutMs: number): Promise<{ sent: boolean; heard: boolean }> {
@@ -173,6 +184,11 @@ export async function startRealtimeServer({
         const restarted = await listen();
         // stop() may have run while the feed restarted.
         if (captureStatus() === 'stopped') return void (await restarted());
+        // Membership changes committed while the feed was deaf were missed too: read them all again.
+        await room.reloadMembers(() => loadMemberships(db)).catch(async (error: unknown) => {
+          await restarted();
+          throw error;
+        });
         unlisten = restarted;
         status = 'listening';
         retryDelayMs = CAPTURE_RETRY_MS;
@@ -231,6 +247,7 @@ export async function startRealtimeServer({
   return {
     room,
     capture,
+    presence,
     captureStatus,
     async checkCapture(timeoutMs) {
       if (status !== 'listening') return false;
@@ -249,6 +266,7 @@ export async function startRealtimeServer({
       wss.close();
       await checking;
       await unlisten();
+      await presence.stop();
       await db.query(`delete from ${PROBE_TABLE.schema}.${PROBE_TABLE.table} where process = $1`, [processId]).catch(() => {});
     },
   };

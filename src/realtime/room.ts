@@ -2,10 +2,13 @@ import type { Logger } from 'pino';
 import { z } from 'zod';
 import type { TokenService } from '../api/jwt.js';
 import type { Clock } from '../telephony/provider.js';
-import { canViewRow, ownerOf, type Viewer } from './authorize.js';
+import type { Row } from '../db/database.js';
+import { canViewRow, ownerOf, watchedWorkspace, workspaceOf, type Viewer } from './authorize.js';
 import { isRealtimeTable, type RealtimeCatalog, type RealtimeTable } from './catalog.js';
 import type { ChangeType, TableChange } from './change-feed.js';
 import { matchesFilter, parseRowFilter, type RowFilter } from './filter.js';
+import { createMembershipCache, type Membership, type MembershipCache, type MembershipChange } from './membership.js';
+import type { PresenceListener } from './presence.js';
 import { decodeFrame, encodeFrame, PHOENIX_EVENTS, type Frame, type SerializerVersion } from './protocol.js';
 
 export const MAX_CHANNELS_PER_SOCKET = 100;
@@ -28,6 +31,8 @@ export const SERVICE_RESTART_CLOSE_CODE = 1012;
 export const MAX_SEND_BUFFER_BYTES = 1024 * 1024;
 /** Close code for a consumer that fell too far behind: "try again later" (RFC 6455, 1013). */
 export const SLOW_CONSUMER_CLOSE_CODE = 1013;
+export const MEMBER_DEACTIVATED_REASON = 'Your membership of this workspace is deactivated: you receive no more changes. Ask an admin of your workspace.';
+export const MEMBER_REMOVED_REASON = 'You are no longer a member of this workspace: you receive no more changes.';
 
 /** Why a slow consumer was closed, for its channels and its close frame (at most 123 bytes). */
 export function describeSlowConsumer(limitBytes: number): string {
@@ -67,6 +72,8 @@ interface Channel {
   readonly joinRef: string | null;
   readonly bindings: readonly Binding[];
   viewer: Viewer;
+  /** The workspace this channel is indexed under as an admin's or a manager's (see watchedWorkspace). */
+  watched: string | undefined;
   cancelExpiry: () => void;
 }
 
@@ -104,6 +111,14 @@ export interface RealtimeRoom {
   connect(socket: SocketPort, version: SerializerVersion, connectToken: string): RealtimeSessionHandle;
   /** Delivers one committed change to every channel allowed and subscribed to see it. */
   deliver(change: TableChange): void;
+  /**
+   * Replaces the membership cache with what `load` reads (at start, and after the change feed
+   * restarts). Membership changes delivered while it reads are applied again on top, so a
+   * snapshot read before them cannot undo them.
+   */
+  reloadMembers(load: () => Promise<readonly Row[]>): Promise<void>;
+  /** The membership the room decides visibility with. */
+  memberOf(email: string): Membership | undefined;
   /** Closes every socket (shutdown, and tests that cut the connection), by default as a normal close. */
   closeAll(reason: string, code?: number): void;
   readonly sessionCount: () => number;
@@ -117,6 +132,8 @@ export function createRealtimeRoom({
   logger,
   maxSendBufferBytes = MAX_SEND_BUFFER_BYTES,
   metrics,
+  members = createMembershipCache(),
+  onPresence,
 }: {
   tokens: TokenService;
   catalog: RealtimeCatalog;
@@ -124,11 +141,20 @@ export function createRealtimeRoom({
   logger: Logger;
   maxSendBufferBytes?: number;
   metrics?: RoomMetrics | undefined;
+  /** Who is a member of which workspace, with which role; kept current from workspace_members changes. */
+  members?: MembershipCache;
+  /** Told when a member's first authenticated channel joins and when their last one goes. */
+  onPresence?: PresenceListener | undefined;
 }): RealtimeRoom {
   const sessions = new Set<Session>();
-  // Channels indexed by the user whose rows they may see, so a change reaches only its owner's channels.
+  const memberOf = (email: string) => members.get(email);
+  // Channels indexed by who may see a change, so it reaches only candidate channels: the
+  // row owner's channels, and those of the admins and managers of the row's workspace.
   const channelsByOwner = new Map<string, Set<Channel>>();
+  const channelsByWorkspace = new Map<string, Set<Channel>>();
   const serviceChannels = new Set<Channel>();
+  // Membership changes delivered while the cache reloads, applied again once it has.
+  let changesDuringReload: TableChange[] | undefined;
   let nextBindingId = 1;
   const slowConsumerReason = describeSlowConsumer(maxSendBufferBytes);
   const columnListOf = new Map([...catalog].map(([table, columns]) => [table, [...columns].map(([name, type]) => ({ name, type }))]));
@@ -170,20 +196,73 @@ export function createRealtimeRoom({
     send(session, { joinRef: frame.joinRef, ref: frame.ref, topic: frame.topic, event: PHOENIX_EVENTS.reply, payload: { status, response } });
   }
 
+  function addTo<K>(map: Map<K, Set<Channel>>, key: K, channel: Channel): void {
+    const set = map.get(key) ?? new Set<Channel>();
+    set.add(channel);
+    map.set(key, set);
+  }
+
+  /** Removes a channel from a set of the map; true when that emptied the set. */
+  function removeFrom<K>(map: Map<K, Set<Channel>>, key: K, channel: Channel): boolean {
+    const set = map.get(key);
+    if (!set?.delete(channel) || set.size > 0) return false;
+    map.delete(key);
+    return true;
+  }
+
+  function watch(channel: Channel): void {
+    channel.watched = channel.viewer.role === 'authenticated' ? watchedWorkspace(memberOf(channel.viewer.email)) : undefined;
+    if (channel.watched !== undefined) addTo(channelsByWorkspace, channel.watched, channel);
+  }
+
+  function unwatch(channel: Channel): void {
+    if (channel.watched !== undefined) removeFrom(channelsByWorkspace, channel.watched, channel);
+    channel.watched = undefined;
+  }
+
   function index(channel: Channel): void {
     if (channel.viewer.role === 'service_role') serviceChannels.add(channel);
     if (channel.viewer.role !== 'authenticated') return;
-    const owned = channelsByOwner.get(channel.viewer.email) ?? new Set<Channel>();
-    owned.add(channel);
-    channelsByOwner.set(channel.viewer.email, owned);
+    const { email } = channel.viewer;
+    const isFirst = !channelsByOwner.has(email);
+    addTo(channelsByOwner, email, channel);
+    watch(channel);
+    if (isFirst) onPresence?.(email, true);
   }
 
   function unindex(channel: Channel): void {
     serviceChannels.delete(channel);
     if (channel.viewer.role !== 'authenticated') return;
-    const owned = channelsByOwner.get(channel.viewer.email);
-    owned?.delete(channel);
-    if (owned?.size === 0) channelsByOwner.delete(channel.viewer.email);
+    unwatch(channel);
+    if (removeFrom(channelsByOwner, channel.viewer.email, channel)) onPresence?.(channel.viewer.email, false);
+  }
+
+  /** Why a viewer may not hold a channel, if they may not: a deactivated member sees nothing and is told so. */
+  function refusalOf(viewer: Viewer): string | undefined {
+    if (viewer.role !== 'authenticated') return undefined;
+    const member = memberOf(viewer.email);
+    return member && !member.isActive ? MEMBER_DEACTIVATED_REASON : undefined;
+  }
+
+  /**
+   * A member's role, activity or workspace changed (or they were removed): their channels are
+   * indexed again, so a promoted rep starts receiving their workspace's rows and a demoted
+   * manager stops; a member deactivated or removed has their channels closed with the reason,
+   * as a token that expired.
+   */
+  function applyMembershipChange({ email, before, after }: MembershipChange): void {
+    const owned = channelsByOwner.get(email);
+    if (!owned) return;
+    if (after && !after.isActive) {
+      for (const channel of [...owned]) closeChannel(channel, MEMBER_DEACTIVATED_REASON);
+    } else if (!after && before) {
+      for (const channel of [...owned]) closeChannel(channel, MEMBER_REMOVED_REASON);
+    } else {
+      for (const channel of owned) {
+        unwatch(channel);
+        watch(channel);
+      }
+    }
   }
 
   function removeChannel(channel: Channel): void {
@@ -247,10 +326,12 @@ export function createRealtimeRoom({
     // The socket may have closed while the token was checked: a channel added now would never be removed.
     if (!sessions.has(session)) return;
     if (!identity.ok) return reply(session, frame, 'error', { reason: `Invalid token: ${identity.reason}` });
+    const refusal = refusalOf(identity.viewer);
+    if (refusal) return reply(session, frame, 'error', { reason: refusal });
     const parsed = parseBindings(payload.data.config);
     if (!parsed.ok) return reply(session, frame, 'error', { reason: parsed.reason });
 
-    const channel: Channel = { session, topic: frame.topic, joinRef: frame.joinRef ?? frame.ref, bindings: parsed.bindings, viewer: identity.viewer, cancelExpiry: () => {} };
+    const channel: Channel = { session, topic: frame.topic, joinRef: frame.joinRef ?? frame.ref, bindings: parsed.bindings, viewer: identity.viewer, watched: undefined, cancelExpiry: () => {} };
     session.channels.set(frame.topic, channel);
     index(channel);
     scheduleExpiry(channel, identity.expiresAt);
@@ -273,9 +354,17 @@ export function createRealtimeRoom({
     const identity = payload.success ? await viewerOf(payload.data.access_token) : ({ ok: false, reason: 'no access_token given' } as const);
     if (session.channels.get(channel.topic) !== channel) return;
     if (!identity.ok) return closeChannel(channel, `Invalid token: ${identity.reason}`);
-    unindex(channel);
-    channel.viewer = identity.viewer;
-    index(channel);
+    const refusal = refusalOf(identity.viewer);
+    if (refusal) return closeChannel(channel, refusal);
+    const { viewer } = channel;
+    if (viewer.role === 'authenticated' && identity.viewer.role === 'authenticated' && viewer.email === identity.viewer.email) {
+      // The same member with a fresh token: indexed as before, with no flicker of presence.
+      channel.viewer = identity.viewer;
+    } else {
+      unindex(channel);
+      channel.viewer = identity.viewer;
+      index(channel);
+    }
     scheduleExpiry(channel, identity.expiresAt);
     if (frame.ref) reply(session, frame, 'ok', {});
   }
@@ -325,11 +414,19 @@ export function createRealtimeRoom({
     },
 
     deliver(change) {
+      // A membership change applies before anything committed after it is delivered, and before
+      // its own row is: the feed hands changes over in commit order.
+      if (change.table === 'workspace_members') {
+        changesDuringReload?.push(change);
+        for (const membershipChange of members.apply(change.type, change.record, change.oldRecord)) applyMembershipChange(membershipChange);
+      }
       const row = change.type === 'DELETE' ? change.oldRecord : change.record;
       const owner = ownerOf(row);
-      const owned = owner === undefined ? undefined : channelsByOwner.get(owner);
-      const candidates = [...(owned ?? []), ...serviceChannels];
-      if (candidates.length === 0) return;
+      const workspace = workspaceOf(row);
+      const candidates = new Set<Channel>(serviceChannels);
+      for (const channel of (owner === undefined ? undefined : channelsByOwner.get(owner)) ?? []) candidates.add(channel);
+      for (const channel of (workspace === undefined ? undefined : channelsByWorkspace.get(workspace)) ?? []) candidates.add(channel);
+      if (candidates.size === 0) return;
       const data = {
         schema: change.schema,
         table: change.table,
@@ -341,7 +438,7 @@ export function createRealtimeRoom({
         errors: null,
       };
       for (const channel of candidates) {
-        if (!canViewRow(channel.viewer, row)) continue;
+        if (!canViewRow(channel.viewer, row, memberOf)) continue;
         const ids = channel.bindings
           .filter((b) => b.table === change.table && (b.event === '*' || b.event === change.type) && matchesFilter(b.filter, row ?? {}))
           .map((b) => b.id);
@@ -350,6 +447,21 @@ export function createRealtimeRoom({
         metrics?.countDelivered(change.table);
       }
     },
+
+    async reloadMembers(load) {
+      const delivered: TableChange[] = [];
+      changesDuringReload = delivered;
+      try {
+        const rows = await load();
+        const changed = members.replaceAll(rows);
+        for (const change of delivered) changed.push(...members.apply(change.type, change.record, change.oldRecord));
+        for (const membershipChange of changed) applyMembershipChange(membershipChange);
+      } finally {
+        if (changesDuringReload === delivered) changesDuringReload = undefined;
+      }
+    },
+
+    memberOf,
 
     closeAll(reason, code = SERVER_CLOSE_CODE) {
       for (const session of [...sessions]) session.socket.close(code, reason);
