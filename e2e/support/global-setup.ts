@@ -13,7 +13,9 @@ declare module 'vitest' {
 
 /**
  * One real server (`src/main.ts`, as `npm start` runs it) on a fresh embedded Postgres for
- * the whole browser suite; every spec signs up its own users, so they share it safely.
+ * the whole browser suite; every spec signs up its own users, so they share it safely. Sign-up
+ * is open there (OPEN_SIGNUP), so each of those users is the admin of a workspace of their own;
+ * the team specs start a server of their own with sign-up closed, as a new team runs it.
  */
 export default async function setup(project: TestProject) {
   // Chosen, unpacked if need be, and started once here, before any spec: a browser that cannot
@@ -24,7 +26,7 @@ export default async function setup(project: TestProject) {
   await probe.close();
   process.stdout.write(`\nBrowser tests: Chromium ${version}: ${description}\n`);
   const dataDir = await mkdtemp(join(tmpdir(), 'dialer-e2e-'));
-  const server = await startServerProcess({ DIALER_DATA_DIR: dataDir, PORT: '0' });
+  const server = await startServerProcess({ DIALER_DATA_DIR: dataDir, PORT: '0', OPEN_SIGNUP: 'true' });
   project.provide('serverUrl', server.url);
   process.stdout.write(`\nBrowser tests: server at ${server.url}; screenshots go to ${SCREENSHOT_DIR}\n`);
   return async () => {

@@ -2,18 +2,23 @@ import type { SupabaseClient } from '@supabase/supabase-js';
 import { invokeFunction, type FunctionResult } from './invoke-function.js';
 
 export type ReportGroup = 'rep' | 'day';
+/** Which calls count: real ones, demo-mode ones, or both. */
+export const REPORT_MODES = ['all', 'live', 'demo'] as const;
+export type ReportMode = (typeof REPORT_MODES)[number];
+export const isReportMode = (value: string): value is ReportMode => (REPORT_MODES as readonly string[]).includes(value);
 
 /** One row of a report (a rep or a day), and the totals, as `getReport` sends them. */
 export interface ReportFigures {
   readonly dials: number;
   readonly connects: number;
-  /** A fraction (0..1) or a percent, as the server sends it; see `formatRate`. */
-  readonly connectRate: number | null;
+  /** connects / dials, a fraction 0..1 (0 without dials); shown through `formatRate`. */
+  readonly connectRate: number;
   readonly talkSeconds: number;
   readonly voicemails: number;
   readonly noAnswers: number;
   readonly busy: number;
   readonly failed: number;
+  readonly canceled: number;
   readonly abandoned: number;
   readonly dispositions: Readonly<Record<string, number>>;
 }
@@ -30,14 +35,18 @@ export interface ReportRequest {
   readonly to: string;
   readonly groupBy: ReportGroup;
   readonly userEmail?: string | undefined;
+  readonly mode?: ReportMode | undefined;
 }
 
 const browserTimeZone = () => Intl.DateTimeFormat().resolvedOptions().timeZone;
 
-/** Figures from call_logs under the caller's visibility; days are the browser's local days. */
+/**
+ * Figures from call_logs under the caller's visibility, for calls that ended in [from, to); days
+ * are the browser's local days.
+ */
 export function getReport(supabase: SupabaseClient, request: ReportRequest): Promise<FunctionResult<Report>> {
-  const { userEmail, ...rest } = request;
-  return invokeFunction<Report>(supabase, 'getReport', { ...rest, timeZone: browserTimeZone(), ...(userEmail ? { userEmail } : {}) });
+  const { userEmail, mode, ...rest } = request;
+  return invokeFunction<Report>(supabase, 'getReport', { ...rest, timeZone: browserTimeZone(), ...(userEmail ? { userEmail } : {}), ...(mode ? { mode } : {}) });
 }
 
 /** The connect rate as a percent, from the figures themselves so it never depends on the rate's unit. */

@@ -16,13 +16,14 @@ export function useReport(request: ReportRequest | null, changesFilter: string |
   const to = request?.to;
   const groupBy = request?.groupBy;
   const userEmail = request?.userEmail;
+  const mode = request?.mode;
   const load = useCallback(async () => {
     if (!from || !to || !groupBy) return;
-    const result = await getReport(supabase, { from, to, groupBy, userEmail });
+    const result = await getReport(supabase, { from, to, groupBy, userEmail, mode });
     if (!result.ok) return setError(result.error);
     setError(null);
     setReport(result.value);
-  }, [supabase, from, to, groupBy, userEmail]);
+  }, [supabase, from, to, groupBy, userEmail, mode]);
   useEffect(() => {
     void load();
   }, [load]);

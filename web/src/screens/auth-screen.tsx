@@ -25,8 +25,8 @@ export interface AuthFailure {
 function describeAuthError(error: unknown): AuthFailure {
   if (!(error instanceof AuthError) || !error.status) return { code: null, message: UNREACHABLE };
   const code = error.code ?? null;
-  // The server's sentence says which (expired, already used, revoked, for another email, unknown).
-  if (code === 'invitation_invalid') return { code, message: `This invitation cannot be used: ${error.message}` };
+  // An invitation's refusal (invitation_invalid) keeps the server's sentence, which says why:
+  // expired, already used, revoked, for another email, or unknown.
   return { code, message: (code && AUTH_ERROR_WORDS[code]) || error.message };
 }
 

@@ -46,8 +46,8 @@ export function HistoryScreen({ userEmail }: { userEmail: string }) {
     let query = supabase.from('call_logs').select('*', { count: 'exact' });
     if (shownRep !== '') query = query.eq('user_email', shownRep);
     if (outcome !== '') query = query.eq('outcome', outcome);
-    if (from !== '') query = query.gte('started_at', startOfLocalDay(from));
-    if (to !== '') query = query.lt('started_at', startOfLocalDay(to, 1));
+    if (from !== '') query = query.gte('ended_at', startOfLocalDay(from));
+    if (to !== '') query = query.lt('ended_at', startOfLocalDay(to, 1));
     const [first, last] = pageRange(page, PAGE_SIZE);
     const { data, count, error: loadError } = await query.order('ended_at', { ascending: false }).order('id', { ascending: false }).range(first, last);
     if (loadError) {

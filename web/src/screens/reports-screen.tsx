@@ -1,7 +1,7 @@
 import { useId, useMemo, useState } from 'react';
 import { RepFilter } from '../components/rep-filter.js';
 import { localDay } from '../lib/format.js';
-import { startOfLocalDay, type ReportGroup, type ReportRequest } from '../lib/report-api.js';
+import { isReportMode, startOfLocalDay, type ReportGroup, type ReportMode, type ReportRequest } from '../lib/report-api.js';
 import { seesWorkspace } from '../lib/team-api.js';
 import { useMemberEmails } from '../lib/use-member-emails.js';
 import { useReport } from '../lib/use-report.js';
@@ -15,7 +15,8 @@ const daysAgo = (days: number) => {
 };
 
 /**
- * Figures for a date range, per rep or per day, computed by the server from call history under
+ * Figures for a date range (calls that ended in those local days), per rep or per day, computed
+ * by the server from call history under
  * the member's visibility: a rep gets their own, a manager or admin the whole team. Per lead
  * list comes with lead lists (issue 12).
  */
@@ -27,10 +28,11 @@ export function ReportsScreen({ userEmail }: { userEmail: string }) {
   const [to, setTo] = useState(() => daysAgo(0));
   const [groupBy, setGroupBy] = useState<ReportGroup>('rep');
   const [rep, setRep] = useState('');
-  const ids = { from: useId(), to: useId(), groupBy: useId() };
+  const [mode, setMode] = useState<ReportMode>('all');
+  const ids = { from: useId(), to: useId(), groupBy: useId(), mode: useId() };
   const request = useMemo<ReportRequest | null>(
-    () => (from && to ? { from: startOfLocalDay(from), to: startOfLocalDay(to, 1), groupBy, userEmail: isManager ? rep || undefined : userEmail } : null),
-    [from, to, groupBy, rep, isManager, userEmail],
+    () => (from && to ? { from: startOfLocalDay(from), to: startOfLocalDay(to, 1), groupBy, mode, userEmail: isManager ? rep || undefined : userEmail } : null),
+    [from, to, groupBy, mode, rep, isManager, userEmail],
   );
   const { report, error } = useReport(request, isManager && info ? `workspace_id=eq.${info.workspace.id}` : `user_email=eq.${userEmail}`);
 
@@ -56,6 +58,14 @@ export function ReportsScreen({ userEmail }: { userEmail: string }) {
             <option value="day">Day</option>
           </select>
         </div>
+        <div className="field">
+          <label htmlFor={ids.mode}>Calls</label>
+          <select id={ids.mode} value={mode} onChange={(e) => isReportMode(e.target.value) && setMode(e.target.value)}>
+            <option value="all">Real and demo</option>
+            <option value="live">Real calls</option>
+            <option value="demo">Demo calls</option>
+          </select>
+        </div>
         {isManager && <RepFilter emails={emails} value={rep} onChange={setRep} />}
       </div>
       {error && (
@@ -66,7 +76,7 @@ export function ReportsScreen({ userEmail }: { userEmail: string }) {
       {report === null ? (
         !error && <p className="muted">Loading…</p>
       ) : report.rows.length === 0 ? (
-        <p className="empty">No calls in these days.</p>
+        <p className="empty">No members or days to show.</p>
       ) : (
         <ReportsTable report={report} keyLabel={groupBy === 'rep' ? 'Rep' : 'Day'} />
       )}

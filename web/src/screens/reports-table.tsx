@@ -19,6 +19,7 @@ function Figures({ figures }: { figures: ReportFigures }) {
       <td data-label="No answer">{figures.noAnswers}</td>
       <td data-label="Busy">{figures.busy}</td>
       <td data-label="Failed">{figures.failed}</td>
+      <td data-label="Canceled">{figures.canceled}</td>
       <td data-label="Abandoned">{figures.abandoned}</td>
       <td data-label="Dispositions" className="notes-cell">
         {describeDispositions(figures.dispositions)}
@@ -42,6 +43,7 @@ export function ReportsTable({ report, keyLabel }: { report: Report; keyLabel: s
           <th scope="col">No answer</th>
           <th scope="col">Busy</th>
           <th scope="col">Failed</th>
+          <th scope="col">Canceled</th>
           <th scope="col">Abandoned</th>
           <th scope="col">Dispositions</th>
         </tr>

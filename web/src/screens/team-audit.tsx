@@ -4,17 +4,19 @@ import { Pager, pageRange } from '../components/pager.js';
 import { formatDateTime } from '../lib/format.js';
 import { AUDIT_ACTION_LABEL } from '../lib/labels.js';
 import type { AuditRow } from '../lib/team-api.js';
+import { useFilteredTableChanges } from '../lib/use-table-changes.js';
 
 const PAGE_SIZE = 25;
 
 /** What the details of an entry say, as `key: value` pairs (a role change's from and to, a call's id). */
 const describeDetails = (details: Record<string, unknown>) =>
   Object.entries(details)
+    .filter(([, value]) => value !== null && value !== undefined)
     .map(([key, value]) => `${key}: ${typeof value === 'string' ? value : JSON.stringify(value)}`)
     .join(', ');
 
 /** Who did what, when: the workspace's audit log, newest first, paged on the server. `version` reloads it. */
-export function TeamAudit({ version }: { version: number }) {
+export function TeamAudit({ workspaceId, version }: { workspaceId: string; version: number }) {
   const supabase = useSupabase();
   const [page, setPage] = useState(0);
   const [rows, setRows] = useState<AuditRow[] | null>(null);
@@ -37,12 +39,19 @@ export function TeamAudit({ version }: { version: number }) {
   useEffect(() => {
     void load();
   }, [load, version]);
+  // The log is not a realtime table; members' changes (a join, a role) come with an entry.
+  useFilteredTableChanges('workspace_members', `workspace_id=eq.${workspaceId}`, () => void load());
 
   return (
     <section aria-labelledby="audit-title">
-      <h3 id="audit-title" className="section-title">
-        Audit log
-      </h3>
+      <div className="section-head">
+        <h3 id="audit-title" className="section-title">
+          Audit log
+        </h3>
+        <button type="button" className="button button--ghost button--small" onClick={() => void load()}>
+          Refresh
+        </button>
+      </div>
       {error && (
         <p className="form-error" role="alert">
           {error}

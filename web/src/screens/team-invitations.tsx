@@ -4,6 +4,7 @@ import type { AppError } from '../../../src/core/errors.js';
 import { formatDateTime } from '../lib/format.js';
 import { ROLE_LABEL } from '../lib/labels.js';
 import { revokeInvitation, type InvitationRow } from '../lib/team-api.js';
+import { useFilteredTableChanges } from '../lib/use-table-changes.js';
 
 /** Invitations not yet used, revoked or expired; an admin revokes one. `version` reloads the list. */
 export function TeamInvitations({ workspaceId, version }: { workspaceId: string; version: number }) {
@@ -29,6 +30,8 @@ export function TeamInvitations({ workspaceId, version }: { workspaceId: string;
   useEffect(() => {
     void load();
   }, [load, version]);
+  // Someone joining uses their invitation up.
+  useFilteredTableChanges('workspace_members', `workspace_id=eq.${workspaceId}`, () => void load());
 
   async function revoke(invitation: InvitationRow) {
     setError(null);

@@ -22,7 +22,7 @@ export function TeamScreen({ userEmail }: { userEmail: string }) {
       <TeamInvite onCreated={() => setVersion((v) => v + 1)} />
       <TeamInvitations workspaceId={info.workspace.id} version={version} />
       <TeamMembers workspaceId={info.workspace.id} userEmail={userEmail} onChanged={() => setVersion((v) => v + 1)} />
-      <TeamAudit version={version} />
+      <TeamAudit workspaceId={info.workspace.id} version={version} />
     </section>
   );
 }
