@@ -1,6 +1,7 @@
-import type { SupabaseClient } from '@supabase/supabase-js';
+import { createClient, type SupabaseClient } from '@supabase/supabase-js';
 import { parse } from 'csv-parse/sync';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import WebSocket from 'ws';
 import { signExportLink } from '../src/api/exports.js';
 import type { Database } from '../src/db/database.js';
 import { exportColumns, readExportPages } from '../src/db/export-pages.js';
@@ -14,21 +15,23 @@ interface Member {
   readonly client: SupabaseClient;
   readonly email: string;
   readonly userId: string;
+  readonly workspaceId: string;
+  readonly accessToken: string;
 }
 
-/** A signed-up user placed in `workspaceId` with `role` by SQL, as an admin's invitation would. */
-async function memberOf(server: TestServer, workspaceId: string, role: Role): Promise<Member> {
-  const user = await server.signUp(role);
-  await server.db.sql`
-    insert into workspace_members (user_id, user_email, workspace_id, role) values (${user.userId}, ${user.email}, ${workspaceId}, ${role})
-    on conflict (user_id) do update set workspace_id = excluded.workspace_id, role = excluded.role, is_active = true`;
-  return user;
-}
-
-async function newWorkspace(db: Database, name: string): Promise<string> {
-  const [row] = await db.sql<{ id: string }>`insert into workspaces (name) values (${name}) returning id`;
-  if (!row) throw new Error('workspace insert returned nothing');
-  return row.id;
+/**
+ * A member written by SQL (test/support/members.ts) with a client that sends the access token
+ * sign-in would issue: what the functions see is the same, without hashing a password per member.
+ */
+async function memberOf(server: TestServer, role: Role, workspaceId?: string): Promise<Member> {
+  const member = await server.addMember(undefined, { role, ...(workspaceId ? { workspaceId } : {}) });
+  const { token } = await server.tokens.signAccessToken({ id: member.user_id, email: member.user_email, sessionId: crypto.randomUUID() });
+  const client = createClient(server.url, server.tokens.anonKey, {
+    auth: { persistSession: false, autoRefreshToken: false },
+    accessToken: async () => token,
+    realtime: { transport: WebSocket as never },
+  });
+  return { client, email: member.user_email, userId: member.user_id, workspaceId: member.workspace_id, accessToken: token };
 }
 
 /**
@@ -81,11 +84,10 @@ describe.each(DATABASE_KINDS)('exports on %s', (kind) => {
   beforeAll(async () => {
     server = await startTestServer(kind);
     const { db } = server;
-    const team = await newWorkspace(db, 'Team A');
-    manager = await memberOf(server, team, 'manager');
-    repOne = await memberOf(server, team, 'rep');
-    repTwo = await memberOf(server, team, 'rep');
-    otherAdmin = await memberOf(server, await newWorkspace(db, 'Team B'), 'admin');
+    manager = await memberOf(server, 'manager');
+    repOne = await memberOf(server, 'rep', manager.workspaceId);
+    repTwo = await memberOf(server, 'rep', manager.workspaceId);
+    otherAdmin = await memberOf(server, 'admin');
     await insertHistory(db, repOne.email, 2_500, '2026-03-02T00:00:00Z');
     await insertHistory(db, repTwo.email, 30, '2026-03-05T12:00:00Z');
     await insertHistory(db, otherAdmin.email, 20, '2026-03-02T00:00:00Z');
@@ -187,8 +189,7 @@ describe.each(DATABASE_KINDS)('exports on %s', (kind) => {
     expect((await download(server, fresh.url)).status).toBe(200);
     // A history link does not open leads; an access token is not a link; no token, no file.
     expect((await refused(fresh.url.replace('history.csv', 'leads.csv'))).message).toMatch(/history\.csv/);
-    const { data } = await repOne.client.auth.getSession();
-    await refused(`/exports/history.csv?token=${data.session?.access_token ?? ''}`);
+    await refused(`/exports/history.csv?token=${repOne.accessToken}`);
     await refused(`/exports/history.csv?token=${fresh.url.split('token=')[1]?.slice(0, -4) ?? ''}AAAA`);
     await refused('/exports/history.csv');
     expect((await refused('/exports/users.csv', 404)).code).toBe('not_found');

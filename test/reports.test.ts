@@ -1,5 +1,6 @@
-import type { SupabaseClient } from '@supabase/supabase-js';
+import { createClient, type SupabaseClient } from '@supabase/supabase-js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import WebSocket from 'ws';
 import type { Database } from '../src/db/database.js';
 import { invoke } from './support/calls.js';
 import { DATABASE_KINDS } from './support/databases.js';
@@ -11,25 +12,23 @@ interface Member {
   readonly client: SupabaseClient;
   readonly email: string;
   readonly userId: string;
+  readonly workspaceId: string;
+  readonly accessToken: string;
 }
 
-/** A signed-up user placed in `workspaceId` with `role` by SQL, as an admin's invitation would. */
-async function memberOf(server: TestServer, workspaceId: string, role: Role): Promise<Member> {
-  const user = await server.signUp(role);
-  await placeMember(server.db, user, workspaceId, role);
-  return user;
-}
-
-async function placeMember(db: Database, user: { email: string; userId: string }, workspaceId: string, role: Role): Promise<void> {
-  await db.sql`
-    insert into workspace_members (user_id, user_email, workspace_id, role) values (${user.userId}, ${user.email}, ${workspaceId}, ${role})
-    on conflict (user_id) do update set workspace_id = excluded.workspace_id, role = excluded.role, is_active = true`;
-}
-
-async function newWorkspace(db: Database, name: string): Promise<string> {
-  const [row] = await db.sql<{ id: string }>`insert into workspaces (name) values (${name}) returning id`;
-  if (!row) throw new Error('workspace insert returned nothing');
-  return row.id;
+/**
+ * A member written by SQL (test/support/members.ts) with a client that sends the access token
+ * sign-in would issue: what the functions see is the same, without hashing a password per member.
+ */
+async function memberOf(server: TestServer, role: Role, workspaceId?: string): Promise<Member> {
+  const member = await server.addMember(undefined, { role, ...(workspaceId ? { workspaceId } : {}) });
+  const { token } = await server.tokens.signAccessToken({ id: member.user_id, email: member.user_email, sessionId: crypto.randomUUID() });
+  const client = createClient(server.url, server.tokens.anonKey, {
+    auth: { persistSession: false, autoRefreshToken: false },
+    accessToken: async () => token,
+    realtime: { transport: WebSocket as never },
+  });
+  return { client, email: member.user_email, userId: member.user_id, workspaceId: member.workspace_id, accessToken: token };
 }
 
 interface SeedCall {
@@ -101,11 +100,10 @@ describe.each(DATABASE_KINDS)('getReport on %s', (kind) => {
   beforeAll(async () => {
     server = await startTestServer(kind);
     const { db } = server;
-    const team = await newWorkspace(db, 'Team A');
-    manager = await memberOf(server, team, 'manager');
-    repOne = await memberOf(server, team, 'rep');
-    repTwo = await memberOf(server, team, 'rep');
-    otherAdmin = await memberOf(server, await newWorkspace(db, 'Team B'), 'admin');
+    manager = await memberOf(server, 'manager');
+    repOne = await memberOf(server, 'rep', manager.workspaceId);
+    repTwo = await memberOf(server, 'rep', manager.workspaceId);
+    otherAdmin = await memberOf(server, 'admin');
     for (const call of REP_ONE_CALLS) await insertCallLog(db, repOne.email, call);
     for (const call of REP_TWO_CALLS) await insertCallLog(db, repTwo.email, call);
     await insertCallLog(db, otherAdmin.email, { outcome: 'completed', answered: true, talkSeconds: 45, endedAt: '2026-03-10T10:00:00Z' });
