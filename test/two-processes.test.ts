@@ -21,7 +21,8 @@ describe.each(REALTIME_POSTGRES_KINDS)('two server processes on one PostgreSQL (
     database = await createEmptyDatabase(kind);
     await database.db.close();
     dataDir = await mkdtemp(join(tmpdir(), 'dialer-two-'));
-    const env = { DATABASE_URL: database.url ?? '', JWT_SECRET: SECRET, DIALER_DATA_DIR: dataDir };
+    // Each test signs up a user of their own: each the admin of a workspace of their own.
+    const env = { DATABASE_URL: database.url ?? '', JWT_SECRET: SECRET, DIALER_DATA_DIR: dataDir, OPEN_SIGNUP: 'true' };
     servers.push(await startServerProcess(env));
     servers.push(await startServerProcess(env));
   });

@@ -8,6 +8,8 @@ export interface Subscription {
   readonly changes: Change[];
   /** Every status the subscribe callback reported, with its error message if any. */
   readonly states: Array<{ status: string; error?: string }>;
+  /** The `system` messages the server sent the channel (why it was closed, among others). */
+  readonly system: Array<{ status?: string; message?: string }>;
   waitForState(status: string, timeoutMs?: number): Promise<{ status: string; error?: string }>;
   waitForChanges(count: number, timeoutMs?: number): Promise<Change[]>;
 }
@@ -18,8 +20,12 @@ let channelCounter = 0;
 export function subscribe(client: SupabaseClient, table: string, filter: string | undefined, event: '*' | 'INSERT' | 'UPDATE' | 'DELETE' = '*'): Subscription {
   const changes: Change[] = [];
   const states: Array<{ status: string; error?: string }> = [];
+  const system: Array<{ status?: string; message?: string }> = [];
   const channel = client
     .channel(`test-${process.pid}-${++channelCounter}`)
+    .on('system' as never, {} as never, (payload: { status?: string; message?: string }) => {
+      system.push(payload);
+    })
     .on('postgres_changes' as never, { event, schema: 'public', table, ...(filter === undefined ? {} : { filter }) } as never, (payload: Change) => {
       changes.push(payload);
     })
@@ -30,6 +36,7 @@ export function subscribe(client: SupabaseClient, table: string, filter: string 
     channel,
     changes,
     states,
+    system,
     waitForState: (status, timeoutMs = 10_000) =>
       waitFor(async () => states.find((s) => s.status === status), timeoutMs, `channel state ${status} (saw ${JSON.stringify(states)})`),
     waitForChanges: (count, timeoutMs = 10_000) =>
