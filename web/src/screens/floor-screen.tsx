@@ -11,9 +11,6 @@ import { FloorRep } from './floor-rep.js';
 
 const NO_CALLS: readonly ActiveCall[] = [];
 
-/** Reps on a call first, then by name, so who needs attention is at the top. */
-const STATE_ORDER = { on_call: 0, wrap_up: 1, available: 2, away: 3, offline: 4 } as const;
-
 const sameCalls = (a: readonly ActiveCall[], b: readonly ActiveCall[]) => a.length === b.length && a.every((call, i) => call === b[i]);
 
 /**
@@ -55,13 +52,8 @@ export function FloorScreen({ userEmail: _userEmail }: { userEmail: string }) {
 
   const callsByRep = useCallsByRep(floor.calls);
   const todayByRep = useMemo(() => new Map(report?.rows.map((row) => [row.key, row]) ?? []), [report]);
-  const members = useMemo(
-    () =>
-      [...floor.members.values()].sort(
-        (a, b) => STATE_ORDER[floor.states.get(a.user_email)?.state ?? 'offline'] - STATE_ORDER[floor.states.get(b.user_email)?.state ?? 'offline'] || a.user_email.localeCompare(b.user_email),
-      ),
-    [floor.members, floor.states],
-  );
+  // A stable order (by email): cards that jumped with every state change could not be followed.
+  const members = useMemo(() => [...floor.members.values()].sort((a, b) => a.user_email.localeCompare(b.user_email)), [floor.members]);
   const totals = report?.totals;
 
   return (
