@@ -203,6 +203,16 @@ describe.each(DATABASE_KINDS)('exports on %s', (kind) => {
     }
   });
 
+  it('WS1 the rows are the requester\'s visibility when the download starts: a manager made a rep gets only their own', async () => {
+    const link = await invoke(manager.client, 'createExport', { kind: 'history' });
+    await server.db.sql`update workspace_members set role = 'rep' where user_id = ${manager.userId}`;
+    try {
+      expect(readCsv((await download(server, String(link.body['url']))).text)).toEqual([]);
+    } finally {
+      await server.db.sql`update workspace_members set role = 'manager' where user_id = ${manager.userId}`;
+    }
+  });
+
   it('IN1 createExport refuses bad input with invalid_request', async () => {
     for (const body of [{ kind: 'users' }, {}, { kind: 'history', from: RANGE.to, to: RANGE.from }, { kind: 'history', from: 'yesterday' }, { kind: 'history', userEmail: 'x' }, { kind: 'history', limit: 10 }]) {
       const response = await invoke(manager.client, 'createExport', body);

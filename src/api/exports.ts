@@ -2,7 +2,7 @@ import { stringify } from 'csv-stringify/sync';
 import { Hono } from 'hono';
 import type { Logger } from 'pino';
 import { fail, ok, type Result } from '../core/errors.js';
-import type { Database } from '../db/database.js';
+import type { Database, Row } from '../db/database.js';
 import { EXPORT_KINDS, exportColumns, isActiveMember, readExportPages, type ExportFilters, type ExportKind } from '../db/export-pages.js';
 import type { Viewer } from '../db/reports.js';
 import { loggerFor } from '../request-logger.js';
@@ -102,13 +102,16 @@ export function createExportRoutes({ db, tokens, logger }: ExportRouteDeps): Hon
     const log = loggerFor(logger, c);
     const columns = exportColumns(kind);
     const pages = readExportPages(db, viewer, kind, request);
+    // The first page is read before the answer: a database that fails now gets a 500, not a cut file.
+    let firstPage: IteratorResult<Row[], void> | undefined = await pages.next();
     const encoder = new TextEncoder();
     let isFirst = true;
     const body = new ReadableStream<Uint8Array>({
       // One page per pull: the next is read only when the client has taken the last one.
       async pull(controller) {
         try {
-          const page = await pages.next();
+          const page = firstPage ?? (await pages.next());
+          firstPage = undefined;
           const records = page.done ? [] : page.value;
           if (isFirst || records.length > 0) controller.enqueue(encoder.encode(stringify(records, { ...CSV_OPTIONS, columns: [...columns], header: isFirst, bom: isFirst })));
           isFirst = false;
