@@ -213,6 +213,15 @@ describe.each(DATABASE_KINDS)('exports on %s', (kind) => {
     }
   });
 
+  it('a client that goes away mid-download leaves nothing held: the next export is whole', async () => {
+    const link = await invoke(manager.client, 'createExport', { kind: 'history' });
+    const response = await fetch(new URL(String(link.body['url']), server.url));
+    const reader = response.body?.getReader();
+    expect((await reader?.read())?.done).toBe(false);
+    await reader?.cancel();
+    expect(readCsv((await exportAs(server, repOne.client, { kind: 'history', ...RANGE })).text)).toHaveLength(2_500);
+  });
+
   it('IN1 createExport refuses bad input with invalid_request', async () => {
     for (const body of [{ kind: 'users' }, {}, { kind: 'history', from: RANGE.to, to: RANGE.from }, { kind: 'history', from: 'yesterday' }, { kind: 'history', userEmail: 'x' }, { kind: 'history', limit: 10 }]) {
       const response = await invoke(manager.client, 'createExport', body);
