@@ -1,5 +1,6 @@
 import type { TerminalStatus } from '../../../src/core/call-status.js';
 import type { Disposition, LeadStatus } from '../../../src/core/rows.js';
+import type { AuditAction } from '../../../src/core/workspace.js';
 import type { RepStateName, Role } from './team-api.js';
 
 /** How a lead's status reads in the app; keyed by src/core's words, so none is missed or misspelt. */
@@ -77,8 +78,8 @@ export const REP_STATE_DISPLAY: Readonly<Record<RepStateName, { label: string; t
   away: { label: 'Away', tone: 'bad' },
 };
 
-/** How an audit entry's action reads; an action the app does not know yet shows as sent. */
-export const AUDIT_ACTION_LABEL: Readonly<Record<string, string>> = {
+/** How an audit entry's action reads, keyed by src/core's list (an unknown one shows as sent). */
+export const AUDIT_ACTION_LABEL: Readonly<Record<AuditAction, string>> = {
   'invitation.created': 'Invited',
   'invitation.revoked': 'Revoked an invitation',
   'invitation.accepted': 'Joined with an invitation',

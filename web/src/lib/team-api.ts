@@ -1,19 +1,11 @@
 import type { SupabaseClient } from '@supabase/supabase-js';
+import { isRole, REP_STATES, ROLES, seesWholeWorkspace, type RepState as RepStateName, type Role } from '../../../src/core/workspace.js';
 import { invokeFunction, type FunctionResult } from './invoke-function.js';
 
-/**
- * The team words as the server spells them (db/migrations/0011_workspaces.sql checks the same
- * lists). They move to src/core when the server side declares them there.
- */
-export const ROLES = ['admin', 'manager', 'rep'] as const;
-export type Role = (typeof ROLES)[number];
-export const REP_STATES = ['offline', 'available', 'on_call', 'wrap_up', 'away'] as const;
-export type RepStateName = (typeof REP_STATES)[number];
+export { isRole, REP_STATES, ROLES, type RepStateName, type Role };
 
-export const isRole = (value: unknown): value is Role => (ROLES as readonly unknown[]).includes(value);
-export const isRepState = (value: unknown): value is RepStateName => (REP_STATES as readonly unknown[]).includes(value);
-/** Managers and admins see the whole workspace; a rep sees their own rows. */
-export const seesWorkspace = (role: Role | null) => role === 'admin' || role === 'manager';
+/** Managers and admins see the whole workspace; a rep sees their own rows (null: not known yet). */
+export const seesWorkspace = (role: Role | null) => role !== null && seesWholeWorkspace(role);
 
 export interface WorkspaceInfo {
   readonly workspace: { readonly id: string; readonly name: string };

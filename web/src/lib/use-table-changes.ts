@@ -20,8 +20,11 @@ export function useFilteredTableChanges(table: WatchedTable, filter: string | nu
     const channel = supabase
       .channel(`${table}:${filter}:${++channelCounter}`)
       .on('postgres_changes', { event: '*', schema: 'public', table, filter }, () => {
-        clearTimeout(timer);
-        timer = setTimeout(() => latest.current(), delayMs);
+        // A throttle, not a debounce: on a busy floor changes never pause for `delayMs`.
+        timer ??= setTimeout(() => {
+          timer = undefined;
+          latest.current();
+        }, delayMs);
       })
       .subscribe();
     return () => {

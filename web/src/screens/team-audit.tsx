@@ -1,5 +1,6 @@
 import { useCallback, useEffect, useState } from 'react';
 import { useSupabase } from '../../../src/client/use-call-subscription.js';
+import { AUDIT_ACTIONS, type AuditAction } from '../../../src/core/workspace.js';
 import { Pager, pageRange } from '../components/pager.js';
 import { formatDateTime } from '../lib/format.js';
 import { AUDIT_ACTION_LABEL } from '../lib/labels.js';
@@ -7,6 +8,7 @@ import type { AuditRow } from '../lib/team-api.js';
 import { useFilteredTableChanges } from '../lib/use-table-changes.js';
 
 const PAGE_SIZE = 25;
+const isAuditAction = (action: string): action is AuditAction => (AUDIT_ACTIONS as readonly string[]).includes(action);
 
 /** What the details of an entry say, as `key: value` pairs (a role change's from and to, a call's id). */
 const describeDetails = (details: Record<string, unknown>) =>
@@ -77,7 +79,7 @@ export function TeamAudit({ workspaceId, version }: { workspaceId: string; versi
               <tr key={row.id} data-testid="audit-row" data-action={row.action}>
                 <td data-label="When">{formatDateTime(row.created_at)}</td>
                 <td data-label="Who">{row.user_email}</td>
-                <td data-label="What">{AUDIT_ACTION_LABEL[row.action] ?? row.action}</td>
+                <td data-label="What">{isAuditAction(row.action) ? AUDIT_ACTION_LABEL[row.action] : row.action}</td>
                 <td data-label="Whom">{row.target ?? '—'}</td>
                 <td data-label="Details" className="notes-cell">
                   {describeDetails(row.details) || '—'}
