@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CALL_STATUSES, CALL_TRANSITIONS, canTransition, isTerminal, type CallStatus } from '../src/core/call-status.js';
 import type { Database } from '../src/db/database.js';
 import { createTestDatabase, DATABASE_KINDS, type TestDatabase } from './support/databases.js';
+import { ensureMember } from './support/members.js';
 
 /** Every status is one legal move from dialing, so one update puts a row in any state. */
 function pathTo(status: CallStatus): CallStatus[] {
@@ -9,6 +10,7 @@ function pathTo(status: CallStatus): CallStatus[] {
 }
 
 async function insertCall(db: Database, userEmail: string, line: number): Promise<string> {
+  await ensureMember(db, userEmail);
   const [row] = await db.sql<{ id: string }>`
     insert into active_calls (user_email, line_number, to_number, call_sid, is_mock, provider)
     values (${userEmail}, ${line}, '+14155550100', ${`CA${crypto.randomUUID().replaceAll('-', '')}`}, true, 'mock')
@@ -79,6 +81,7 @@ describe.each(DATABASE_KINDS)('call status machine on %s', (kind) => {
 
   it('a call must start as dialing, and the seed words connected/ended are accepted', async () => {
     const { db } = testDb;
+    await ensureMember(db, 'x@example.com');
     await expect(
       db.sql`insert into active_calls (user_email, line_number, to_number, status) values ('x@example.com', 1, '+14155550100', 'completed')`,
     ).rejects.toThrow(/starts as dialing/);

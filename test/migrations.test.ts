@@ -70,6 +70,66 @@ describe.each(DATABASE_KINDS)('migrations on %s', (kind) => {
     const [table] = await db.sql<{ name: string | null }>`select to_regclass('public.dialer_call_history')::text as name`;
     expect(table?.name).toBeNull();
   });
+
+  it('WS1 0011 moves existing data over: each user is the admin of a workspace of their own, every row gets its owner’s, nothing is lost', async () => {
+    testDb = await createEmptyDatabase(kind);
+    const { db } = testDb;
+    await migrate(db, { upTo: '0010' });
+    const owners = ['ada@example.com', 'grace@example.com'];
+    for (const [index, email] of owners.entries()) {
+      await db.sql`insert into auth.users (email, encrypted_password, raw_user_meta_data) values (${email}, 'scrypt$x', '{"full_name":"x"}'::jsonb)`;
+      await db.sql`insert into dialer_settings (user_email, use_mock_dialer, caller_id) values (${email}, ${index === 0}, '+14155550101')`;
+      const [lead] = await db.sql<{ id: string }>`
+        insert into leads (user_email, name, phone, company, notes) values (${email}, ${`Lead of ${email}`}, '+14155550102', 'Acme', 'Wants a demo') returning id`;
+      // One call still live, one that ended (its history row and stats come from the triggers).
+      await db.sql`insert into active_calls (user_email, line_number, to_number, call_sid, lead_id) values (${email}, 1, '+14155550102', ${`CA-live-${index}`}, ${lead?.id})`;
+      const [ended] = await db.sql<{ id: string }>`
+        insert into active_calls (user_email, line_number, to_number, call_sid, lead_id) values (${email}, 2, '+14155550103', ${`CA-done-${index}`}, ${lead?.id}) returning id`;
+      await db.sql`update active_calls set status = 'ringing' where id = ${ended?.id}`;
+      await db.sql`update active_calls set status = 'in-progress', answered_at = now() where id = ${ended?.id}`;
+      await db.sql`update active_calls set status = 'completed', ended_at = now(), duration_seconds = 42 where id = ${ended?.id}`;
+      await db.sql`update call_logs set disposition = 'interested', notes = 'Call back Monday' where active_call_id = ${ended?.id}`;
+      await db.sql`insert into do_not_call_numbers (user_email, phone_number) values (${email}, '+14155550104')`;
+    }
+    // A row whose owner has no account (written before accounts existed) keeps a workspace too.
+    await db.sql`insert into leads (user_email, name, phone) values ('ghost@example.com', 'Orphan lead', '+14155550105')`;
+
+    const TABLES = ['leads', 'active_calls', 'call_logs', 'user_stats', 'dialer_settings', 'do_not_call_numbers'] as const;
+    const snapshot = async () => {
+      const rows: Record<string, unknown[]> = {};
+      for (const table of TABLES) {
+        const found = await db.query<{ row: Record<string, unknown> }>(`select to_jsonb(t) - 'workspace_id' as row from ${table} t order by to_jsonb(t)::text`);
+        rows[table] = found.map((r) => r.row);
+      }
+      return rows;
+    };
+    const before = await snapshot();
+    expect(before['call_logs']).toHaveLength(2);
+    expect(before['user_stats']?.length).toBeGreaterThanOrEqual(2);
+
+    expect(await migrate(db)).toContain('0011_workspaces.sql');
+    // Nothing lost: the same rows, field for field (workspace_id aside).
+    const after = await snapshot();
+    expect(after).toEqual(before);
+
+    const members = await db.sql<{ user_email: string; role: string; is_active: boolean; workspace_id: string }>`
+      select user_email, role, is_active, workspace_id from workspace_members order by user_email`;
+    expect(members.map(({ user_email, role, is_active }) => ({ user_email, role, is_active }))).toEqual(owners.map((email) => ({ user_email: email, role: 'admin', is_active: true })));
+    expect(new Set(members.map((m) => m.workspace_id)).size).toBe(2);
+    const [ghost] = await db.sql<{ n: number }>`select count(*)::int as n from workspace_members where user_email = 'ghost@example.com'`;
+    expect(ghost?.n).toBe(0);
+    const states = await db.sql`select user_email, workspace_id from rep_states order by user_email`;
+    expect(states).toEqual(members.map(({ user_email, workspace_id }) => ({ user_email, workspace_id })));
+    for (const table of TABLES) {
+      const misplaced = await db.query<{ n: number }>(`
+        select count(*)::int as n from ${table} t left join workspace_members m on m.user_email = t.user_email
+        where t.workspace_id is null or (m.user_email is not null and m.workspace_id <> t.workspace_id)`);
+      expect({ table, misplaced: misplaced[0]?.n }).toEqual({ table, misplaced: 0 });
+    }
+    const [orphan] = await db.sql<{ workspace_id: string | null; has_workspace: boolean }>`
+      select l.workspace_id, exists (select 1 from workspaces w where w.id = l.workspace_id) as has_workspace from leads l where user_email = 'ghost@example.com'`;
+    expect(orphan?.has_workspace).toBe(true);
+  }, 60_000);
 });
 
 describe('migrations as a server role that may not create roles (README "Deploying: a guide")', () => {

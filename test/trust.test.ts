@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Database } from '../src/db/database.js';
 import { insertActiveCall } from '../src/db/active-calls.js';
 import { createMockProvider, DATABASE_UNREACHABLE_ERROR, INVALID_CONFIG_ERROR, RESTART_ERROR } from '../src/telephony/mock/mock-provider.js';
+import { ensureMember } from './support/members.js';
 import { countRows, fastConfig, insertLead, invoke, waitForEnd } from './support/calls.js';
 import { createTestDatabase, DATABASE_KINDS } from './support/databases.js';
 import { createFakeClock } from './support/fake-clock.js';
@@ -11,6 +12,7 @@ import { startTestServer, waitFor, type TestServer } from './support/server.js';
 const silent = pino({ level: 'silent' });
 
 async function insertMockCall(db: Database, userEmail: string, mockConfig: Record<string, unknown>, lineNumber = 1) {
+  await ensureMember(db, userEmail);
   const row = await insertActiveCall(db, {
     userEmail,
     callSid: `MOCK${crypto.randomUUID().replaceAll('-', '')}`,

@@ -7,6 +7,7 @@ import { twilioWebhookUrl, type TwilioWebhook } from '../src/webhooks/twilio-web
 import { signTwilioRequest, statusCallback, type Callback, type CallIdentity } from './twilio-sim/callbacks.js';
 import { amdCallback } from './twilio-sim/callbacks.js';
 import { ANSWERED_OUTCOMES, SCRIPTED_OUTCOMES, scriptCallbacks, type ScriptedOutcome } from './twilio-sim/outcome-scripts.js';
+import { addMember } from './support/members.js';
 import { insertLead } from './support/calls.js';
 import { DATABASE_KINDS } from './support/databases.js';
 import { readCall, startProductionStack, twilioLogsOf, type ProductionStack } from './support/twilio.js';
@@ -26,6 +27,7 @@ let runCounter = 0;
 /** A live Twilio call row of its own (its own user and lead), as if Twilio had just accepted it. */
 async function newTwilioCall(db: Database, accountSid: string, { voicemailAction = 'leave', amdEnabled = true }: { voicemailAction?: 'hangup' | 'leave'; amdEnabled?: boolean } = {}) {
   const email = `webhook-${process.pid}-${++runCounter}-${randomBytes(3).toString('hex')}@example.com`;
+  await addMember(db, email);
   await db.sql`insert into dialer_settings (user_email, use_mock_dialer, voicemail_action) values (${email}, false, ${voicemailAction})`;
   const leadId = await insertLead(db, email, 'Katherine Johnson', '+14155550100');
   const callSid = `CA${randomBytes(16).toString('hex')}`;

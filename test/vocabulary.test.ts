@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CALL_STATUSES, isTerminal, STATUS_SOURCES } from '../src/core/call-status.js';
 import { DISPOSITIONS, E164_PATTERN, LEAD_STATUSES, LINE_NUMBERS, PROVIDERS, VOICEMAIL_ACTIONS } from '../src/core/rows.js';
+import { REP_STATES, ROLES } from '../src/core/workspace.js';
 import { createTestDatabase, DATABASE_KINDS, type TestDatabase } from './support/databases.js';
 
 const LIVE_STATUSES = CALL_STATUSES.filter((status) => !isTerminal(status));
@@ -37,6 +38,9 @@ describe.each(DATABASE_KINDS)('each vocabulary is the same in src/core and in th
     ['active_calls', 'status_source', STATUS_SOURCES],
     ['active_calls', 'provider', PROVIDERS],
     ['dialer_settings', 'voicemail_action', VOICEMAIL_ACTIONS],
+    ['workspace_members', 'role', ROLES],
+    ['workspace_invitations', 'role', ROLES],
+    ['rep_states', 'state', REP_STATES],
   ] as const)('%s.%s allows exactly the words of src/core', async (table, column, words) => {
     expect(wordsOf(await constraintOf(table, column))).toEqual([...words].sort());
   });

@@ -120,12 +120,26 @@ alter table call_logs add column workspace_id uuid references workspaces (id);
 alter table user_stats add column workspace_id uuid references workspaces (id);
 alter table dialer_settings add column workspace_id uuid references workspaces (id);
 alter table do_not_call_numbers add column workspace_id uuid references workspaces (id);
+-- The backfill changes nothing but workspace_id: the tables' own triggers (updated_at, the status
+-- machine, change notifications) stay out of it, so every other field keeps its value.
+alter table leads disable trigger user;
+alter table active_calls disable trigger user;
+alter table call_logs disable trigger user;
+alter table user_stats disable trigger user;
+alter table dialer_settings disable trigger user;
+alter table do_not_call_numbers disable trigger user;
 update leads t set workspace_id = o.workspace_id from owner_workspaces o where o.user_email = t.user_email;
 update active_calls t set workspace_id = o.workspace_id from owner_workspaces o where o.user_email = t.user_email;
 update call_logs t set workspace_id = o.workspace_id from owner_workspaces o where o.user_email = t.user_email;
 update user_stats t set workspace_id = o.workspace_id from owner_workspaces o where o.user_email = t.user_email;
 update dialer_settings t set workspace_id = o.workspace_id from owner_workspaces o where o.user_email = t.user_email;
 update do_not_call_numbers t set workspace_id = o.workspace_id from owner_workspaces o where o.user_email = t.user_email;
+alter table leads enable trigger user;
+alter table active_calls enable trigger user;
+alter table call_logs enable trigger user;
+alter table user_stats enable trigger user;
+alter table dialer_settings enable trigger user;
+alter table do_not_call_numbers enable trigger user;
 alter table leads alter column workspace_id set not null;
 alter table active_calls alter column workspace_id set not null;
 alter table call_logs alter column workspace_id set not null;

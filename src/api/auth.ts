@@ -149,16 +149,16 @@ export function createAuthRoutes({ db, tokens, startInDemoMode, openSignup, metr
   }
 
   /** The signed-in user behind the request's access token, or the GoTrue error to answer with. */
-  async function requireUser(c: Context): Promise<{ user: UserRow; sessionId: string } | { error: Response }> {
+  async function requireUser(c: Context): Promise<{ user: UserRow; isActiveMember: boolean; sessionId: string } | { error: Response }> {
     const bearer = readBearerToken(c.req.raw);
     if (!bearer) return { error: authError('no_authorization', 'This endpoint requires a Bearer token.') };
     const claims = await tokens.verify(bearer);
     if (!claims.ok || claims.value.role !== 'authenticated' || !claims.value.sub || !claims.value.session_id) {
       return { error: authError('bad_jwt', `Invalid JWT: ${claims.ok ? 'it is not a user access token.' : claims.error.message}`) };
     }
-    const user = await findUserBySession(db, claims.value.sub, claims.value.session_id);
-    if (!user) return { error: authError('session_not_found', 'The session of this token has ended: sign in again.') };
-    return { user, sessionId: claims.value.session_id };
+    const found = await findUserBySession(db, claims.value.sub, claims.value.session_id);
+    if (!found) return { error: authError('session_not_found', 'The session of this token has ended: sign in again.') };
+    return { user: found.user, isActiveMember: found.isActiveMember, sessionId: claims.value.session_id };
   }
 
   const deactivated = () => authError('user_banned', 'This account has been deactivated by an admin of its workspace.');
@@ -250,6 +250,7 @@ export function createAuthRoutes({ db, tokens, startInDemoMode, openSignup, metr
   routes.get('/user', async (c) => {
     const found = await requireUser(c);
     if ('error' in found) return found.error;
+    if (!found.isActiveMember) return deactivated();
     return Response.json(toAuthUser(found.user), { headers: API_VERSION_HEADERS });
   });
 

@@ -3,6 +3,11 @@ import type { Caller } from '../functions/caller.js';
 import type { FunctionContext, FunctionHandler } from '../functions/context.js';
 import { createExport } from '../functions/create-export.js';
 import { dialerSettings } from '../functions/dialer-settings.js';
+import { endRepCall } from '../functions/end-rep-call.js';
+import { getWorkspace } from '../functions/get-workspace.js';
+import { createInvitation, revokeInvitation } from '../functions/invitations.js';
+import { setMemberActive, setMemberRole } from '../functions/members.js';
+import { setRepState } from '../functions/set-rep-state.js';
 import { getReport } from '../functions/get-report.js';
 import { mockDialerCall } from '../functions/mock-dialer-call.js';
 import { saveDisposition } from '../functions/save-disposition.js';
@@ -15,7 +20,7 @@ import { loggerFor } from '../request-logger.js';
 import { errorResponse } from './http.js';
 import { readBearerToken, type TokenService } from './jwt.js';
 
-/** The seed's function names, exactly. */
+/** The seed's function names, exactly, and the ones added since. */
 const FUNCTIONS: Readonly<Record<string, FunctionHandler>> = {
   mockDialerCall,
   twilioInitiateCall,
@@ -23,6 +28,14 @@ const FUNCTIONS: Readonly<Record<string, FunctionHandler>> = {
   dialerSettings,
   twilioVoiceToken,
   saveDisposition,
+  // Teams (issue 11).
+  getWorkspace,
+  createInvitation,
+  revokeInvitation,
+  setMemberRole,
+  setMemberActive,
+  setRepState,
+  endRepCall,
   getReport,
   createExport,
 };

@@ -3,6 +3,7 @@ import { fail, ok, type Result } from '../core/errors.js';
 import type { CallLog, Disposition, Lead } from '../core/rows.js';
 import type { Database } from './database.js';
 import { lockNumberOfUser } from './place-call.js';
+import { endWrapUp } from './rep-states.js';
 
 export type CallLogRow = CallLog<Date>;
 export type LeadRow = Lead<Date>;
@@ -29,6 +30,7 @@ export interface SavedDisposition {
  * Saves (or corrects) a finished call's disposition: its history row, the lead's status and
  * callback time, and for `do_not_call` the user's do-not-call list, in one transaction with the
  * server's clock. The rule for the lead is `leadStatusAfterDisposition` (src/core/dispositions.ts).
+ * The rep's wrap-up ends in the same transaction (rep_states, dialer_sync_rep_state).
  * Errors: `call_not_found` (404, also for another user's call), `call_not_finished` (409).
  */
 export async function saveDisposition(db: Database, input: DispositionInput): Promise<Result<SavedDisposition>> {
@@ -60,6 +62,8 @@ export async function saveDisposition(db: Database, input: DispositionInput): Pr
       where id = ${found.id}
       returning *`;
     if (!callLog) throw new Error(`call log ${found.id} vanished under its lock`);
+    // The rep has said how the call went: their wrap-up is over (the floor shows them available).
+    await endWrapUp(tx, found.user_email);
     if (!found.lead_id) return ok({ callLog, lead: undefined, hasLeadStatusChanged: false });
 
     const [lead] = await tx.sql<LeadRow & { is_latest_call: boolean }>`

@@ -1,7 +1,7 @@
 import type { InvitationProblem } from '../core/workspace.js';
 import type { Database } from './database.js';
 import { loadDialerSettings } from './dialer-settings.js';
-import { acceptInvitation, lockInvitationForSignUp } from './invitations.js';
+import { acceptInvitation, lockInvitationForSignUp, type InvitationRow } from './invitations.js';
 import { insertUser, openSession, type IssuedRefreshToken, type UserRow } from './users.js';
 import { createWorkspace, hasAnyMember, insertMember, lockFirstAccount, type MemberRow } from './workspaces.js';
 
@@ -39,7 +39,7 @@ export async function mayCreateWorkspace(db: Database, openSignup: boolean): Pro
  */
 export async function signUp(db: Database, input: SignUpInput): Promise<SignUpResult> {
   return db.transaction(async (tx): Promise<SignUpResult> => {
-    let place: { kind: 'invited'; invitation: Parameters<typeof acceptInvitation>[1] } | { kind: 'new_workspace' };
+    let place: { kind: 'invited'; invitation: InvitationRow } | { kind: 'new_workspace' };
     if (input.invitationToken !== undefined) {
       const found = await lockInvitationForSignUp(tx, input.invitationToken, input.email);
       if (found.kind === 'refused') return { kind: 'invitation_invalid', problem: found.problem };

@@ -33,11 +33,24 @@ export async function findUserByEmail(db: Queryable, email: string): Promise<Use
   return row;
 }
 
-export async function findUserBySession(db: Queryable, userId: string, sessionId: string): Promise<UserRow | undefined> {
-  const [row] = await db.sql<UserRow>`
-    select u.* from auth.users u join auth.sessions s on s.user_id = u.id
+/** The user of a live session, and whether they are an active member of a workspace. */
+export async function findUserBySession(db: Queryable, userId: string, sessionId: string): Promise<{ user: UserRow; isActiveMember: boolean } | undefined> {
+  const [row] = await db.sql<UserRow & { is_active_member: boolean }>`
+    select u.*, coalesce((select m.is_active from workspace_members m where m.user_id = u.id), false) as is_active_member
+    from auth.users u join auth.sessions s on s.user_id = u.id
     where u.id = ${userId} and s.id = ${sessionId}`;
-  return row;
+  if (!row) return undefined;
+  const { is_active_member: isActiveMember, ...user } = row;
+  return { user, isActiveMember };
+}
+
+/**
+ * Ends a deactivated member's sessions for good: every refresh token is revoked with no reuse
+ * window, so a refresh while deactivated is refused `user_banned` (and ends its session), and
+ * the same token stays dead after a reactivation (it counts as reused).
+ */
+export async function revokeRefreshTokens(db: Queryable, userId: string): Promise<void> {
+  await db.sql`update auth.refresh_tokens set revoked = true, revoked_at = null where user_id = ${userId}`;
 }
 
 /** Opens a session and gives it its first refresh token. */
@@ -82,21 +95,21 @@ export async function rotateRefreshToken(db: Queryable, refreshToken: string): P
            coalesce(revoked_at > now() - make_interval(secs => ${REFRESH_TOKEN_REUSE_INTERVAL_SECONDS}), false) as is_reusable
     from auth.refresh_tokens where token_hash = ${tokenHash} for update`;
   if (!token) return { kind: 'unknown' };
-  if (token.revoked && !token.is_reusable) {
-    await db.sql`delete from auth.sessions where id = ${token.session_id}`;
-    return { kind: 'reused' };
-  }
-  if (!token.revoked) await db.sql`update auth.refresh_tokens set revoked = true, revoked_at = now() where token_hash = ${tokenHash}`;
   const [found] = await db.sql<UserRow & { is_active_member: boolean }>`
     select u.*, coalesce((select m.is_active from workspace_members m where m.user_id = u.id), false) as is_active_member
     from auth.users u where u.id = ${token.user_id}`;
   if (!found) return { kind: 'unknown' };
   const { is_active_member: isActiveMember, ...user } = found;
-  // A deactivated member's sessions were deleted; this one ends too if it slipped through.
+  // A deactivated member's session ends at its next refresh, which says why (user_banned).
   if (!isActiveMember) {
     await db.sql`delete from auth.sessions where id = ${token.session_id}`;
     return { kind: 'banned' };
   }
+  if (token.revoked && !token.is_reusable) {
+    await db.sql`delete from auth.sessions where id = ${token.session_id}`;
+    return { kind: 'reused' };
+  }
+  if (!token.revoked) await db.sql`update auth.refresh_tokens set revoked = true, revoked_at = now() where token_hash = ${tokenHash}`;
   return { kind: 'rotated', user, issued: await issueRefreshToken(db, token.session_id, token.user_id) };
 }
 

@@ -1,5 +1,5 @@
-import type { Role } from '../core/workspace.js';
-import type { AuditAction } from '../core/workspace.js';
+import { seesWholeWorkspace, type AuditAction, type Role } from '../core/workspace.js';
+import type { ActiveCallRow } from './active-calls.js';
 import type { Queryable } from './database.js';
 
 export interface WorkspaceRow {
@@ -87,4 +87,15 @@ export async function recordAudit(tx: Queryable, entry: AuditEntry): Promise<voi
   await tx.sql`
     insert into audit_log (workspace_id, user_email, action, target, details)
     values (${entry.workspaceId}, ${entry.actorEmail}, ${entry.action}, ${entry.target}, ${JSON.stringify(entry.details)}::text::jsonb)`;
+}
+
+/**
+ * A call the member may see by the visibility rule (their own, or any of their workspace for
+ * an admin or manager); undefined otherwise, so another workspace's call looks like no call.
+ */
+export async function findVisibleCall(db: Queryable, callId: string, viewer: { email: string; workspaceId: string; role: Role }): Promise<ActiveCallRow | undefined> {
+  const [row] = await db.sql<ActiveCallRow>`
+    select * from active_calls
+    where id = ${callId} and workspace_id = ${viewer.workspaceId} and (user_email = ${viewer.email} or ${seesWholeWorkspace(viewer.role)}::boolean)`;
+  return row;
 }

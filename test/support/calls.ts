@@ -4,6 +4,7 @@ import { isTerminal, type CallStatus } from '../../src/core/call-status.js';
 import { MOCK_OUTCOMES, type MockConfigInput, type MockOutcome } from '../../src/core/mock-timeline.js';
 import type { Database } from '../../src/db/database.js';
 import { insertActiveCall, type ActiveCallRow, type NewCall } from '../../src/db/active-calls.js';
+import { ensureMember } from './members.js';
 import { waitFor } from './server.js';
 
 /** Calls a function through supabase-js and returns its HTTP status and JSON body, error or not. */
@@ -47,7 +48,9 @@ export async function countRows(db: Database, table: 'active_calls' | 'call_logs
   return row?.n ?? 0;
 }
 
+/** A lead written by SQL; its owner becomes a member (of a workspace of their own) if they are not one yet. */
 export async function insertLead(db: Database, userEmail: string, name = 'Ada Lovelace', phone = '+14155550142'): Promise<string> {
+  await ensureMember(db, userEmail);
   const [row] = await db.sql<{ id: string }>`insert into leads (user_email, name, phone) values (${userEmail}, ${name}, ${phone}) returning id`;
   if (!row) throw new Error('lead insert returned nothing');
   return row.id;
@@ -55,6 +58,7 @@ export async function insertLead(db: Database, userEmail: string, name = 'Ada Lo
 
 /** A Twilio call row in `dialing`, written straight to the database as the functions would. */
 export async function insertTwilioCall(db: Database, fields: Partial<NewCall> & Pick<NewCall, 'userEmail'>): Promise<ActiveCallRow> {
+  await ensureMember(db, fields.userEmail);
   const call = await insertActiveCall(db, {
     callSid: `CA${crypto.randomUUID().replaceAll('-', '')}`,
     lineNumber: 1,

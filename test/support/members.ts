@@ -33,3 +33,9 @@ export async function addMember(db: Queryable, email?: string, options: AddMembe
   }
   return member;
 }
+
+/** The member with this email, added (as the admin of a workspace of their own) if there is none yet. */
+export async function ensureMember(db: Queryable, email: string, options: AddMemberOptions = {}): Promise<MemberRow> {
+  const [existing] = await db.sql<MemberRow>`select * from workspace_members where user_email = ${email.toLowerCase()}`;
+  return existing ?? addMember(db, email, options);
+}
