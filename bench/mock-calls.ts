@@ -28,7 +28,7 @@ import { CAPTURE_PUBLICATION, toJsonValue } from '../src/realtime/change-feed.js
 import { createHttpClient } from './support/http.js';
 import { describeLatency, describeMachine, envNumber, mib, now, percentiles, readRss, sampleRss, sleep, startCpuAccount, summarizeCpuProfile } from './support/measure.js';
 import { benchEmail } from './support/phoenix.js';
-import { BENCH_DATABASE_URL, BENCH_JWT_SECRET, createBenchDatabase, startBenchServer } from './support/stack.js';
+import { BENCH_DATABASE_URL, BENCH_JWT_SECRET, createBenchDatabase, migrateBenchDatabase, seedBenchUsers, startBenchServer } from './support/stack.js';
 
 const CALLS = envNumber('BENCH_CALLS', 10_000);
 const CONNECTIONS = envNumber('BENCH_CONNECTIONS', 32);
@@ -85,6 +85,8 @@ async function main() {
   const users = Math.ceil(CALLS / 3);
   line(`${CALLS} demo-mode calls by ${users} reps (3 lines each), placed ${CONNECTIONS} at a time; ringing ${DIAL_SECONDS} s after placing, then ring 2-6 s, talk 3-12 s, default outcome mix`);
   const database = await createBenchDatabase();
+  await migrateBenchDatabase(database.url);
+  const reps = await seedBenchUsers(database.url, Array.from({ length: users }, (_, index) => benchEmail(index)));
   const server = await startBenchServer(database.url);
   const sql = postgres(database.url, { max: 2, onnotice: () => {} });
   const tokens = await createTokenService(BENCH_JWT_SECRET);
@@ -110,9 +112,7 @@ async function main() {
     atPeak.rss = Math.max(atPeak.rss, rss.current());
   }, 100);
   try {
-    const accessTokens = await Promise.all(
-      Array.from({ length: users }, async (_, user) => (await tokens.signAccessToken({ id: crypto.randomUUID(), email: benchEmail(user), sessionId: crypto.randomUUID() })).token),
-    );
+    const accessTokens = await Promise.all(reps.map(async ({ id, email }) => (await tokens.signAccessToken({ id, email, sessionId: crypto.randomUUID() })).token));
     const idleRss = await readRss(server.pid);
 
     // Placing: line 1 of every rep, then line 2, then line 3.

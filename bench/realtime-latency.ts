@@ -25,7 +25,7 @@ import { CAPTURE_PUBLICATION, CHANGE_CHANNEL } from '../src/realtime/change-feed
 import { describeLatency, describeMachine, envNumber, flatOut, fmt, now, pace, percentiles, sleep, startCpuAccount, summarizeCpuProfile, type Percentiles } from './support/measure.js';
 import { createCallWriter } from './support/call-writer.js';
 import { benchEmail, closeSockets, connectUserSubscribers, keepAlive } from './support/phoenix.js';
-import { BENCH_DATABASE_URL, BENCH_JWT_SECRET, createBenchDatabase, startBenchServer, type Capture } from './support/stack.js';
+import { BENCH_DATABASE_URL, BENCH_JWT_SECRET, createBenchDatabase, migrateBenchDatabase, seedBenchUsers, startBenchServer, type Capture } from './support/stack.js';
 
 const SUBSCRIBERS = envNumber('BENCH_SUBSCRIBERS', 1000);
 const RATES = (process.env.BENCH_RATES ?? '1000,2000').split(',').map(Number);
@@ -185,6 +185,8 @@ async function hearRawCommits(capture: Capture, url: string, onKey: (key: unknow
 /** One server on one capture: every rate, then flat out. */
 async function measureCapture(capture: Capture): Promise<CaptureResult> {
   const database = await createBenchDatabase(capture);
+  await migrateBenchDatabase(database.url);
+  const users = await seedBenchUsers(database.url, Array.from({ length: SUBSCRIBERS }, (_, index) => benchEmail(index)));
   const server = await startBenchServer(database.url);
   const tokens = await createTokenService(BENCH_JWT_SECRET);
   const sql = postgres(database.url, { max: WRITERS, onnotice: () => {} });
@@ -197,7 +199,7 @@ async function measureCapture(capture: Capture): Promise<CaptureResult> {
     const sockets = await connectUserSubscribers({
       serverUrl: server.url,
       tokens,
-      count: SUBSCRIBERS,
+      users,
       onChange: (user, data, arrivedAt) => {
         const key = String(data.record?.['session_id']);
         const phase = phaseOf(key);

@@ -24,8 +24,8 @@ import postgres from 'postgres';
 import { createTokenService } from '../src/api/jwt.js';
 import { createCallWriter } from './support/call-writer.js';
 import { describeLatency, describeMachine, envNumber, mib, now, percentiles, sampleRss, sleep, startCpuAccount } from './support/measure.js';
-import { closeSockets, connectUserSubscribers, keepAlive, openPhoenixSocket, type PhoenixSocket } from './support/phoenix.js';
-import { BENCH_DATABASE_URL, BENCH_JWT_SECRET, createBenchDatabase, readMetric, startBenchServer } from './support/stack.js';
+import { benchEmail, closeSockets, connectUserSubscribers, keepAlive, openPhoenixSocket, type PhoenixSocket } from './support/phoenix.js';
+import { BENCH_DATABASE_URL, BENCH_JWT_SECRET, createBenchDatabase, migrateBenchDatabase, readMetric, seedBenchUsers, startBenchServer } from './support/stack.js';
 
 const SUBSCRIBERS = envNumber('BENCH_SUBSCRIBERS', 1000);
 const RATE = envNumber('BENCH_RATE', 1000);
@@ -40,6 +40,8 @@ async function main() {
   line(await describeMachine(BENCH_DATABASE_URL));
   line(`subscribers: ${SUBSCRIBERS}   rate: ${RATE} changes/s   ${SECONDS} s per run (timed after ${WARMUP_SECONDS} s)   slow sockets in the second run: ${SLOW}`);
   const database = await createBenchDatabase();
+  await migrateBenchDatabase(database.url);
+  const users = await seedBenchUsers(database.url, Array.from({ length: SUBSCRIBERS }, (_, index) => benchEmail(index)));
   const server = await startBenchServer(database.url);
   const tokens = await createTokenService(BENCH_JWT_SECRET);
   const sql = postgres(database.url, { max: 32, onnotice: () => {} });
@@ -50,7 +52,7 @@ async function main() {
     const sockets = await connectUserSubscribers({
       serverUrl: server.url,
       tokens,
-      count: SUBSCRIBERS,
+      users,
       onChange: (_user, data, arrivedAt) => {
         const key = String(data.record?.['session_id']);
         const sent = sentAt.get(key);

@@ -26,7 +26,7 @@ import { twilioWebhookUrl } from '../src/webhooks/twilio-webhook-urls.js';
 import { statusCallback } from '../test/twilio-sim/callbacks.js';
 import { createHttpClient, type HttpClient } from './support/http.js';
 import { describeLatency, describeMachine, envNumber, now, pace, percentiles, sleep, startCpuAccount, summarizeCpuProfile } from './support/measure.js';
-import { BENCH_DATABASE_URL, createBenchDatabase, startBenchServer, type BenchServer } from './support/stack.js';
+import { BENCH_DATABASE_URL, createBenchDatabase, seedBenchUsers, startBenchServer, type BenchServer } from './support/stack.js';
 
 const RATE = envNumber('BENCH_RATE', 2000);
 const SECONDS = envNumber('BENCH_SECONDS', 10);
@@ -70,6 +70,8 @@ function seededRandom(seed: number): () => number {
  * repeat follows its original one round later.
  */
 async function prepareCallbacks(sql: postgres.Sql, server: BenchServer, tag: string, count: number): Promise<SignedCallback[]> {
+  const reps = Array.from({ length: Math.ceil(count / 3) }, (_, rep) => `twilio-${tag}-${rep}@example.com`);
+  await seedBenchUsers(server.databaseUrl, reps);
   const calls = await sql<{ id: string; call_sid: string }[]>`
     insert into active_calls (user_email, call_sid, line_number, to_number, provider, status_source)
     select 'twilio-' || ${tag} || '-' || ((i - 1) / 3) || '@example.com', 'CA' || md5(${tag} || i), ((i - 1) % 3) + 1, ${TO}, 'twilio', 'system'

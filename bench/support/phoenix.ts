@@ -5,6 +5,7 @@
 import WebSocket from 'ws';
 import type { TokenService } from '../../src/api/jwt.js';
 import { now } from './measure.js';
+import type { BenchUser } from './stack.js';
 
 /** A `postgres_changes` event as the server sends it. */
 export interface ChangeData {
@@ -58,35 +59,36 @@ export async function openPhoenixSocket(serverUrl: string, apiKey: string, onCha
 export const benchEmail = (index: number): string => `bench-${index}@example.com`;
 
 /**
- * `count` users, each on a socket of their own subscribed to their own `active_calls` rows (as the
- * app's call screen does). Connects `concurrency` at a time. Every change goes to `onChange`
- * with the index of the user whose socket received it.
+ * Each user on a socket of their own, subscribed to their own `active_calls` rows (as the app's
+ * call screen does). Connects `concurrency` at a time. Every change goes to `onChange` with the
+ * index of the user whose socket received it.
  */
 export async function connectUserSubscribers({
   serverUrl,
   tokens,
-  count,
+  users,
   onChange,
   concurrency = 50,
 }: {
   serverUrl: string;
   tokens: TokenService;
-  count: number;
+  users: readonly BenchUser[];
   onChange: (user: number, data: ChangeData, arrivedAt: number) => void;
   concurrency?: number;
 }): Promise<PhoenixSocket[]> {
-  const sockets: PhoenixSocket[] = new Array<PhoenixSocket>(count);
+  const sockets: PhoenixSocket[] = new Array<PhoenixSocket>(users.length);
   let next = 0;
   await Promise.all(
     Array.from({ length: concurrency }, async () => {
-      while (next < count) {
-        const user = next++;
-        const email = benchEmail(user);
-        const { token } = await tokens.signAccessToken({ id: crypto.randomUUID(), email, sessionId: crypto.randomUUID() });
-        const socket = await openPhoenixSocket(serverUrl, tokens.anonKey, (data, arrivedAt) => onChange(user, data, arrivedAt));
-        const config = { postgres_changes: [{ event: '*', schema: 'public', table: 'active_calls', filter: `user_email=eq.${email}` }] };
-        await socket.join(`bench-${user}`, { config, access_token: token });
-        sockets[user] = socket;
+      while (next < users.length) {
+        const index = next++;
+        const user = users[index];
+        if (!user) break;
+        const { token } = await tokens.signAccessToken({ id: user.id, email: user.email, sessionId: crypto.randomUUID() });
+        const socket = await openPhoenixSocket(serverUrl, tokens.anonKey, (data, arrivedAt) => onChange(index, data, arrivedAt));
+        const config = { postgres_changes: [{ event: '*', schema: 'public', table: 'active_calls', filter: `user_email=eq.${user.email}` }] };
+        await socket.join(`bench-${index}`, { config, access_token: token });
+        sockets[index] = socket;
       }
     }),
   );

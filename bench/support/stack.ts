@@ -11,6 +11,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import postgres from 'postgres';
+import { migrate } from '../../src/db/migrate.js';
+import { openPostgres } from '../../src/db/postgres.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 
@@ -58,8 +60,58 @@ export async function createBenchDatabase(capture: Capture = 'logical'): Promise
   };
 }
 
+/** Applies every migration, so users can be written before the server starts (it then finds nothing to do). */
+export async function migrateBenchDatabase(url: string): Promise<void> {
+  const db = openPostgres(url, { max: 1 });
+  try {
+    await migrate(db);
+  } finally {
+    await db.close();
+  }
+}
+
+export interface BenchUser {
+  readonly id: string;
+  readonly email: string;
+}
+
+/**
+ * Accounts for `emails`, written in SQL as sign-up leaves them (the user, a rep's membership of a
+ * workspace, their rep state), in teams of `teamSize` reps with an admin each who is not one of
+ * `emails`. No password works: benches mint access tokens with BENCH_JWT_SECRET instead, since
+ * thousands of sign-ups would measure password hashing. Returns the users in the order given.
+ */
+export async function seedBenchUsers(url: string, emails: readonly string[], teamSize = 50): Promise<BenchUser[]> {
+  const sql = postgres(url, { max: 1, onnotice: () => {} });
+  try {
+    const teams = Math.ceil(emails.length / teamSize);
+    const tag = randomBytes(4).toString('hex');
+    const admins = Array.from({ length: teams }, (_, team) => `bench-admin-${tag}-${team}@example.com`);
+    const all = [...emails, ...admins];
+    const users = await sql<{ id: string; email: string }[]>`
+      insert into auth.users (email, encrypted_password) select unnest(${all}::text[]), '!' returning id, email`;
+    const workspaces = await sql<{ id: string }[]>`
+      insert into workspaces (name) select 'bench team ' || t from generate_series(1, ${teams}::int) t returning id`;
+    const idOf = new Map(users.map((user) => [user.email, user.id]));
+    const members = all.map((email, index) => {
+      const isAdmin = index >= emails.length;
+      const team = isAdmin ? index - emails.length : Math.floor(index / teamSize);
+      return { user_id: idOf.get(email) ?? '', user_email: email, workspace_id: workspaces[team]?.id ?? '', role: isAdmin ? 'admin' : 'rep' };
+    });
+    for (let first = 0; first < members.length; first += 5_000) {
+      const batch = members.slice(first, first + 5_000);
+      await sql`insert into workspace_members ${sql(batch, 'user_id', 'user_email', 'workspace_id', 'role')}`;
+      await sql`insert into rep_states ${sql(batch.map(({ user_email, workspace_id }) => ({ user_email, workspace_id })), 'user_email', 'workspace_id')}`;
+    }
+    return emails.map((email) => ({ id: idOf.get(email) ?? '', email }));
+  } finally {
+    await sql.end();
+  }
+}
+
 export interface BenchServer {
   readonly url: string;
+  readonly databaseUrl: string;
   readonly pid: number;
   readonly child: ChildProcess;
   /** The banner's realtime line: which capture the server chose. */
@@ -125,6 +177,7 @@ export async function startBenchServer(databaseUrl: string, env: Record<string, 
   child.stderr?.on('data', (chunk: Buffer) => process.stderr.write(`[server] ${chunk.toString()}`));
   return {
     url,
+    databaseUrl,
     pid: child.pid ?? 0,
     child,
     captureLine: /Realtime: (.*)/.exec(output)?.[1]?.trim() ?? 'unknown',
