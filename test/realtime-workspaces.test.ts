@@ -118,6 +118,46 @@ describe.each(REALTIME_DATABASE_KINDS)('WS1 realtime by workspace and role on %s
     await admin.client.removeAllChannels();
   });
 
+  it('WS1 a role change and a call in one transaction: the call is judged by the new role, on every capture', async () => {
+    const [rep2, watcherOf] = [await server.signUpInto(admin.client, 'rep', 'same-tx'), admin];
+    const promoted = subscribe(rep2.client, 'active_calls', undefined);
+    const watcher = subscribe(watcherOf.client, 'active_calls', `user_email=eq.${rep.email}`);
+    await subscribed(promoted, watcher);
+    const promotedCall = await server.db.transaction(async (tx) => {
+      await tx.sql`update workspace_members set role = 'manager' where user_email = ${rep2.email}`;
+      const [row] = await tx.sql<{ id: string }>`insert into active_calls (user_email, line_number, to_number) values (${rep.email}, 1, '+14155550193') returning id`;
+      await tx.sql`update active_calls set status = 'busy' where id = ${row?.id}`;
+      return row?.id ?? '';
+    });
+    const demotedCall = await server.db.transaction(async (tx) => {
+      await tx.sql`update workspace_members set role = 'rep' where user_email = ${rep2.email}`;
+      const [row] = await tx.sql<{ id: string }>`insert into active_calls (user_email, line_number, to_number) values (${rep.email}, 2, '+14155550194') returning id`;
+      await tx.sql`update active_calls set status = 'busy' where id = ${row?.id}`;
+      return row?.id ?? '';
+    });
+    await watcher.waitForChanges(4);
+    await sleep(QUIET_MS);
+    expect(callIdsOf(watcher.changes)).toEqual([promotedCall, demotedCall].sort());
+    expect(callIdsOf(promoted.changes)).toEqual([promotedCall]);
+    await rep2.client.removeAllChannels();
+    await admin.client.removeAllChannels();
+  });
+
+  it("WS1 a row too large to announce whole (NOTIFY's 8000 bytes) still reaches the workspace's managers when deleted", async () => {
+    const leadId = await insertLead(server.db, rep.email, 'Large notes');
+    await server.db.sql`update leads set notes = ${'n'.repeat(9_000)} where id = ${leadId}`;
+    const managerLeads = subscribe(manager.client, 'leads', undefined, 'DELETE');
+    const strangerLeads = subscribe(strangerManager.client, 'leads', undefined, 'DELETE');
+    await subscribed(managerLeads, strangerLeads);
+    await server.db.sql`delete from leads where id = ${leadId}`;
+    const [deleted] = await managerLeads.waitForChanges(1);
+    expect(deleted).toMatchObject({ eventType: 'DELETE', old: { id: leadId, user_email: rep.email } });
+    await sleep(QUIET_MS);
+    expect(strangerLeads.changes).toEqual([]);
+    await manager.client.removeAllChannels();
+    await strangerManager.client.removeAllChannels();
+  });
+
   it('WS1 a member deactivated while subscribed has their channels closed with the reason, and receives nothing more', async () => {
     const target = await server.signUpInto(admin.client, 'manager', 'leaving');
     const own = subscribe(target.client, 'active_calls', `user_email=eq.${target.email}`);
