@@ -119,9 +119,9 @@ describe.each(REALTIME_DATABASE_KINDS)('WS1 realtime by workspace and role on %s
   });
 
   it('WS1 a role change and a call in one transaction: the call is judged by the new role, on every capture', async () => {
-    const [rep2, watcherOf] = [await server.signUpInto(admin.client, 'rep', 'same-tx'), admin];
+    const rep2 = await server.signUpInto(admin.client, 'rep', 'same-tx');
     const promoted = subscribe(rep2.client, 'active_calls', undefined);
-    const watcher = subscribe(watcherOf.client, 'active_calls', `user_email=eq.${rep.email}`);
+    const watcher = subscribe(admin.client, 'active_calls', `user_email=eq.${rep.email}`);
     await subscribed(promoted, watcher);
     const promotedCall = await server.db.transaction(async (tx) => {
       await tx.sql`update workspace_members set role = 'manager' where user_email = ${rep2.email}`;
