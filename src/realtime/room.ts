@@ -455,7 +455,10 @@ export function createRealtimeRoom({
         const rows = await load();
         const changed = members.replaceAll(rows);
         for (const change of delivered) changed.push(...members.apply(change.type, change.record, change.oldRecord));
-        for (const membershipChange of changed) applyMembershipChange(membershipChange);
+        // Channels follow where each member ends up, not the steps on the way.
+        const net = new Map<string, MembershipChange>();
+        for (const { email, before } of changed) if (!net.has(email)) net.set(email, { email, before, after: members.get(email) });
+        for (const membershipChange of net.values()) applyMembershipChange(membershipChange);
       } finally {
         if (changesDuringReload === delivered) changesDuringReload = undefined;
       }
