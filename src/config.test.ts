@@ -20,4 +20,11 @@ describe('loadConfig', async () => {
     expect((await loadConfig({ ...base, METRICS_TOKEN: 'a-scraper-token-of-some-length' })).metricsToken).toBe('a-scraper-token-of-some-length');
     await expect(loadConfig({ ...base, METRICS_TOKEN: 'short' })).rejects.toThrow(/METRICS_TOKEN/);
   });
+
+  it('OPEN_SIGNUP=true lets anyone sign up; off by default; anything but true or false is refused', async () => {
+    expect((await loadConfig(base)).openSignup).toBe(false);
+    expect((await loadConfig({ ...base, OPEN_SIGNUP: 'true' })).openSignup).toBe(true);
+    expect((await loadConfig({ ...base, OPEN_SIGNUP: 'false' })).openSignup).toBe(false);
+    await expect(loadConfig({ ...base, OPEN_SIGNUP: 'yes' })).rejects.toThrow(/OPEN_SIGNUP/);
+  });
 });

@@ -24,7 +24,9 @@ async function statesLogged(server: TestServer, email: string): Promise<string[]
  */
 async function markConnected(server: TestServer, email: string): Promise<() => Promise<void>> {
   const instanceId = crypto.randomUUID();
-  await server.db.sql`insert into realtime_instances (instance_id) values (${instanceId})`;
+  // A heartbeat ahead of time: the server's own presence sweep must not expire this stand-in
+  // instance while a slow test runs.
+  await server.db.sql`insert into realtime_instances (instance_id, heartbeat_at) values (${instanceId}, now() + interval '1 hour')`;
   await server.db.sql`insert into realtime_presence (instance_id, user_email) values (${instanceId}, ${email})`;
   await server.db.sql`select dialer_sync_rep_state(${email})`;
   return async () => {

@@ -167,6 +167,24 @@ describe.each(DATABASE_KINDS)('production mode through twilio-node against the l
     expect(history).toEqual([{ outcome: 'completed', status_source: 'manual' }]);
   });
 
+  it('endRepCall: a manager ends a rep’s answered call at Twilio as the rep’s hang-up would, audited', async () => {
+    const { server, sim } = stack;
+    const admin = await server.signUp('twilio-admin');
+    const manager = await server.signUpInto(admin.client, 'manager');
+    const rep = await server.signUpInto(admin.client, 'rep');
+    expect((await invoke(rep.client, 'dialerSettings', { userEmail: rep.email, update: { use_mock_dialer: false } })).status).toBe(200);
+    const talking = await placeTwilioCall(rep.client, { to: SIM_NUMBERS.humanStays, userEmail: rep.email });
+    const callId = talking.body['callId'] as string;
+    await waitForStatus(server.db, callId, (s) => s === 'in-progress');
+    const ended = await invoke(manager.client, 'endRepCall', { callId });
+    expect(ended).toMatchObject({ status: 200, body: { ended: true, endRequested: true } });
+    const completedAtTwilio = await waitForSimCall(sim, talking.body['callSid'] as string, (c) => c.status === 'completed');
+    expect(completedAtTwilio.updates).toEqual(['completed']);
+    expect((await waitForEnd(server.db, callId)).status).toBe('completed');
+    const audit = await server.db.sql`select user_email, target, details->>'provider' as provider from audit_log where action = 'call.ended_by_manager' and details->>'callId' = ${callId}`;
+    expect(audit).toEqual([{ user_email: manager.email, target: rep.email, provider: 'twilio' }]);
+  });
+
   it('TR3 ending a call Twilio had already ended (Twilio error 21220) is tolerated, and the row ends as Twilio’s Call resource says', async () => {
     const { server, sim } = stack;
     const rep = await signUpProductionRep(server, 'twilio-late-end');

@@ -18,11 +18,15 @@ export interface ServerProcess {
   stop(signal: NodeJS.Signals): Promise<void>;
 }
 
-/** Runs the real server (`npm start`'s entry) as its own process, as an operator would. */
+/**
+ * Runs the real server (`npm start`'s entry) as its own process, as an operator would. With
+ * OPEN_SIGNUP on unless `env` says otherwise, as startTestServer: each test user signs up into a
+ * workspace of their own.
+ */
 export async function startServerProcess(env: Record<string, string>): Promise<ServerProcess> {
   const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
     cwd: ROOT,
-    env: { ...process.env, PORT: '0', LOG_LEVEL: 'warn', ...env },
+    env: { ...process.env, PORT: '0', LOG_LEVEL: 'warn', OPEN_SIGNUP: 'true', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';
