@@ -3,7 +3,7 @@ import type { ActiveCall } from '../../../src/core/rows.js';
 import { Tile } from '../components/tile.js';
 import { WatchModeIndicator } from '../components/watch-mode-indicator.js';
 import { formatDuration, localDay } from '../lib/format.js';
-import { formatRate, startOfLocalDay, type ReportRequest } from '../lib/report-api.js';
+import { formatRate, startOfLocalDay, type ReportRequest, type ReportRow } from '../lib/report-api.js';
 import { useFloor } from '../lib/use-floor.js';
 import { useReport } from '../lib/use-report.js';
 import { useWorkspace } from '../lib/workspace-context.js';
@@ -37,6 +37,22 @@ function useCallsByRep(calls: ReadonlyMap<string, ActiveCall>): ReadonlyMap<stri
   }, [calls]);
 }
 
+const sameFigures = (a: ReportRow, b: ReportRow) => a.dials === b.dials && a.connects === b.connects && a.talkSeconds === b.talkSeconds;
+
+/** Today's rows by rep, each kept as the same object while its figures are, so a refresh re-renders only the reps whose figures moved. */
+function useStableRows(rows: readonly ReportRow[] | undefined): ReadonlyMap<string, ReportRow> {
+  const previous = useRef<ReadonlyMap<string, ReportRow>>(new Map());
+  return useMemo(() => {
+    const stable = new Map<string, ReportRow>();
+    for (const row of rows ?? []) {
+      const before = previous.current.get(row.key);
+      stable.set(row.key, before && sameFigures(before, row) ? before : row);
+    }
+    previous.current = stable;
+    return stable;
+  }, [rows]);
+}
+
 /**
  * The manager's live floor: every member with their state and time in it, each live line, and
  * today's totals for the team and per rep. Members, states and calls arrive live (polling
@@ -51,7 +67,7 @@ export function FloorScreen({ userEmail: _userEmail }: { userEmail: string }) {
   const { report, error } = useReport(request, workspaceId ? `workspace_id=eq.${workspaceId}` : null);
 
   const callsByRep = useCallsByRep(floor.calls);
-  const todayByRep = useMemo(() => new Map(report?.rows.map((row) => [row.key, row]) ?? []), [report]);
+  const todayByRep = useStableRows(report?.rows);
   // A stable order (by email): cards that jumped with every state change could not be followed.
   const members = useMemo(() => [...floor.members.values()].sort((a, b) => a.user_email.localeCompare(b.user_email)), [floor.members]);
   const totals = report?.totals;
