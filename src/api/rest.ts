@@ -113,7 +113,10 @@ function respond(query: RestQuery, result: StatementResult): Response {
       const lower = query.offset;
       const upper = lower + result.page_total - 1;
       if (result.total !== null && lower > result.total) {
-        return restErrorResponse(restErrors.rangeNotSatisfiable(`An offset of ${lower} was requested, but there are only ${result.total} rows.`));
+        // As PostgREST, the answer still says how many rows there are.
+        return restErrorResponse(restErrors.rangeNotSatisfiable(`An offset of ${lower} was requested, but there are only ${result.total} rows.`), {
+          'Content-Range': contentRange(1, 0, result.total),
+        });
       }
       if (output.isSingle && result.page_total !== 1) return restErrorResponse(restErrors.singleRowExpected(result.page_total));
       headers['Content-Range'] = contentRange(lower, upper, result.total);

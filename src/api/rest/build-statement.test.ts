@@ -44,8 +44,28 @@ describe('buildStatement', () => {
 
   it('turns like stars into % and an empty in list into false', () => {
     const result = build('GET', 'select=id&name=ilike.*ada*&id=in.()');
-    expect(result.ok && result.value.text).toContain(`where "name"::text ilike $1::text and false`);
+    expect(result.ok && result.value.text).toContain(`where "name" ilike $1::text and false`);
     expect(result.ok && result.value.params).toEqual(['%ada%']);
+  });
+
+  it('writes logic trees as parenthesised and/or with not, every value a parameter', () => {
+    const query = new URLSearchParams([
+      ['or', '(name.ilike.*a*,and(attempts.gte.2,not.or(name.eq."x,y",last_called_at.is.null)))'],
+      ['not.and', '(id.in.(),user_email.neq.b)'],
+      ['name', 'not.like.A*'],
+    ]).toString();
+    const result = build('GET', `select=id&${query}`);
+    expect(result.ok && result.value.text).toContain(
+      'where ("name" ilike $1::text or ("attempts" >= $2::text::integer and not ("name" = $3::text::text or "last_called_at" is null))) ' +
+        'and not (false and "user_email" <> $4::text::text) and not ("name" like $5::text)',
+    );
+    expect(result.ok && result.value.params).toEqual(['%a%', '2', 'x,y', 'b', 'A%']);
+  });
+
+  it('refuses like and ilike on a column that is not text as Postgres does (42883), and unknown columns inside trees (42703)', () => {
+    expect(build('GET', 'attempts=like.1*')).toMatchObject({ ok: false, error: { status: 404, code: '42883', message: 'operator does not exist: integer ~~ unknown' } });
+    expect(build('GET', 'or=(name.eq.a,id.ilike.*1*)')).toMatchObject({ ok: false, error: { status: 404, code: '42883', message: 'operator does not exist: uuid ~~* unknown' } });
+    expect(build('GET', 'or=(name.eq.a,and(nope.eq.1))')).toMatchObject({ ok: false, error: { status: 400, code: '42703', message: 'column leads.nope does not exist' } });
   });
 
   it('inserts with one parameter per value, JSON as text cast to jsonb, and missing keys as null or default', () => {

@@ -1,3 +1,4 @@
+import type { Condition } from './parse-logic-tree.js';
 import type { CompareOperator, Filter, OrderTerm, SelectItem } from './parse-params.js';
 import type { Output, RestQuery, Returning } from './parse-request.js';
 import { parsed, refused, restErrors, type Parsed } from './rest-error.js';
@@ -47,8 +48,10 @@ export function buildStatement(query: RestQuery, table: TableInfo): Parsed<State
     let condition: string;
     switch (filter.kind) {
       case 'compare':
+        // PostgREST's `*` is LIKE's `%`; nothing else is rewritten, so `%`, `_` and `\` keep
+        // their LIKE meaning, as in PostgREST.
         condition = isPattern(filter.operator)
-          ? `${column}::text ${SQL_OPERATORS[filter.operator]} ${bind(filter.value.replaceAll('*', '%'))}`
+          ? `${column} ${SQL_OPERATORS[filter.operator]} ${bind(filter.value.replaceAll('*', '%'))}`
           : `${column} ${SQL_OPERATORS[filter.operator]} ${bindFor(filter.column, filter.value)}`;
         break;
       case 'in':
@@ -63,19 +66,31 @@ export function buildStatement(query: RestQuery, table: TableInfo): Parsed<State
     return filter.isNegated ? `not (${condition})` : condition;
   };
 
-  const whereSql = (filters: readonly Filter[]) => (filters.length === 0 ? '' : ` where ${filters.map(filterSql).join(' and ')}`);
+  const conditionSql = (condition: Condition): string => {
+    if (condition.kind !== 'logic') return filterSql(condition);
+    const tree = `(${condition.conditions.map(conditionSql).join(` ${condition.operator} `)})`;
+    return condition.isNegated ? `not ${tree}` : tree;
+  };
+
+  const whereSql = (filters: readonly Condition[]) => (filters.length === 0 ? '' : ` where ${filters.map(conditionSql).join(' and ')}`);
+  const leafFilters = query.kind === 'insert' ? [] : query.filters.flatMap(flattenCondition);
   const namedColumns = (query: RestQuery): string[] => {
-    const filters = query.kind === 'insert' ? [] : query.filters;
     const shown = query.kind === 'read' ? { select: query.select, order: query.order } : query.returning.kind === 'representation' ? query.returning : { select: [], order: [] };
     return [
       ...shown.select.flatMap((item) => (item.kind === 'column' ? [item.column] : [])),
       ...shown.order.map((term) => term.column),
-      ...filters.map((filter) => filter.column),
+      ...leafFilters.map((filter) => filter.column),
       ...(query.kind === 'insert' ? (query.conflict?.columns ?? []) : []),
     ];
   };
   const missing = namedColumns(query).find((column) => columnType(column) === undefined);
   if (missing !== undefined) return unknownColumn(missing);
+  // As Postgres answers PostgREST's `column LIKE unknown` on a column that is not text.
+  for (const filter of leafFilters) {
+    if (filter.kind !== 'compare' || !isPattern(filter.operator)) continue;
+    const type = columnType(filter.column) ?? 'text';
+    if (!isTextType(type)) return refused(restErrors.operatorDoesNotExist(`${type} ${filter.operator === 'like' ? '~~' : '~~*'} unknown`));
+  }
 
   switch (query.kind) {
     case 'read': {
@@ -162,6 +177,15 @@ function selectSql(items: readonly SelectItem[]): string {
 function bodySql(output: Output): string {
   const rows = output.isNullsStripped ? 'json_strip_nulls(json_agg(_t))' : 'json_agg(_t)';
   return output.isSingle ? `(${rows} -> 0)::text` : `coalesce(${rows}, '[]')::text`;
+}
+
+function flattenCondition(condition: Condition): Filter[] {
+  return condition.kind === 'logic' ? condition.conditions.flatMap(flattenCondition) : [condition];
+}
+
+/** Types with a LIKE operator for text, as format_type spells them. */
+function isTextType(type: string): boolean {
+  return type === 'text' || type === 'citext' || type === 'name' || /^(character varying|character|varchar|bpchar)(\(\d+\))?$/.test(type);
 }
 
 function isPattern(operator: CompareOperator): boolean {

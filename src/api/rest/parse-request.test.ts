@@ -61,12 +61,14 @@ describe('parseRestRequest', () => {
     expect(parseRestRequest(request('PATCH', 'id=eq.1'))).toMatchObject({ ok: false, error: { code: 'PGRST102' } });
   });
 
-  it('IN1 refuses another schema, an unavailable media type, an unknown method, logic trees and a bad limit', () => {
+  it('IN1 refuses another schema, an unavailable media type, an unknown method, a bad logic tree and a bad limit', () => {
     expect(parseRestRequest(request('GET', '', { 'Accept-Profile': 'auth' }))).toMatchObject({ ok: false, error: { status: 406, code: 'PGRST106' } });
     expect(parseRestRequest(request('POST', '', { 'Content-Profile': 'auth' }, json({})))).toMatchObject({ ok: false, error: { status: 406, code: 'PGRST106' } });
     expect(parseRestRequest(request('GET', '', { Accept: 'text/csv' }))).toMatchObject({ ok: false, error: { status: 406, code: 'PGRST107' } });
     expect(parseRestRequest(request('PUT', ''))).toMatchObject({ ok: false, error: { status: 405, code: 'PGRST117' } });
-    expect(parseRestRequest(request('GET', 'or=(a.eq.1,b.eq.2)'))).toMatchObject({ ok: false, error: { status: 400, code: 'PGRST100' } });
+    expect(parseRestRequest(request('GET', 'or=(a.eq.1,b.eq.2)'))).toMatchObject({ ok: true });
+    expect(parseRestRequest(request('GET', 'or=(a.eq.1,b)'))).toMatchObject({ ok: false, error: { status: 400, code: 'PGRST100' } });
+    expect(parseRestRequest(request('GET', 'calls.or=(a.eq.1)'))).toMatchObject({ ok: false, error: { status: 400, code: 'PGRST100', message: 'failed to parse logic path (calls.or)' } });
     for (const query of ['limit=-1', 'limit=1.5', 'offset=x', 'limit=']) {
       expect(parseRestRequest(request('GET', query)), query).toMatchObject({ ok: false, error: { status: 400, code: 'PGRST100' } });
     }

@@ -1,4 +1,5 @@
-import { parseFilter, parseOrder, parseSelect, unquote, type Filter, type OrderTerm, type SelectItem } from './parse-params.js';
+import { isLogicKey, parseLogicTree, type Condition } from './parse-logic-tree.js';
+import { parseFilter, parseOrder, parseSelect, unquote, type OrderTerm, type SelectItem } from './parse-params.js';
 import { parsed, refused, restErrors, type Parsed } from './rest-error.js';
 
 /**
@@ -28,7 +29,7 @@ export type RestQuery =
       readonly table: string;
       readonly output: Output;
       readonly select: readonly SelectItem[];
-      readonly filters: readonly Filter[];
+      readonly filters: readonly Condition[];
       readonly order: readonly OrderTerm[];
       readonly offset: number;
       readonly limit: number | undefined;
@@ -49,10 +50,10 @@ export type RestQuery =
       readonly table: string;
       readonly output: Output;
       readonly patch: Readonly<Record<string, unknown>>;
-      readonly filters: readonly Filter[];
+      readonly filters: readonly Condition[];
       readonly returning: Returning;
     }
-  | { readonly kind: 'delete'; readonly table: string; readonly output: Output; readonly filters: readonly Filter[]; readonly returning: Returning };
+  | { readonly kind: 'delete'; readonly table: string; readonly output: Output; readonly filters: readonly Condition[]; readonly returning: Returning };
 
 export type RequestBody = { readonly kind: 'none' } | { readonly kind: 'json'; readonly value: unknown } | { readonly kind: 'invalid' };
 
@@ -157,7 +158,7 @@ export function parseAccept(header: string | null): Parsed<{ isSingle: boolean; 
 interface Params {
   readonly select: readonly SelectItem[];
   readonly order: readonly OrderTerm[];
-  readonly filters: readonly Filter[];
+  readonly filters: readonly Condition[];
   readonly offset: number | undefined;
   readonly limit: number | undefined;
 }
@@ -167,7 +168,7 @@ function parseParams(params: RestRequest['params']): Parsed<Params> {
   let order: readonly OrderTerm[] = [];
   let offset: number | undefined;
   let limit: number | undefined;
-  const filters: Filter[] = [];
+  const filters: Condition[] = [];
   for (const [key, value] of params) {
     switch (key) {
       case 'select': {
@@ -190,11 +191,16 @@ function parseParams(params: RestRequest['params']): Parsed<Params> {
         else offset = count;
         break;
       }
-      case 'or':
-      case 'and':
-        return refused(restErrors.parse(`failed to parse logic tree (${value})`, 'The or and and filters are not supported by this server; combine filters on separate columns instead.'));
       default: {
         if (RESERVED_PARAMS.has(key)) break;
+        if (isLogicKey(key)) {
+          const tree = parseLogicTree(key, value);
+          if (!tree.ok) return tree;
+          filters.push(tree.value);
+          break;
+        }
+        // `calls.or=(...)`: a tree on an embedded resource, which this server does not embed.
+        if (/\.(and|or)$/.test(key)) return refused(restErrors.parse(`failed to parse logic path (${key})`, 'Embedded resources are not supported by this server; filter each table on its own.'));
         const filter = parseFilter(key, value);
         if (!filter.ok) return filter;
         filters.push(filter.value);

@@ -41,6 +41,9 @@ export const restErrors = {
   invalidToken: (reason: string) => restError(401, 'PGRST301', reason),
   /** What Postgres says for an unknown column in a select, filter or order. */
   unknownColumn: (table: string, column: string) => restError(400, '42703', `column ${table}.${column} does not exist`),
+  /** What Postgres says for `LIKE` on a column that is not text; PostgREST answers 42883 with 404. */
+  operatorDoesNotExist: (operator: string) =>
+    restError(404, '42883', `operator does not exist: ${operator}`, null, 'No operator matches the given name and argument types. You might need to add explicit type casts.'),
   /** As Supabase's safeupdate extension refuses an unfiltered change of a whole table. */
   whereRequired: (verb: 'UPDATE' | 'DELETE') => restError(400, '21000', `${verb} requires a WHERE clause`, null, 'Add a filter, such as .eq(column, value).'),
 };
