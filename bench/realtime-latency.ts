@@ -282,7 +282,7 @@ async function measureCapture(capture: Capture): Promise<CaptureResult> {
     await sql.end();
     await server.stop();
     await database.dispose();
-    if (process.env.BENCH_PROFILE) line(await summarizeCpuProfile(process.env.BENCH_PROFILE));
+    if (process.env.BENCH_PROFILE) line(await summarizeCpuProfile(process.env.BENCH_PROFILE, server.pid));
   }
 }
 

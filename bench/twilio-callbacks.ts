@@ -239,7 +239,7 @@ async function main() {
     await sql.end();
     await server.stop();
     await database.dispose();
-    if (process.env.BENCH_PROFILE) line(await summarizeCpuProfile(process.env.BENCH_PROFILE));
+    if (process.env.BENCH_PROFILE) line(await summarizeCpuProfile(process.env.BENCH_PROFILE, server.pid));
   }
 }
 

@@ -3,7 +3,7 @@
  * a closed-loop driver, the machine and its load, and where the CPU went (server, PostgreSQL,
  * the bench itself) read from /proc.
  */
-import { readdir, readFile, stat } from 'node:fs/promises';
+import { readdir, readFile } from 'node:fs/promises';
 import { availableParallelism, cpus, loadavg, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -179,15 +179,14 @@ interface ProfileNode {
 }
 
 /**
- * The functions that took the most CPU samples in the newest `.cpuprofile` of `dir` (written by
- * a server run with BENCH_PROFILE), as lines `share  function  file:line`.
+ * The functions that took the most CPU samples on the main thread of process `pid`, from the
+ * profile `--cpu-prof` wrote into `dir` (a server run with BENCH_PROFILE), as lines
+ * `share  function  file:line`. (tsx's module loader thread writes a profile of its own.)
  */
-export async function summarizeCpuProfile(dir: string, top = 15): Promise<string> {
-  const files = (await readdir(dir)).filter((name) => name.endsWith('.cpuprofile'));
-  const dated = await Promise.all(files.map(async (name) => ({ name, mtime: (await stat(join(dir, name))).mtimeMs })));
-  const newest = dated.sort((a, b) => b.mtime - a.mtime)[0];
-  if (!newest) return `no .cpuprofile in ${dir}`;
-  const profile = JSON.parse(await readFile(join(dir, newest.name), 'utf8')) as { nodes: ProfileNode[] };
+export async function summarizeCpuProfile(dir: string, pid: number, top = 15): Promise<string> {
+  const name = (await readdir(dir)).find((file) => file.includes(`.${pid}.0.`) && file.endsWith('.cpuprofile'));
+  if (!name) return `no CPU profile of process ${pid} in ${dir}`;
+  const profile = JSON.parse(await readFile(join(dir, name), 'utf8')) as { nodes: ProfileNode[] };
   const hits = new Map<string, number>();
   let total = 0;
   for (const node of profile.nodes) {
@@ -202,5 +201,5 @@ export async function summarizeCpuProfile(dir: string, top = 15): Promise<string
     .sort((a, b) => b[1] - a[1])
     .slice(0, top)
     .map(([key, count]) => `  ${((count / total) * 100).toFixed(1).padStart(5)}%  ${key}`);
-  return [`server CPU profile ${join(dir, newest.name)} (self time, top ${top}):`, ...lines].join('\n');
+  return [`server CPU profile ${join(dir, name)} (self time, top ${top}):`, ...lines].join('\n');
 }
