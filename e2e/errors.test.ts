@@ -53,7 +53,7 @@ describe('Errors a rep meets, in Chromium', () => {
     const call = page.getByRole('button', { name: 'Call', exact: true });
     await expect(call.isDisabled()).resolves.toBe(true);
     await field.fill('12345');
-    await expect(page.getByTestId('number-hint').textContent()).resolves.toBe('"12345" is not a valid phone number. Use the international form, e.g. +14155550123.');
+    await expect(page.getByTestId('number-hint').textContent()).resolves.toBe('"12345" is not a valid phone number: too short for the United States. Without a +, numbers are read as numbers in the United States; for another country, start with + and its country code.');
     await expect(call.isDisabled()).resolves.toBe(true);
     await expect(field.getAttribute('aria-invalid')).resolves.toBe('true');
     // Enter in the field does not dial either.

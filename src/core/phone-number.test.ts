@@ -90,6 +90,8 @@ describe('IN2 phone numbers are normalised to E.164 by the library', () => {
     ['0049 1', 'US'],
     ['+44 7700 900123', 'US'],
     ['030 1', 'DE'],
+    ['+1 415 CALL NOW', 'US'],
+    ['+1 415 555 01 ext 89', 'US'],
   ])('IN1 refuses %j (%s) with invalid_phone_number and a sentence', (input, country) => {
     const result = normalizePhoneNumber(input, country, withExtension);
     expect(result.ok).toBe(false);
@@ -106,7 +108,7 @@ describe('IN2 phone numbers are normalised to E.164 by the library', () => {
       expect(result.ok).toBe(false);
       if (!result.ok) {
         expect(result.error.message).not.toMatch(/international|start with \+|country code;/i);
-        expect(result.error.message).toMatch(/check the digits/);
+        expect(result.error.message).toMatch(/check the digits|no country code starts/i);
       }
     },
   );
@@ -116,6 +118,20 @@ describe('IN2 phone numbers are normalised to E.164 by the library', () => {
     expect(us).toMatchObject({ ok: false, error: { message: expect.stringContaining('read as numbers in the United States; for another country, start with +') } });
     const de = normalizePhoneNumber('030 1', 'DE');
     expect(de).toMatchObject({ ok: false, error: { message: expect.stringContaining('read as numbers in Germany') } });
+  });
+
+  it.each([
+    ['12345', 'US', '"12345" is not a valid phone number: too short for the United States. Without a +, numbers are read as numbers in the United States; for another country, start with + and its country code.'],
+    ['+1415', 'US', '"+1415" is not a valid phone number: too short for +1. Check the digits.'],
+    ['0049 1', 'US', '"0049 1" is not a valid phone number: too short. Check the digits.'],
+    ['+44 7700 900123', 'US', '"+44 7700 900123" is not a valid phone number for +44. Check the digits.'],
+    ['+999 123 456 789', 'US', '"+999 123 456 789" is not a valid phone number: no country code starts with these digits after the +.'],
+    ['+1 415 CALL NOW', 'US', '"+1 415 CALL NOW" is not a phone number: use digits only, without letters.'],
+    ['+1 415 555 01 ext 89', 'US', '"+1 415 555 01 ext 89" is not a valid phone number: too short for +1. Check the digits.'],
+    ['415-555-0123 or 415-555-0199', 'US', '"415-555-0123 or 415-555-0199" holds more than one number: enter one.'],
+    ['+1 415 555 0123 ext 12345678901', 'US', '"+1 415 555 0123 ext 12345678901" has an extension of 11 digits: at most 10 can be dialed.'],
+  ] as const)('IN1 %j says: %s', (input, country, message) => {
+    expect(normalizePhoneNumber(input, country, withExtension)).toEqual({ ok: false, error: { code: 'invalid_phone_number', message } });
   });
 
   it('refuses an extension where none can be kept (a caller ID), rather than dropping it', () => {

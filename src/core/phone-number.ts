@@ -89,6 +89,9 @@ function findNumber(text: string, country: CountryCode): Found {
   return { kind: 'one', number: first.number };
 }
 
+/** Letters (vanity numbers, words) where a number should be; extension words have been read already. */
+const LETTERS_AFTER_START = /\p{L}{2,}/u;
+
 const regionNames = new Intl.DisplayNames(['en'], { type: 'region' });
 /** "the United States", "Germany": a country's English name as it reads after "in". */
 function nameOf(country: CountryCode): string {
@@ -106,15 +109,18 @@ function describeInvalid(text: string, shown: string, lead: Lead, country: Count
     length = 'NOT_A_NUMBER';
   }
   if (parsed?.isValid()) return `"${shown}" has text around the number that hides it: enter the number alone.`;
-  if (length === 'INVALID_COUNTRY') return `"${shown}" does not start with a country code after the +: check the digits.`;
+  if (!parsed?.ext && LETTERS_AFTER_START.test(text.replace(/^tel:/i, '').replace(/^[^\p{Nd}+\uFF0B]*/u, ''))) {
+    return `"${shown}" is not a phone number: use digits only, without letters.`;
+  }
+  if (length === 'INVALID_COUNTRY') return `"${shown}" is not a valid phone number: no country code starts with these digits after the +.`;
+  const reason = length === 'TOO_SHORT' ? 'too short' : length === 'TOO_LONG' ? 'too long' : undefined;
   // Only a number read in the default country is told how to name another; an international one already does.
   if (lead !== 'national') {
-    const kind = parsed ? `+${parsed.countryCallingCode} number` : 'phone number';
-    const problem = length === 'TOO_SHORT' ? `is too short for a ${kind}` : length === 'TOO_LONG' ? `is too long for a ${kind}` : `is not a valid ${kind}`;
-    return `"${shown}" ${problem}: check the digits.`;
+    const code = parsed ? ` for +${parsed.countryCallingCode}` : '';
+    return `"${shown}" is not a valid phone number${reason ? `: ${reason}${code}` : code}. Check the digits.`;
   }
-  const problem = length === 'TOO_SHORT' ? 'is too short' : length === 'TOO_LONG' ? 'is too long' : 'is not a valid number';
-  return `"${shown}" ${problem}: numbers without a + are read as numbers in ${nameOf(country)}; for another country, start with + and its country code.`;
+  const place = nameOf(country);
+  return `"${shown}" is not a valid phone number${reason ? `: ${reason} for ${place}` : ` in ${place}`}. Without a +, numbers are read as numbers in ${place}; for another country, start with + and its country code.`;
 }
 
 /**

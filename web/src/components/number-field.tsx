@@ -36,7 +36,7 @@ export function NumberField({ value, onChange, checked, hintId }: { value: strin
       />
       <p id={hintId} className={`number-field__hint ${checked.ok ? 'is-valid' : value === '' ? '' : 'is-invalid'}`} aria-live="polite" data-testid="number-hint">
         {checked.ok
-          ? `${checked.value.e164} · ${describeCountry(checked.value.country)}`
+          ? `${checked.value.e164}${checked.value.extension ? ` ext. ${checked.value.extension}` : ''} · ${describeCountry(checked.value.country)}`
           : value === ''
             ? 'Type or paste a number, or use the keypad. Without a +, it is read as a US number.'
             : checked.error.message}

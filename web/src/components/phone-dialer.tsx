@@ -26,14 +26,14 @@ export function PhoneDialer({ userEmail }: { userEmail: string }) {
   const [line, setLine] = useState<LineNumber>(1);
   const hintId = useId();
   const titleId = useId();
-  const checked = useMemo(() => normalizePhoneNumber(number), [number]);
+  const checked = useMemo(() => normalizePhoneNumber(number, 'US', { canHaveExtension: true }), [number]);
   const isLive = shown !== null && !isTerminal(shown.status);
   const reason = !settings ? 'Loading your settings…' : isLive ? 'Hang up the current call first.' : null;
   const canCall = checked.ok && reason === null && !actions.isBusy;
 
   async function dial() {
     if (!checked.ok || !canCall) return;
-    const placed = await actions.place({ to: checked.value.e164, lineNumber: line });
+    const placed = await actions.place({ to: checked.value.e164, extension: checked.value.extension, lineNumber: line });
     if (placed) markOwn(placed.callId);
   }
 

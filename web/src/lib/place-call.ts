@@ -10,6 +10,8 @@ export interface PlacedCall {
 
 export interface CallRequest {
   readonly to: string;
+  /** Dialed after the answer; a lead's call dials the lead's own. */
+  readonly extension?: string | undefined;
   readonly userEmail: string;
   readonly lineNumber: number;
   readonly lead?: Pick<Lead, 'id' | 'name'> | undefined;
@@ -19,6 +21,7 @@ export interface CallRequest {
 export function placeCall(supabase: SupabaseClient, settings: DialerSettings, request: CallRequest): Promise<FunctionResult<PlacedCall>> {
   const body = {
     to: request.to,
+    ...(request.extension ? { extension: request.extension } : {}),
     userEmail: request.userEmail,
     lineNumber: request.lineNumber,
     enableAMD: settings.default_amd,
