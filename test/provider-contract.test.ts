@@ -5,6 +5,7 @@ import type { Database } from '../src/db/database.js';
 import { createMockProvider } from '../src/telephony/mock/mock-provider.js';
 import { systemClock } from '../src/telephony/provider.js';
 import { SIM_NUMBERS } from './twilio-sim/scenarios.js';
+import { addMember } from './support/members.js';
 import { fastConfig } from './support/calls.js';
 import { createTestDatabase, DATABASE_KINDS } from './support/databases.js';
 import { runProviderContract } from './support/provider-contract.js';
@@ -12,8 +13,10 @@ import { waitFor } from './support/server.js';
 import { startProductionStack, twilioLogsOf } from './support/twilio.js';
 
 async function insertCall(db: Database, call: Pick<NewCall, 'provider' | 'statusSource' | 'toNumber' | 'mockSeed' | 'mockConfig' | 'callSid'>) {
+  const userEmail = `contract-${randomBytes(4).toString('hex')}@example.com`;
+  await addMember(db, userEmail);
   const row = await insertActiveCall(db, {
-    userEmail: `contract-${randomBytes(4).toString('hex')}@example.com`,
+    userEmail,
     lineNumber: 1,
     leadId: null,
     leadName: null,
