@@ -25,6 +25,11 @@ export const ERROR_HTTP_STATUS = {
   twilio_voice_not_configured: 503,
   // A request body over its route's limit (src/api/body-limit.ts), refused before it is read.
   payload_too_large: 413,
+  // Lead imports: a spreadsheet or other binary file that is not CSV (named in the message); a CSV
+  // file that cannot be read (no header, a quote never closed); a file with a header and no rows.
+  unsupported_file: 415,
+  invalid_file: 422,
+  empty_import: 422,
   internal_error: 500,
 } as const;
 export type ErrorCode = keyof typeof ERROR_HTTP_STATUS;
