@@ -107,7 +107,8 @@ describe.each(DATABASE_KINDS)('migrations on %s', (kind) => {
     expect(before['call_logs']).toHaveLength(2);
     expect(before['user_stats']?.length).toBeGreaterThanOrEqual(2);
 
-    expect(await migrate(db)).toContain('0011_workspaces.sql');
+    // 0011 alone: later migrations may add columns, which is not what this compares.
+    expect(await migrate(db, { upTo: '0011' })).toContain('0011_workspaces.sql');
     // Nothing lost: the same rows, field for field (workspace_id aside).
     const after = await snapshot();
     expect(after).toEqual(before);

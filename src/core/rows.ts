@@ -30,6 +30,8 @@ export interface ActiveCall<Time = string> {
   answered_at: Time | null;
   ended_at: Time | null;
   to_number: string;
+  /** Digits dialed after the answer (Twilio's SendDigits); never part of `to_number`. */
+  extension: string | null;
   lead_name: string | null;
   session_id: string | null;
   provider: Provider;
@@ -72,6 +74,8 @@ export interface Lead<Time = string> {
   user_email: string;
   name: string;
   phone: string;
+  /** Dialed after the answer on every call to this lead. */
+  extension: string | null;
   company: string | null;
   email: string | null;
   notes: string | null;
@@ -92,6 +96,7 @@ export interface CallLog<Time = string> {
   lead_id: string | null;
   lead_name: string | null;
   to_number: string | null;
+  extension: string | null;
   line_number: number | null;
   session_id: string | null;
   outcome: CallStatus;

@@ -9,6 +9,8 @@ export interface NewCall {
   callSid: string | null;
   lineNumber: number;
   toNumber: string;
+  /** Digits dialed after the answer; none when absent. */
+  extension?: string | null | undefined;
   leadId: string | null;
   leadName: string | null;
   sessionId: string | null;
@@ -23,9 +25,9 @@ export interface NewCall {
 /** Inserts a call in `dialing`; undefined when the line already has a live call. */
 export async function insertActiveCall(db: Queryable, call: NewCall): Promise<ActiveCallRow | undefined> {
   const [row] = await db.sql<ActiveCallRow>`
-    insert into active_calls (user_email, call_sid, line_number, to_number, lead_id, lead_name, session_id,
+    insert into active_calls (user_email, call_sid, line_number, to_number, extension, lead_id, lead_name, session_id,
       provider, is_mock, status_source, amd_enabled, recording_enabled, mock_seed, mock_config)
-    values (${call.userEmail}, ${call.callSid}, ${call.lineNumber}, ${call.toNumber}, ${call.leadId}, ${call.leadName},
+    values (${call.userEmail}, ${call.callSid}, ${call.lineNumber}, ${call.toNumber}, ${call.extension ?? null}, ${call.leadId}, ${call.leadName},
       ${call.sessionId}, ${call.provider}, ${call.provider === 'mock'}, ${call.statusSource}, ${call.amdEnabled},
       ${call.recordingEnabled}, ${call.mockSeed}, ${call.mockConfig === null ? null : JSON.stringify(call.mockConfig)}::text::jsonb)
     on conflict do nothing

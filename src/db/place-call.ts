@@ -28,6 +28,7 @@ export async function findDoNotCallReason(tx: Queryable, userEmail: string, phon
  * Opens a call (its `active_calls` row in `dialing`) after the server-side checks that must see
  * the same moment as the insert: do-not-call (every lead of the user with that number, and the
  * user's list) and one live call per line. Nothing is written when a check refuses.
+ * A call with an extension is stored with it and without AMD.
  * Errors: `do_not_call` (409), `line_busy` (409).
  */
 export async function openCall(db: Database, call: NewCall): Promise<Result<ActiveCallRow>> {
@@ -35,7 +36,9 @@ export async function openCall(db: Database, call: NewCall): Promise<Result<Acti
     await lockNumberOfUser(tx, call.userEmail, call.toNumber);
     const doNotCall = await findDoNotCallReason(tx, call.userEmail, call.toNumber);
     if (doNotCall) return fail('do_not_call', `${doNotCall} The call was not placed.`);
-    const row = await insertActiveCall(tx, call);
+    // Twilio ignores MachineDetection when SendDigits is given, and a switchboard answering would
+    // be taken for a machine anyway: a call to an extension is made without answering-machine detection.
+    const row = await insertActiveCall(tx, call.extension ? { ...call, amdEnabled: false } : call);
     return row ? ok(row) : fail('line_busy', 'That line already has a live call: hang it up or pick another line.');
   });
 }

@@ -6,6 +6,8 @@ import { authorizeFor, type Caller } from './caller.js';
 export interface CallTarget {
   readonly userEmail: string;
   readonly toNumber: string;
+  /** Dialed after the answer; a lead's call dials the lead's. */
+  readonly extension: string | null;
   readonly leadId: string | null;
   readonly leadName: string | null;
 }
@@ -17,17 +19,29 @@ export interface CallTarget {
 export async function resolveCallTarget(
   db: Queryable,
   caller: Caller,
-  input: { userEmail: string; to: string; leadId?: string | null | undefined; leadName?: string | null | undefined },
+  input: { userEmail: string; to: string; extension?: string | null | undefined; leadId?: string | null | undefined; leadName?: string | null | undefined },
 ): Promise<Result<CallTarget>> {
   const email = authorizeFor(caller, input.userEmail);
   if (!email.ok) return email;
-  const phone = normalizePhoneNumber(input.to);
+  const phone = normalizePhoneNumber(input.to, 'US', { canHaveExtension: true });
   if (!phone.ok) return phone;
-  if (!input.leadId) return ok({ userEmail: email.value, toNumber: phone.value.e164, leadId: null, leadName: input.leadName ?? null });
-  const [lead] = await db.sql<{ id: string; name: string; phone: string }>`
-    select id, name, phone from leads where id = ${input.leadId} and user_email = ${email.value}`;
+  const written = phone.value.extension;
+  if (input.extension && written && input.extension !== written) {
+    return fail('invalid_request', `extension: ${input.extension} is not the extension written in the number, ${written}.`);
+  }
+  const extension = input.extension ?? written ?? null;
+  if (!input.leadId) return ok({ userEmail: email.value, toNumber: phone.value.e164, extension, leadId: null, leadName: input.leadName ?? null });
+  const [lead] = await db.sql<{ id: string; name: string; phone: string; extension: string | null }>`
+    select id, name, phone, extension from leads where id = ${input.leadId} and user_email = ${email.value}`;
   if (!lead) return fail('lead_not_found', 'That lead does not exist or is not yours.');
   // A call is recorded against its lead (attempts, status, do-not-call), so it must dial the lead's number.
   if (lead.phone !== phone.value.e164) return fail('invalid_request', `to: a call to ${lead.name} dials the lead's number, ${lead.phone}.`);
-  return ok({ userEmail: email.value, toNumber: phone.value.e164, leadId: lead.id, leadName: input.leadName ?? lead.name });
+  // …and its extension: the lead's stored one when the request names none.
+  if (extension !== null && extension !== lead.extension) {
+    return fail(
+      'invalid_request',
+      lead.extension ? `extension: a call to ${lead.name} dials the lead's extension, ${lead.extension}.` : `extension: ${lead.name} has no extension; save one on the lead to dial it.`,
+    );
+  }
+  return ok({ userEmail: email.value, toNumber: phone.value.e164, extension: lead.extension, leadId: lead.id, leadName: input.leadName ?? lead.name });
 }

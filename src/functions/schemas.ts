@@ -1,9 +1,13 @@
 import { z } from 'zod';
 import { mockConfigSchema } from '../core/mock-timeline.js';
+import { EXTENSION_PATTERN } from '../core/phone-number.js';
 
 /** Fields the call-placing functions share, with the seed's names. */
 export const placeCallFields = {
-  to: z.string().min(1, 'to is required').max(40),
+  // Room for what people paste: a label, a tel: link, an extension ("+49 30 1234567 ext. 89").
+  to: z.string().min(1, 'to is required').max(100),
+  // Digits dialed after the answer; an extension written in `to` is read from there too.
+  extension: z.string().trim().regex(EXTENSION_PATTERN, 'extension is 1 to 10 digits').nullish(),
   userEmail: z.string().trim().toLowerCase().pipe(z.email()),
   leadId: z.uuid().nullish(),
   leadName: z.string().trim().max(200).nullish(),

@@ -88,6 +88,8 @@ export interface SimCall extends CallIdentity {
   answeredBy: string | undefined;
   /** The TwiML the application answered the call with. */
   twiml: string | undefined;
+  /** The SendDigits played once the call was answered (an extension), if any. */
+  sentDigits: string | undefined;
   /** Status updates asked for through the API, in order. */
   readonly updates: string[];
 }
@@ -151,9 +153,14 @@ function twilioError(httpStatus: number, code: number, message: string): Respons
 }
 
 /** Error codes for a refused parameter; codes for parameters not listed here are this simulator's choice. */
+/** Twilio's description of SendDigits: "If both SendDigits and MachineDetection parameters are provided, then MachineDetection will be ignored." */
+const machineDetectionOf = (call: SimCall): string | undefined => (param(call.params, 'SendDigits') === undefined ? param(call.params, 'MachineDetection') : undefined);
+
 const PARAM_ERROR_CODES: Readonly<Record<string, number>> = { Url: 21205, FallbackUrl: 21205, StatusCallback: 21609, To: 21211, From: 21212 };
 
 const E164 = /^\+[1-9]\d{6,14}$/;
+/** SendDigits as Twilio's description of the parameter states it: keys, `w`/`W` pauses, at most 32. */
+const SEND_DIGITS = /^[0-9A-D#*wW]{1,32}$/;
 
 /**
  * A local stand-in for Twilio's Calls resource (create, fetch, update), checked against Twilio's
@@ -288,18 +295,18 @@ export async function startTwilioSim(options: TwilioSimOptions = {}): Promise<Tw
 
   function verdictOf(call: SimCall): string {
     if (call.life === 'fax') return 'fax';
-    if (call.life === 'machine') return param(call.params, 'MachineDetection') === 'DetectMessageEnd' ? 'machine_end_beep' : 'machine_start';
+    if (call.life === 'machine') return machineDetectionOf(call) === 'DetectMessageEnd' ? 'machine_end_beep' : 'machine_start';
     return 'human';
   }
 
   async function requestTwiml(call: SimCall): Promise<void> {
     const url = param(call.params, 'Url');
     if (!url) return;
-    const isSyncAmd = param(call.params, 'MachineDetection') !== undefined && param(call.params, 'AsyncAmd') !== 'true';
+    const isSyncAmd = machineDetectionOf(call) !== undefined && param(call.params, 'AsyncAmd') !== 'true';
     call.twiml = await send(call.sid, answerRequest(url, call, 'in-progress', isSyncAmd ? call.answeredBy : undefined));
   }
 
-  const isAsyncAmd = (call: SimCall) => param(call.params, 'MachineDetection') !== undefined && param(call.params, 'AsyncAmd') === 'true';
+  const isAsyncAmd = (call: SimCall) => machineDetectionOf(call) !== undefined && param(call.params, 'AsyncAmd') === 'true';
 
   function clearCallTimers(call: SimCall): void {
     for (const timer of callTimers.get(call.sid) ?? []) {
@@ -316,7 +323,8 @@ export async function startTwilioSim(options: TwilioSimOptions = {}): Promise<Tw
     call.status = 'in-progress';
     call.answerMs = Date.now();
     emitStatus(call, 'answered', 'in-progress');
-    const machineDetection = param(call.params, 'MachineDetection');
+    call.sentDigits = param(call.params, 'SendDigits');
+    const machineDetection = machineDetectionOf(call);
     // The verdict comes after the end (see `end`).
     if (behaviour.verdictAfterEnd && isAsyncAmd(call)) void requestTwiml(call);
     else if (machineDetection) {
@@ -463,6 +471,8 @@ export async function startTwilioSim(options: TwilioSimOptions = {}): Promise<Tw
     if (!param(form, 'Url') && !param(form, 'Twiml') && !param(form, 'ApplicationSid')) return record(c, twilioError(400, 21205, 'Url parameter is required.'), form);
     const { refusal: badParam, ignored } = refuseParams(operation, form);
     if (badParam) return record(c, badParam, form, ignored);
+    const sendDigits = param(form, 'SendDigits');
+    if (sendDigits !== undefined && !SEND_DIGITS.test(sendDigits)) return record(c, twilioError(400, 20001, `SendDigits may hold 0-9, A-D, #, * and w or W pauses, at most 32: "${sendDigits}".`), form, ignored);
     if (!E164.test(to) && !/^(client|sip):/.test(to)) return record(c, twilioError(400, 21211, `The 'To' number ${to} is not a valid phone number.`), form, ignored);
     if (!E164.test(from)) return record(c, twilioError(400, 21212, `The 'From' number ${from} is not a valid phone number, shortcode, or alphanumeric sender ID.`), form, ignored);
     if (!callerIds.includes(from)) {
@@ -495,6 +505,7 @@ export async function startTwilioSim(options: TwilioSimOptions = {}): Promise<Tw
       endMs: undefined,
       answeredBy: undefined,
       twiml: undefined,
+      sentDigits: undefined,
       updates: [],
     };
     calls.set(sid, call);

@@ -24,6 +24,12 @@ export const UNCONFIRMED_AFTER_MS = 60_000;
  */
 export const END_CONFIRM_AFTER_MS = 15_000;
 
+/**
+ * What Twilio waits after the answer before it dials an extension as DTMF (SendDigits: `w` is
+ * half a second), so a switchboard has picked up and listens for digits.
+ */
+export const EXTENSION_PAUSE = 'ww';
+
 export const UNCONFIRMED_ERROR = 'The server stopped before Twilio confirmed this call, so it was ended.';
 export const UNKNOWN_AT_TWILIO_ERROR = 'Twilio has no record of this call, so it was ended.';
 
@@ -98,7 +104,9 @@ export function createTwilioProvider(options: TwilioProviderOptions): TwilioProv
       statusCallback: twilioWebhookUrl(base, 'status', call.id),
       statusCallbackMethod: 'POST',
       statusCallbackEvent: ['initiated', 'ringing', 'answered', 'completed'],
-      ...(call.amd_enabled
+      // Twilio ignores MachineDetection beside SendDigits; such calls are stored without AMD (openCall).
+      ...(call.extension ? { sendDigits: `${EXTENSION_PAUSE}${call.extension}` } : {}),
+      ...(call.amd_enabled && !call.extension
         ? {
             // To leave a message the rep needs the end of the greeting; to hang up, the first verdict.
             machineDetection: voicemailAction === 'leave' ? 'DetectMessageEnd' : 'Enable',
