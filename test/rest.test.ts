@@ -499,7 +499,7 @@ describe.each(DATABASE_KINDS)('REST /rest/v1 through supabase-js on %s', (kind) 
     expect(badOperator.status).toBe(400);
     expect(badOperator.error).toMatchObject({ code: 'PGRST100', message: 'failed to parse filter (equals.Ada)' });
     expect(typeof badOperator.error?.details).toBe('string');
-    for (const query of ['name=Ada', 'name=in.(Ada', 'name=is.maybe', 'order=name.up', 'limit=ten', 'select=leads(*)', 'or=(name.eq.Ada)']) {
+    for (const query of ['name=Ada', 'name=in.(Ada', 'name=is.maybe', 'order=name.up', 'limit=ten', 'select=leads(*)', 'or=(name.eq.Ada', 'or=(name.eq.Ada,company)', 'and=name.eq.Ada', 'not.or=()']) {
       const response = await rest(`leads?${query}`, a.accessToken);
       expect(response.status, query).toBe(400);
       expect(await response.json(), query).toMatchObject({ code: 'PGRST100', details: expect.any(String), hint: null });
@@ -526,6 +526,8 @@ describe.each(DATABASE_KINDS)('REST /rest/v1 through supabase-js on %s', (kind) 
       // postgrest-js quotes an in() value with , ( or ) but does not escape a double quote inside it.
       if (!value.includes('"')) expect((await a.client.from('leads').select('name').in('name', [value, 'Ada'])).data, value).toEqual([{ name: 'Ada' }]);
       expect((await a.client.from('leads').select('name').like('name', value)).data, value).toEqual([]);
+      const quoted = `"${value.replaceAll('\\', '\\\\').replaceAll('"', '\\"')}"`;
+      expect((await a.client.from('leads').select('name').or(`name.eq.${quoted},name.ilike.${quoted},name.eq.Ada`)).data, value).toEqual([{ name: 'Ada' }]);
     }
     const stored = await a.client.from('leads').insert({ user_email: a.email, name: `Robert'); drop table leads; --`, phone: '+14155550114' }).select('name').single();
     expect(stored.data).toEqual({ name: `Robert'); drop table leads; --` });
@@ -538,6 +540,10 @@ describe.each(DATABASE_KINDS)('REST /rest/v1 through supabase-js on %s', (kind) 
     }
     const selected = await a.client.from('leads').select('name, "user_email" from leads; --');
     expect(selected.status).toBe(400);
+    const inTree = await a.client.from('leads').select('name').or('"name; drop table leads".eq.x,name.eq.Ada');
+    expect(inTree).toMatchObject({ status: 400, error: { code: '42703' } });
+    const quotedInTree = await a.client.from('leads').select('name').or('"name"" = name or ""1".eq.x');
+    expect(quotedInTree).toMatchObject({ status: 400, error: { code: 'PGRST100' } });
     const ordered = await a.client.from('leads').select('name').order('name; drop table leads');
     expect(ordered.status).toBe(400);
     const inserted = await a.client.from('leads').insert({ user_email: a.email, name: 'x', phone: '+14155550115', 'notes") values (1); --': 'x' });
