@@ -119,6 +119,21 @@ describe('buildStatement', () => {
       { seed: 20241124, numRuns: 300 },
     );
   });
+
+  it('never puts a value of a logic tree into the SQL text (seeded property)', () => {
+    const quote = (value: string) => `"${value.replaceAll('\\', '\\\\').replaceAll('"', '\\"')}"`;
+    const shape = (a: string, b: string, c: string) =>
+      build('GET', new URLSearchParams({ or: `(name.eq.${quote(a)},and(user_email.ilike.${quote(b)},not.or(id.in.(${quote(c)}),name.neq.${quote(a)})))` }).toString());
+    fc.assert(
+      fc.property(fc.string(), fc.string(), fc.string({ minLength: 1 }), (a, b, c) => {
+        const first = shape(a, b, c);
+        const second = shape('x', 'y', 'z');
+        expect(first.ok && second.ok && first.value.text === second.value.text, JSON.stringify([a, b, c])).toBe(true);
+        expect(first.ok && first.value.params).toEqual([a, b.replaceAll('*', '%'), c, a]);
+      }),
+      { seed: 20261130, numRuns: 300 },
+    );
+  });
 });
 
 describe('toText', () => {
