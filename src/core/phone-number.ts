@@ -69,6 +69,8 @@ function readLead(text: string): Lead {
 /** A country whose international prefix is the one the number starts with, for the library to strip. */
 const IDD_COUNTRY: Readonly<Record<'idd-00' | 'idd-011', CountryCode>> = { 'idd-00': 'DE', 'idd-011': 'US' };
 
+const NUMBER_CHARACTERS_ONLY = /^\+?[0-9][0-9 ().\-/]*$/;
+
 type Found = { kind: 'one'; number: PhoneNumber } | { kind: 'several' } | { kind: 'none' };
 
 /**
@@ -80,6 +82,12 @@ function findNumber(text: string, country: CountryCode): Found {
   if (/^tel:/i.test(text)) {
     const parsed = parsePhoneNumberFromString(text, country);
     return parsed?.isValid() ? { kind: 'one', number: parsed } : { kind: 'none' };
+  }
+  // Nothing but a number's own characters: the library's parse reads all of it, so nothing can
+  // hide beside the number, and the search (the slower half of the work, felt in a large import) is skipped.
+  if (NUMBER_CHARACTERS_ONLY.test(text)) {
+    const parsed = parsePhoneNumberFromString(text, country);
+    if (parsed?.isValid()) return { kind: 'one', number: parsed };
   }
   const found = findPhoneNumbersInText(text, { defaultCountry: country });
   const [first] = found;
