@@ -1,7 +1,7 @@
 import { leadStatusAfterDisposition } from '../core/dispositions.js';
 import { fail, ok, type Result } from '../core/errors.js';
 import type { CallLog, Disposition, Lead } from '../core/rows.js';
-import type { Database } from './database.js';
+import type { Database, Queryable } from './database.js';
 import { lockNumberOfUser } from './place-call.js';
 import { endWrapUp } from './rep-states.js';
 
@@ -35,56 +35,62 @@ export interface SavedDisposition {
  */
 export async function saveDisposition(db: Database, input: DispositionInput): Promise<Result<SavedDisposition>> {
   return db.transaction(async (tx) => {
-    const owner = input.userEmail ?? null;
-    const [found] = await tx.sql<CallLogRow>`
-      select * from call_logs where active_call_id = ${input.callId} and (${owner}::text is null or user_email = ${owner}::text)
-      for update`;
-    if (!found) {
-      const [live] = await tx.sql<{ status: string }>`
-        select status from active_calls where id = ${input.callId} and (${owner}::text is null or user_email = ${owner}::text)`;
-      return live
-        ? fail('call_not_finished', `The call is still ${live.status}: its disposition can be saved when it ends.`)
-        : fail('call_not_found', 'No finished call of yours has that id.');
-    }
-    if (input.disposition === 'do_not_call' && found.to_number) {
-      await lockNumberOfUser(tx, found.user_email, found.to_number);
-      await tx.sql`
-        insert into do_not_call_numbers (user_email, phone_number, call_log_id)
-        values (${found.user_email}, ${found.to_number}, ${found.id}) on conflict do nothing`;
-    }
-    const [callLog] = await tx.sql<CallLogRow>`
-      update call_logs set
-        disposition = ${input.disposition},
-        notes = case when ${input.notes !== undefined}::boolean then ${input.notes ?? null}::text else notes end,
-        callback_at = ${input.callbackAt}::timestamptz,
-        disposition_at = now(),
-        updated_at = now()
-      where id = ${found.id}
-      returning *`;
-    if (!callLog) throw new Error(`call log ${found.id} vanished under its lock`);
+    const saved = await saveDispositionRows(tx, input);
     // The rep has said how the call went: their wrap-up is over (the floor shows them available).
-    await endWrapUp(tx, found.user_email);
-    if (!found.lead_id) return ok({ callLog, lead: undefined, hasLeadStatusChanged: false });
-
-    const [lead] = await tx.sql<LeadRow & { is_latest_call: boolean }>`
-      select l.*, not exists (
-        select 1 from call_logs newer
-        where newer.lead_id = l.id and newer.id <> ${found.id} and newer.ended_at > ${found.ended_at}::timestamptz
-      ) as is_latest_call
-      from leads l where l.id = ${found.lead_id} and l.user_email = ${found.user_email}
-      for update of l`;
-    if (!lead) return ok({ callLog, lead: undefined, hasLeadStatusChanged: false });
-    const { is_latest_call: isLatestCall, ...current } = lead;
-    const nextStatus = leadStatusAfterDisposition(input.disposition, current.status, isLatestCall);
-    const setsCallback = input.disposition === 'callback' && isLatestCall && current.status !== 'do_not_call';
-    if (nextStatus === null && !setsCallback) return ok({ callLog, lead: current, hasLeadStatusChanged: false });
-    const [updated] = await tx.sql<LeadRow>`
-      update leads set
-        status = coalesce(${nextStatus}::text, status),
-        callback_at = case when ${setsCallback}::boolean then ${input.callbackAt}::timestamptz
-                           when ${nextStatus}::text is not null then null else callback_at end
-      where id = ${current.id}
-      returning *`;
-    return ok({ callLog, lead: updated ?? current, hasLeadStatusChanged: nextStatus !== null });
+    // Last, after the lead: a call ending locks its lead before its rep's state, and so do we.
+    if (saved.ok) await endWrapUp(tx, saved.value.callLog.user_email);
+    return saved;
   });
+}
+
+async function saveDispositionRows(tx: Queryable, input: DispositionInput): Promise<Result<SavedDisposition>> {
+  const owner = input.userEmail ?? null;
+  const [found] = await tx.sql<CallLogRow>`
+    select * from call_logs where active_call_id = ${input.callId} and (${owner}::text is null or user_email = ${owner}::text)
+    for update`;
+  if (!found) {
+    const [live] = await tx.sql<{ status: string }>`
+      select status from active_calls where id = ${input.callId} and (${owner}::text is null or user_email = ${owner}::text)`;
+    return live
+      ? fail('call_not_finished', `The call is still ${live.status}: its disposition can be saved when it ends.`)
+      : fail('call_not_found', 'No finished call of yours has that id.');
+  }
+  if (input.disposition === 'do_not_call' && found.to_number) {
+    await lockNumberOfUser(tx, found.user_email, found.to_number);
+    await tx.sql`
+      insert into do_not_call_numbers (user_email, phone_number, call_log_id)
+      values (${found.user_email}, ${found.to_number}, ${found.id}) on conflict do nothing`;
+  }
+  const [callLog] = await tx.sql<CallLogRow>`
+    update call_logs set
+      disposition = ${input.disposition},
+      notes = case when ${input.notes !== undefined}::boolean then ${input.notes ?? null}::text else notes end,
+      callback_at = ${input.callbackAt}::timestamptz,
+      disposition_at = now(),
+      updated_at = now()
+    where id = ${found.id}
+    returning *`;
+  if (!callLog) throw new Error(`call log ${found.id} vanished under its lock`);
+  if (!found.lead_id) return ok({ callLog, lead: undefined, hasLeadStatusChanged: false });
+
+  const [lead] = await tx.sql<LeadRow & { is_latest_call: boolean }>`
+    select l.*, not exists (
+      select 1 from call_logs newer
+      where newer.lead_id = l.id and newer.id <> ${found.id} and newer.ended_at > ${found.ended_at}::timestamptz
+    ) as is_latest_call
+    from leads l where l.id = ${found.lead_id} and l.user_email = ${found.user_email}
+    for update of l`;
+  if (!lead) return ok({ callLog, lead: undefined, hasLeadStatusChanged: false });
+  const { is_latest_call: isLatestCall, ...current } = lead;
+  const nextStatus = leadStatusAfterDisposition(input.disposition, current.status, isLatestCall);
+  const setsCallback = input.disposition === 'callback' && isLatestCall && current.status !== 'do_not_call';
+  if (nextStatus === null && !setsCallback) return ok({ callLog, lead: current, hasLeadStatusChanged: false });
+  const [updated] = await tx.sql<LeadRow>`
+    update leads set
+      status = coalesce(${nextStatus}::text, status),
+      callback_at = case when ${setsCallback}::boolean then ${input.callbackAt}::timestamptz
+                         when ${nextStatus}::text is not null then null else callback_at end
+    where id = ${current.id}
+    returning *`;
+  return ok({ callLog, lead: updated ?? current, hasLeadStatusChanged: nextStatus !== null });
 }
