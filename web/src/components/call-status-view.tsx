@@ -15,7 +15,8 @@ export function CallStatusView({ call }: { call: ActiveCall }) {
       </div>
       <div className="call-status__who">
         {call.lead_name ? `${call.lead_name} · ` : ''}
-        {call.to_number} · Line {call.line_number}
+        {call.to_number}
+        {call.extension ? ` ext. ${call.extension}` : ''} · Line {call.line_number}
         {call.is_mock ? ' · simulated' : ''}
       </div>
       {isTerminal(status) && <p className="call-status__outcome">{OUTCOME_EXPLANATION[status]}</p>}
