@@ -124,6 +124,13 @@ describe.each(DATABASE_KINDS)('REST search and paging through supabase-js on %s'
     expect(await notOr.json()).toEqual([{ name: '500 Club' }, { name: 'Linus' }]);
   });
 
+  it('AU1 a logic tree filters updates too, and only within the user\'s own leads', async () => {
+    const updated = await owner.client.from('leads').update({ notes: 'tree' }).or('name.eq.Linus,name.eq."Acme Stranger"').select('name, notes');
+    expect(updated).toMatchObject({ status: 200, error: null, data: [{ name: 'Linus', notes: 'tree' }] });
+    const [stranger] = await server.db.query<{ notes: string | null }>(`select notes from leads where name = 'Acme Stranger'`);
+    expect(stranger?.notes).toBeNull();
+  });
+
   it('orders by several columns with nullsfirst and nullslast', async () => {
     const byStatus = await owner.client
       .from('leads')
