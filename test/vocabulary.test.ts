@@ -38,6 +38,7 @@ describe.each(DATABASE_KINDS)('each vocabulary is the same in src/core and in th
     ['active_calls', 'status_source', STATUS_SOURCES],
     ['active_calls', 'provider', PROVIDERS],
     ['dialer_settings', 'voicemail_action', VOICEMAIL_ACTIONS],
+    ['lead_lists', 'voicemail_action', VOICEMAIL_ACTIONS],
     ['workspace_members', 'role', ROLES],
     ['workspace_invitations', 'role', ROLES],
     ['rep_states', 'state', REP_STATES],
@@ -60,6 +61,7 @@ describe.each(DATABASE_KINDS)('each vocabulary is the same in src/core and in th
       ['dialer_settings', 'caller_id'],
       ['dialer_settings', 'forward_to_number'],
       ['do_not_call_numbers', 'phone_number'],
+      ['lead_lists', 'caller_id'],
     ] as const;
     for (const [table, column] of columns) {
       expect(wordsOf(await constraintOf(table, column)), `${table}.${column}`).toEqual([E164_PATTERN.source]);

@@ -8,6 +8,9 @@ import { getWorkspace } from '../functions/get-workspace.js';
 import { createInvitation, revokeInvitation } from '../functions/invitations.js';
 import { setMemberActive, setMemberRole } from '../functions/members.js';
 import { setRepState } from '../functions/set-rep-state.js';
+import { bulkUpdateLeads } from '../functions/bulk-update-leads.js';
+import { archiveLeadList, createLeadList, updateLeadList } from '../functions/lead-lists.js';
+import { setWorkspaceSettings } from '../functions/workspace-settings.js';
 import { getReport } from '../functions/get-report.js';
 import { mockDialerCall } from '../functions/mock-dialer-call.js';
 import { saveDisposition } from '../functions/save-disposition.js';
@@ -38,6 +41,12 @@ const FUNCTIONS: Readonly<Record<string, FunctionHandler>> = {
   endRepCall,
   getReport,
   createExport,
+  // Lead lists (issue 12).
+  createLeadList,
+  updateLeadList,
+  archiveLeadList,
+  bulkUpdateLeads,
+  setWorkspaceSettings,
 };
 
 /**

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { leadStatusAfterDisposition } from './dispositions.js';
+import { leadStatusAfterDisposition, leadStatusAfterSet } from './dispositions.js';
 import { DISPOSITIONS, LEAD_STATUSES } from './rows.js';
 
 describe('leadStatusAfterDisposition', () => {
@@ -27,6 +27,20 @@ describe('leadStatusAfterDisposition', () => {
         const next = leadStatusAfterDisposition(disposition, status, true);
         if (next !== null) expect(LEAD_STATUSES).toContain(next);
       }
+    }
+  });
+});
+
+describe('leadStatusAfterSet', () => {
+  it('sets any status on a lead that has another, do_not_call included', () => {
+    expect(leadStatusAfterSet('interested', 'new')).toEqual({ kind: 'change', status: 'interested' });
+    expect(leadStatusAfterSet('do_not_call', 'callback')).toEqual({ kind: 'change', status: 'do_not_call' });
+    expect(leadStatusAfterSet('new', 'new')).toEqual({ kind: 'unchanged' });
+  });
+
+  it('never clears do_not_call, whatever status is asked for', () => {
+    for (const status of LEAD_STATUSES) {
+      expect(leadStatusAfterSet(status, 'do_not_call')).toEqual(status === 'do_not_call' ? { kind: 'unchanged' } : { kind: 'sticky' });
     }
   });
 });

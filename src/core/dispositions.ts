@@ -12,6 +12,14 @@ export const DISPOSITION_LEAD_STATUS: Readonly<Record<Disposition, LeadStatus | 
   other: null,
 };
 
+/**
+ * A status nothing but a deliberate, audited removal takes away: once a lead asked not to be
+ * called, no disposition, call outcome or bulk status change alters it. Every rule below asks here.
+ */
+export function isStickyStatus(status: LeadStatus): boolean {
+  return status === 'do_not_call';
+}
+
 export function isDisposition(value: unknown): value is Disposition {
   return typeof value === 'string' && (DISPOSITIONS as readonly string[]).includes(value);
 }
@@ -26,7 +34,21 @@ export function isDisposition(value: unknown): value is Disposition {
  */
 export function leadStatusAfterDisposition(disposition: Disposition, current: LeadStatus, isLatestCall: boolean): LeadStatus | null {
   if (disposition === 'do_not_call') return current === 'do_not_call' ? null : 'do_not_call';
-  if (current === 'do_not_call' || !isLatestCall) return null;
+  if (isStickyStatus(current) || !isLatestCall) return null;
   const next = DISPOSITION_LEAD_STATUS[disposition];
   return next === current ? null : next;
+}
+
+/** What a status set by hand (bulkUpdateLeads `set_status`) does to a lead. */
+export type StatusSetOutcome = { readonly kind: 'change'; readonly status: LeadStatus } | { readonly kind: 'unchanged' } | { readonly kind: 'sticky' };
+
+/**
+ * A status set by hand (a manager's or rep's bulk action) applies unless the lead already has it,
+ * or has a sticky status (`do_not_call`), which a set never clears; setting `do_not_call` on a
+ * lead always applies.
+ */
+export function leadStatusAfterSet(requested: LeadStatus, current: LeadStatus): StatusSetOutcome {
+  if (requested === current) return { kind: 'unchanged' };
+  if (isStickyStatus(current)) return { kind: 'sticky' };
+  return { kind: 'change', status: requested };
 }

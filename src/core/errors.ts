@@ -13,6 +13,10 @@ export const ERROR_HTTP_STATUS = {
   // Teams: the change would leave the workspace without an active admin; an invitation already used.
   last_admin: 409,
   invitation_used: 409,
+  // Lead lists: another live list of the workspace has the name; the list is archived (no new leads, no changes).
+  list_not_found: 404,
+  list_name_taken: 409,
+  list_archived: 409,
   twilio_not_configured: 503,
   // Twilio refused or could not be reached (src/core/twilio-errors.ts keeps Twilio's code in the message).
   twilio_invalid_number: 422,

@@ -30,6 +30,11 @@ export const AUDIT_ACTIONS = [
   'member.deactivated',
   'member.reactivated',
   'call.ended_by_manager',
+  // Lead lists (issue 12): a workspace's settings, a list archived, leads reassigned or deleted in bulk.
+  'workspace.settings_changed',
+  'lead_list.archived',
+  'leads.assigned',
+  'leads.deleted',
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 

@@ -5,6 +5,8 @@ import type { Queryable } from './database.js';
 export interface WorkspaceRow {
   id: string;
   name: string;
+  /** ISO 3166-1 alpha-2: the country a number without `+` is read in (imports may choose another). */
+  default_country: string;
   created_at: Date;
 }
 

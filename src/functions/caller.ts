@@ -1,5 +1,5 @@
 import { fail, ok, type Result } from '../core/errors.js';
-import type { Role } from '../core/workspace.js';
+import { seesWholeWorkspace, type Role } from '../core/workspace.js';
 
 /**
  * Who is calling a function: a signed-in, active member of a workspace (from their access token
@@ -20,6 +20,12 @@ export function authorizeFor(caller: Caller, userEmail: string): Result<string> 
 export function requireAdmin(caller: Caller): Result<Extract<Caller, { kind: 'user' }>> {
   if (caller.kind === 'user' && caller.role === 'admin') return ok(caller);
   return fail('forbidden', 'Only an admin of the workspace can do this.');
+}
+
+/** The caller as an admin or manager of their workspace, or `forbidden`. */
+export function requireManager(caller: Caller): Result<Extract<Caller, { kind: 'user' }>> {
+  if (caller.kind === 'user' && seesWholeWorkspace(caller.role)) return ok(caller);
+  return fail('forbidden', 'Only an admin or a manager of the workspace can do this.');
 }
 
 /** The caller as a member (any role): workspace functions act on the caller's own workspace. */

@@ -3,7 +3,7 @@ import type { RepStateRow } from '../db/rep-states.js';
 import type { MemberRow, WorkspaceRow } from '../db/workspaces.js';
 
 /** The shapes the workspace functions answer with (camelCase, ISO timestamps). */
-export const toWorkspaceView = (workspace: WorkspaceRow) => ({ id: workspace.id, name: workspace.name });
+export const toWorkspaceView = (workspace: WorkspaceRow) => ({ id: workspace.id, name: workspace.name, defaultCountry: workspace.default_country });
 
 export const toMemberView = (member: MemberRow) => ({
   userId: member.user_id,

@@ -21,6 +21,8 @@ export const EXPOSED_TABLES = {
   audit_log: 'read-only',
   rep_states: 'read-only',
   rep_state_log: 'read-only',
+  // Lead lists (0014): every member reads their workspace's lists; the list functions write them.
+  lead_lists: 'read-only',
 } as const;
 export type ExposedTable = keyof typeof EXPOSED_TABLES;
 

@@ -1,0 +1,108 @@
+import { z } from 'zod';
+import { appErrorResponse, errorResponse } from '../api/http.js';
+import { MAX_LIST_NAME_LENGTH, MAX_VOICEMAIL_MESSAGE_LENGTH } from '../core/lead-lists.js';
+import { isCountryCode, normalizePhoneNumber } from '../core/phone-number.js';
+import { VOICEMAIL_ACTIONS } from '../core/rows.js';
+import type { Database } from '../db/database.js';
+import { archiveLeadList as archiveList, createLeadList as createList, updateLeadList as updateList, type LeadListFields, type LeadListRow } from '../db/lead-lists.js';
+import { findWorkspace } from '../db/workspaces.js';
+import { requireManager } from './caller.js';
+import { parseBody, type FunctionHandler } from './context.js';
+
+const listFields = {
+  name: z.string().trim().min(1, 'name is required').max(MAX_LIST_NAME_LENGTH, `name is at most ${MAX_LIST_NAME_LENGTH} characters`),
+  // A number as people type it, read in the workspace's default country (empty or null: none).
+  callerId: z.string().max(100).nullable(),
+  amdEnabled: z.boolean('amdEnabled is true or false'),
+  recordingEnabled: z.boolean('recordingEnabled is true or false'),
+  voicemailAction: z.enum(VOICEMAIL_ACTIONS, `voicemailAction is one of ${VOICEMAIL_ACTIONS.join(', ')}`),
+  // Empty or null: no message.
+  voicemailMessage: z.string().trim().max(MAX_VOICEMAIL_MESSAGE_LENGTH, `voicemailMessage is at most ${MAX_VOICEMAIL_MESSAGE_LENGTH} characters`).nullable(),
+};
+const listId = z.uuid('listId must be a list id');
+
+const createLeadListSchema = z.object(listFields).partial().required({ name: true }).strict();
+const updateLeadListSchema = z.object({ listId, ...listFields }).partial().required({ listId: true }).strict();
+const archiveLeadListSchema = z.object({ listId }).strict();
+
+type ListInput = { readonly [K in keyof typeof listFields]?: z.output<(typeof listFields)[K]> | undefined };
+
+/** The shape the list functions answer with (camelCase, ISO timestamps). */
+export const toLeadListView = (list: LeadListRow) => ({
+  id: list.id,
+  name: list.name,
+  callerId: list.caller_id,
+  amdEnabled: list.amd_enabled,
+  recordingEnabled: list.recording_enabled,
+  voicemailAction: list.voicemail_action,
+  voicemailMessage: list.voicemail_message,
+  createdBy: list.user_email,
+  createdAt: list.created_at.toISOString(),
+  updatedAt: list.updated_at.toISOString(),
+  archivedAt: list.archived_at?.toISOString() ?? null,
+});
+
+/**
+ * The given fields made ready to store: the caller ID read as a phone number in the workspace's
+ * default country (a bad one is `invalid_phone_number`), empty texts as none.
+ */
+async function normalizeFields(db: Database, workspaceId: string, input: ListInput): Promise<Response | Partial<LeadListFields>> {
+  const fields: { -readonly [K in keyof LeadListFields]?: LeadListFields[K] } = {};
+  if (input.name !== undefined) fields.name = input.name;
+  if (input.amdEnabled !== undefined) fields.amdEnabled = input.amdEnabled;
+  if (input.recordingEnabled !== undefined) fields.recordingEnabled = input.recordingEnabled;
+  if (input.voicemailAction !== undefined) fields.voicemailAction = input.voicemailAction;
+  if (input.voicemailMessage !== undefined) fields.voicemailMessage = input.voicemailMessage || null;
+  if (input.callerId !== undefined) {
+    if (input.callerId === null || input.callerId.trim() === '') fields.callerId = null;
+    else {
+      const country = (await findWorkspace(db, workspaceId))?.default_country ?? 'US';
+      const phone = normalizePhoneNumber(input.callerId, isCountryCode(country) ? country : 'US');
+      if (!phone.ok) return errorResponse('invalid_phone_number', `Caller ID: ${phone.error.message}`);
+      fields.callerId = phone.value.e164;
+    }
+  }
+  return fields;
+}
+
+/** `createLeadList {name, callerId?, amdEnabled?, recordingEnabled?, voicemailAction?, voicemailMessage?}` (admins, managers) -> `{list}`. */
+export const createLeadList: FunctionHandler = async (request, caller, { db }) => {
+  const input = await parseBody(request, createLeadListSchema);
+  if (!input.ok) return appErrorResponse(input.error);
+  const manager = requireManager(caller);
+  if (!manager.ok) return appErrorResponse(manager.error);
+  const fields = await normalizeFields(db, manager.value.workspaceId, input.value);
+  if (fields instanceof Response) return fields;
+  const created = await createList(db, manager.value, {
+    name: input.value.name,
+    callerId: fields.callerId ?? null,
+    amdEnabled: fields.amdEnabled ?? false,
+    recordingEnabled: fields.recordingEnabled ?? false,
+    voicemailAction: fields.voicemailAction ?? 'hangup',
+    voicemailMessage: fields.voicemailMessage ?? null,
+  });
+  return created.ok ? Response.json({ list: toLeadListView(created.value) }) : appErrorResponse(created.error);
+};
+
+/** `updateLeadList {listId, ...fields}` (admins, managers) -> `{list}`: only the fields given change. */
+export const updateLeadList: FunctionHandler = async (request, caller, { db }) => {
+  const input = await parseBody(request, updateLeadListSchema);
+  if (!input.ok) return appErrorResponse(input.error);
+  const manager = requireManager(caller);
+  if (!manager.ok) return appErrorResponse(manager.error);
+  const { listId: id, ...changes } = input.value;
+  const fields = await normalizeFields(db, manager.value.workspaceId, changes);
+  if (fields instanceof Response) return fields;
+  const updated = await updateList(db, manager.value, id, fields);
+  return updated.ok ? Response.json({ list: toLeadListView(updated.value) }) : appErrorResponse(updated.error);
+};
+
+/** `archiveLeadList {listId}` (admins, managers) -> `{list}`: audited; its leads keep it; it takes no new leads. */
+export const archiveLeadList: FunctionHandler = async (request, caller, { db }) => {
+  const input = await parseBody(request, archiveLeadListSchema);
+  if (!input.ok) return appErrorResponse(input.error);
+  const manager = requireManager(caller);
+  if (!manager.ok) return appErrorResponse(manager.error);
+  const archived = await archiveList(db, manager.value, input.value.listId);
+  return archived.ok ? Response.json({ list: toLeadListView(archived.value) }) : appErrorResponse(archived.error);
+};
