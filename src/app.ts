@@ -6,6 +6,7 @@ import { createAuthRoutes } from './api/auth.js';
 import { limitRequestBodies } from './api/body-limit.js';
 import { createFunctionRoutes } from './api/functions.js';
 import { createExportRoutes } from './api/exports.js';
+import { createImportRoutes } from './api/imports.js';
 import { errorResponse } from './api/http.js';
 import type { TokenService } from './api/jwt.js';
 import { createRestRoutes } from './api/rest.js';
@@ -59,6 +60,7 @@ export function createApp(deps: AppDeps): Hono {
   app.use('/auth/v1/*', cors());
   app.use('/rest/v1/*', cors({ origin: '*', exposeHeaders: ['Content-Range'] }));
   app.use('/functions/v1/*', cors());
+  app.use('/imports/*', cors());
   // Before anything reads a body (the API key check included): one over its route's limit is refused unread.
   app.use('*', limitRequestBodies());
 
@@ -69,7 +71,7 @@ export function createApp(deps: AppDeps): Hono {
     if (!(await tokens.verify(key)).ok) return errorResponse('unauthorized', 'Invalid API key: use the anon key from /config.json.');
     return undefined;
   };
-  for (const prefix of ['/auth/v1/*', '/rest/v1/*', '/functions/v1/*']) {
+  for (const prefix of ['/auth/v1/*', '/rest/v1/*', '/functions/v1/*', '/imports/*']) {
     app.use(prefix, async (c, next) => {
       if (c.req.method === 'OPTIONS') return next();
       const refusal = await requireApiKey(c);
@@ -83,6 +85,8 @@ export function createApp(deps: AppDeps): Hono {
   app.route('/rest/v1', createRestRoutes({ db, tokens }));
   // CSV downloads a browser navigates to: the link's own short-lived token is the credential (no API key).
   app.route('/exports', createExportRoutes({ db, tokens, logger }));
+  // A CSV file uploaded as the raw body, previewed, then imported by startLeadImport.
+  app.route('/imports', createImportRoutes({ db, tokens }));
   // Twilio signs its webhooks instead of sending our API key; the routes check the signature.
   if (deps.twilioWebhooks) app.route(TWILIO_WEBHOOK_PREFIX, createTwilioWebhookRoutes({ ...deps.twilioWebhooks, metrics }));
 

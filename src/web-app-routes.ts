@@ -8,7 +8,7 @@ import { getMimeType } from 'hono/utils/mime';
 export const DEFAULT_WEB_ROOT = fileURLToPath(new URL('../web/dist/', import.meta.url));
 
 /** Paths that belong to the API: a miss there is a 404, never the app's page. */
-const API_PREFIXES = ['/auth/', '/rest/', '/functions/', '/realtime/', '/twilio/', '/webhooks/', '/exports/'];
+const API_PREFIXES = ['/auth/', '/rest/', '/functions/', '/realtime/', '/twilio/', '/webhooks/', '/exports/', '/imports/'];
 
 const NOT_BUILT = 'The web app is not built yet: run `npm run build:web` (or `npm start`, which builds it).';
 

@@ -15,6 +15,8 @@ export const BODY_LIMIT_BYTES = {
   webhooks: 64 * KIB,
   /** A lead import is one insert of every row of a CSV file: about 40,000 leads fit. */
   rest: 8 * MIB,
+  /** A lead import's CSV file (POST /imports/leads): 50,000 rows of a wide CRM export fit. */
+  imports: 25 * MIB,
   /** Everything else (the config, the health check, the web app's files) takes no body. */
   other: 16 * KIB,
 } as const;
@@ -25,6 +27,7 @@ const AREA_PREFIXES: ReadonlyArray<readonly [prefix: string, area: LimitedArea]>
   ['/auth/v1/', 'auth'],
   ['/functions/v1/', 'functions'],
   ['/rest/v1/', 'rest'],
+  ['/imports/', 'imports'],
   [`${TWILIO_WEBHOOK_PREFIX}/`, 'webhooks'],
 ];
 

@@ -12,6 +12,7 @@ import { bulkUpdateLeads } from '../functions/bulk-update-leads.js';
 import { archiveLeadList, createLeadList, updateLeadList } from '../functions/lead-lists.js';
 import { setWorkspaceSettings } from '../functions/workspace-settings.js';
 import { getReport } from '../functions/get-report.js';
+import { getLeadImport, startLeadImport } from '../functions/lead-import.js';
 import { mockDialerCall } from '../functions/mock-dialer-call.js';
 import { saveDisposition } from '../functions/save-disposition.js';
 import { twilioEndCall } from '../functions/twilio-end-call.js';
@@ -41,6 +42,9 @@ const FUNCTIONS: Readonly<Record<string, FunctionHandler>> = {
   endRepCall,
   getReport,
   createExport,
+  // Lead imports (issue 12): the file is uploaded to POST /imports/leads first.
+  startLeadImport,
+  getLeadImport,
   // Lead lists (issue 12).
   createLeadList,
   updateLeadList,
