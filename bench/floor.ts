@@ -4,6 +4,7 @@
  *
  *   npm run build:web && npx tsx bench/floor.ts
  *   FLOOR_REPS=20 FLOOR_LINES=3 FLOOR_SECONDS=15 npx tsx bench/floor.ts
+ *   FLOOR_PROFILE=1 npx tsx bench/floor.ts   # also: where the page's main thread spent the run
  *
  * The server runs as its own process on a fresh PostgreSQL database with sign-up closed: the
  * first account is the admin (who opens the floor), each rep signs up with an invitation made in
@@ -41,6 +42,7 @@ const REPS = Number(process.env.FLOOR_REPS ?? 50);
 const LINES = Number(process.env.FLOOR_LINES ?? 3);
 const SECONDS = Number(process.env.FLOOR_SECONDS ?? 30);
 const IDLE_SECONDS = Number(process.env.FLOOR_IDLE_SECONDS ?? 5);
+const PROFILE = process.env.FLOOR_PROFILE === '1';
 const SECRET = 'bench-floor-secret-long-enough-for-hs256-0123456789';
 const PASSWORD = 'long-enough-password';
 /** Short demo calls: a line is busy about 2 to 8 s, so each line places several calls a run. */
@@ -133,6 +135,29 @@ function installProbe(): void {
 function drainProbe(): ProbeReport {
   const report = (window as unknown as { __floorProbe: ProbeReport }).__floorProbe;
   return { shown: report.shown.splice(0), removed: report.removed.splice(0), frames: report.frames.splice(0), longTasks: report.longTasks.splice(0) };
+}
+
+/** The functions that took the most self time in a CDP CPU profile, with their script. */
+function summarizeProfile(profile: { nodes: { id: number; callFrame: { functionName: string; url: string; lineNumber: number } }[]; samples?: number[]; timeDeltas?: number[] }): string[] {
+  const byNode = new Map(profile.nodes.map((node) => [node.id, node]));
+  const selfMs = new Map<string, number>();
+  let total = 0;
+  (profile.samples ?? []).forEach((id, i) => {
+    const ms = (profile.timeDeltas?.[i] ?? 0) / 1000;
+    const frame = byNode.get(id)?.callFrame;
+    const key = frame ? `${frame.functionName || '(anonymous)'} ${frame.url.split('/').pop() ?? ''}:${frame.lineNumber}` : '?';
+    selfMs.set(key, (selfMs.get(key) ?? 0) + ms);
+    total += ms;
+  });
+  const busy = [...selfMs].filter(([key]) => !key.startsWith('(idle)') && !key.startsWith('(program)'));
+  const busyMs = busy.reduce((sum, [, ms]) => sum + ms, 0);
+  return [
+    `  ${fmt(busyMs)} busy of ${fmt(total)} sampled (${((busyMs / total) * 100).toFixed(1)}%), idle and (program) excluded:`,
+    ...busy
+      .sort((a, b) => b[1] - a[1])
+      .slice(0, 12)
+      .map(([key, ms]) => `  ${fmt(ms).padStart(10)}  ${key}`),
+  ];
 }
 
 async function main() {
@@ -245,6 +270,11 @@ async function main() {
     const placedIds: string[] = [];
     isTiming = true;
     const cpuBefore = process.cpuUsage();
+    const cdp = PROFILE ? await context.newCDPSession(page) : undefined;
+    if (cdp) {
+      await cdp.send('Profiler.enable');
+      await cdp.send('Profiler.start');
+    }
     const line = async (rep: (typeof reps)[number], lineNumber: number, index: number) => {
       let counter = 0;
       while (now() < deadline) {
@@ -269,6 +299,7 @@ async function main() {
     isTiming = false;
     const cpu = process.cpuUsage(cpuBefore);
     const busy = await page.evaluate(drainProbe);
+    const profile = cdp ? (await cdp.send('Profiler.stop')).profile : undefined;
 
     // --- figures
     const shownLatency = busy.shown.map((entry) => entry.domAt - Date.parse(entry.updatedAt));
@@ -308,6 +339,7 @@ async function main() {
       `long tasks idle:       ${taskStats(idle.longTasks, IDLE_SECONDS)}`,
       `bench process CPU during the run: ${((cpu.user + cpu.system) / 1e6).toFixed(1)} s`,
       pageErrors.length > 0 ? `page errors: ${pageErrors.join(' | ')}` : 'page errors: none',
+      ...(profile ? ['', 'page main thread, self time by function (CPU profile of the run):', ...summarizeProfile(profile)] : []),
     ];
     process.stdout.write(`${lines.join('\n')}\n`);
     await context.close();

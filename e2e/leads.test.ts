@@ -46,7 +46,9 @@ describe('Leads and DialerModal in Chromium', () => {
     await form.getByRole('button', { name: 'Add lead' }).click();
     await page.getByTestId('lead-row').nth(2).waitFor();
 
+    // The search runs on the server once typing settles.
     await page.getByLabel('Search').fill('grace');
+    await page.getByTestId('lead-row').nth(1).waitFor({ state: 'detached' });
     await page.getByTestId('lead-row').filter({ hasText: 'Grace Hopper' }).waitFor();
     expect(await page.getByTestId('lead-row').count()).toBe(1);
     await page.getByLabel('Search').fill('');

@@ -15,7 +15,7 @@ import { dialNumber, goToScreen, invite, join as joinTeam, navLinks, waitForRole
 const JWT_SECRET = 'e2e-teams-secret-long-enough-for-hs256-0123456789';
 
 /**
- * A team as a new team runs it: a server of its own with sign-up closed (OPEN_SIGNUP unset), so
+ * A team as a new team runs it: a server of its own with sign-up closed (OPEN_SIGNUP=false, the default of a real install), so
  * the first account is the workspace's admin and everyone else comes in by invitation.
  */
 describe('Teams in Chromium', () => {
@@ -32,14 +32,15 @@ describe('Teams in Chromium', () => {
 
   beforeAll(async () => {
     dataDir = await mkdtemp(join(tmpdir(), 'dialer-e2e-teams-'));
-    server = await startServerProcess({ DIALER_DATA_DIR: dataDir, JWT_SECRET });
+    server = await startServerProcess({ DIALER_DATA_DIR: dataDir, JWT_SECRET, OPEN_SIGNUP: 'false' });
     chromium = await launchChromium();
   });
   afterAll(async () => {
     await Promise.all(contexts.splice(0).map((context) => context.close()));
     await chromium?.close();
     await server?.stop('SIGTERM');
-    await rm(dataDir, { recursive: true, force: true });
+    // A server that never started may still be writing there; the OS cleans /tmp in the end.
+    await rm(dataDir, { recursive: true, force: true }).catch(() => undefined);
   });
 
   // One story: each step builds on the team the one before made.
@@ -55,7 +56,7 @@ describe('Teams in Chromium', () => {
   };
   afterEach(() => {
     // Refusals the tests provoke (a closed sign-up, a used invitation, the floor for a rep) log 4xx lines.
-    for (const tracked of Object.values(pages)) if (tracked) expect(unexpectedErrors(tracked, [/status of 4\d\d/])).toEqual([]);
+    for (const tracked of Object.values(pages)) if (tracked) expect(unexpectedErrors(tracked, [/status of 4\d\d/, /WebSocket/i])).toEqual([]);
   });
 
   it('WS1 the first account is the admin; an uninvited sign-up is refused; invited people join as rep and manager', async () => {
@@ -164,6 +165,35 @@ describe('Teams in Chromium', () => {
     await page('manager').getByTestId('pager-count').and(page('manager').locator('[data-total="1"]')).waitFor();
     await page('manager').getByTestId('history-row').filter({ hasText: '+14155550143' }).waitFor();
     await screenshot(page('manager'), '47-history-filtered-by-rep');
+  });
+
+  it('a rep sets themselves away and back, live on the floor; the last admin cannot demote themselves; deactivation is audited', async () => {
+    await goToScreen(page('manager'), 'Floor');
+    const otherRepCard = page('manager').locator(`[data-testid="floor-rep"][data-email="${otherRep.email}"]`);
+    await otherRepCard.waitFor();
+    await page('otherRep').getByRole('button', { name: 'Set away' }).click();
+    await page('otherRep').getByTestId('my-state').locator('[data-rep-state="away"]').waitFor();
+    await page('manager').locator(`[data-testid="floor-rep"][data-email="${otherRep.email}"][data-rep-state="away"]`).waitFor();
+    await page('otherRep').getByRole('button', { name: 'Set available' }).click();
+    await page('manager').locator(`[data-testid="floor-rep"][data-email="${otherRep.email}"][data-rep-state="available"]`).waitFor();
+
+    const adminPage = page('admin');
+    await goToScreen(adminPage, 'Team');
+    await adminPage.getByLabel(`Role of ${admin.email}`).selectOption('rep');
+    const refusal = adminPage.getByTestId('member-error');
+    await refusal.waitFor();
+    await expect(refusal.getAttribute('data-code')).resolves.toBe('last_admin');
+    await expect(adminPage.getByLabel(`Role of ${admin.email}`).inputValue()).resolves.toBe('admin');
+    await screenshot(adminPage, '49-team-last-admin');
+
+    await adminPage.getByRole('button', { name: `Deactivate ${otherRep.email}` }).click();
+    await adminPage.getByRole('button', { name: `Reactivate ${otherRep.email}` }).waitFor();
+    await adminPage.locator('[data-testid="audit-row"][data-action="member.deactivated"]').waitFor();
+    // Gone from the floor while deactivated, back when reactivated.
+    await otherRepCard.waitFor({ state: 'detached' });
+    await adminPage.getByRole('button', { name: `Reactivate ${otherRep.email}` }).click();
+    await adminPage.locator('[data-testid="audit-row"][data-action="member.reactivated"]').waitFor();
+    await otherRepCard.waitFor();
   });
 
   it('LS1 History pages on the server and Export CSV downloads every row', async () => {

@@ -23,7 +23,9 @@ export function MyState({ userEmail, role }: { userEmail: string; role: Role | n
     const result = await setRepState(supabase, next);
     setBusy(false);
     if (!result.ok) return setError(result.error);
-    setRow(result.value.repState);
+    // The server's answer, until the row's own change arrives (which replaces it, being newer).
+    const { state, liveLines, stateSince, isAway, isWrapUp } = result.value.repState;
+    if (row) setRow({ ...row, state, live_lines: liveLines, state_since: stateSince, is_away: isAway, is_wrap_up: isWrapUp });
   }
 
   return (

@@ -87,4 +87,8 @@ export const AUDIT_ACTION_LABEL: Readonly<Record<AuditAction, string>> = {
   'member.deactivated': 'Deactivated',
   'member.reactivated': 'Reactivated',
   'call.ended_by_manager': 'Ended a rep’s call',
+  'workspace.settings_changed': 'Changed the workspace settings',
+  'lead_list.archived': 'Archived a lead list',
+  'leads.assigned': 'Assigned leads',
+  'leads.deleted': 'Deleted leads',
 };

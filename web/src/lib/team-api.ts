@@ -1,5 +1,5 @@
 import type { SupabaseClient } from '@supabase/supabase-js';
-import { isRole, REP_STATES, ROLES, seesWholeWorkspace, type RepState as RepStateName, type Role } from '../../../src/core/workspace.js';
+import { isRole, REP_STATES, ROLES, seesWholeWorkspace, type RepState as RepStateName, type Role, type SettableRepState } from '../../../src/core/workspace.js';
 import { invokeFunction, type FunctionResult } from './invoke-function.js';
 
 export { isRole, REP_STATES, ROLES, type RepStateName, type Role };
@@ -75,6 +75,15 @@ export const revokeInvitation = (supabase: SupabaseClient, invitationId: string)
 export const setMemberRole = (supabase: SupabaseClient, userId: string, role: Role) => invokeFunction<unknown>(supabase, 'setMemberRole', { userId, role });
 export const setMemberActive = (supabase: SupabaseClient, userId: string, isActive: boolean) =>
   invokeFunction<unknown>(supabase, 'setMemberActive', { userId, isActive });
-export const setRepState = (supabase: SupabaseClient, state: 'available' | 'away') =>
-  invokeFunction<{ repState: RepStateRow }>(supabase, 'setRepState', { state });
+/** A member's state as the functions send it (camelCase, unlike the `rep_states` row). */
+export interface RepStateView {
+  readonly userEmail: string;
+  readonly state: RepStateName;
+  readonly liveLines: number;
+  readonly stateSince: string;
+  readonly isAway: boolean;
+  readonly isWrapUp: boolean;
+}
+
+export const setRepState = (supabase: SupabaseClient, state: SettableRepState) => invokeFunction<{ repState: RepStateView }>(supabase, 'setRepState', { state });
 export const endRepCall = (supabase: SupabaseClient, callId: string) => invokeFunction<unknown>(supabase, 'endRepCall', { callId });

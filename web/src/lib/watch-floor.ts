@@ -24,8 +24,11 @@ const MODE_RANK: Readonly<Record<WatchMode, number>> = { polling: 0, connecting:
  * rows realtime delivered after the refetch began (newer than its snapshot), so neither a call
  * that ended while the feed was down nor one that started during the fetch is shown wrongly.
  */
-class RowSet<Row> {
-  rows = new Map<string, Row>();
+export class RowSet<Row> {
+  /** Changed in place as rows arrive; `snapshot` copies it at most once per frame, for React. */
+  private readonly current = new Map<string, Row>();
+  private shown: ReadonlyMap<string, Row> = new Map();
+  private isDirty = false;
   private readonly heardAt = new Map<string, number>();
   constructor(
     private readonly keyOf: (row: Row) => string,
@@ -35,32 +38,41 @@ class RowSet<Row> {
 
   offer(row: Row): boolean {
     const key = this.keyOf(row);
-    if (!this.accept(this.rows.get(key), row)) return false;
+    if (!this.accept(this.current.get(key), row)) return false;
     this.heardAt.set(key, performance.now());
-    const next = new Map(this.rows);
-    if (this.keep(row)) next.set(key, row);
-    else next.delete(key);
-    this.rows = next;
+    if (this.keep(row)) this.current.set(key, row);
+    else this.current.delete(key);
+    this.isDirty = true;
     return true;
   }
 
   remove(key: string): void {
-    if (!this.rows.has(key)) return;
-    const next = new Map(this.rows);
-    next.delete(key);
-    this.rows = next;
+    this.isDirty = this.current.delete(key) || this.isDirty;
   }
 
   replace(fetched: readonly Row[], fetchStartedAt: number): void {
-    const next = new Map<string, Row>();
-    for (const row of fetched) if (this.keep(row)) next.set(this.keyOf(row), row);
-    for (const [key, row] of this.rows) {
-      if ((this.heardAt.get(key) ?? 0) > fetchStartedAt) {
-        if (this.keep(row)) next.set(key, row);
-        else next.delete(key);
-      }
+    // What realtime said after the fetch began wins (undefined: the row ended or left); what it
+    // said before, the fetch knows better, so it is forgotten.
+    const heardSince = new Map<string, Row | undefined>();
+    for (const [key, at] of this.heardAt) {
+      if (at > fetchStartedAt) heardSince.set(key, this.current.get(key));
+      else this.heardAt.delete(key);
     }
-    this.rows = next;
+    this.current.clear();
+    for (const row of fetched) if (this.keep(row)) this.current.set(this.keyOf(row), row);
+    for (const [key, row] of heardSince) {
+      if (row) this.current.set(key, row);
+      else this.current.delete(key);
+    }
+    this.isDirty = true;
+  }
+
+  snapshot(): ReadonlyMap<string, Row> {
+    if (this.isDirty) {
+      this.shown = new Map(this.current);
+      this.isDirty = false;
+    }
+    return this.shown;
   }
 }
 
@@ -81,7 +93,7 @@ export function watchFloor(supabase: SupabaseClient, workspaceId: string, onStat
     frame = undefined;
     if (stopped) return;
     const mode = Object.values(modes).reduce((a, b) => (MODE_RANK[b] < MODE_RANK[a] ? b : a));
-    onState({ members: members.rows, states: states.rows, calls: calls.rows, mode });
+    onState({ members: members.snapshot(), states: states.snapshot(), calls: calls.snapshot(), mode });
   }
   const changed = () => {
     frame ??= requestAnimationFrame(flush);

@@ -3,6 +3,7 @@ import { useSupabase } from '../../../src/client/use-call-subscription.js';
 import { LEAD_STATUSES, type Lead, type LeadStatus } from '../../../src/core/rows.js';
 import { DialerModal } from '../components/dialer-modal.js';
 import { ExportButton } from '../components/export-button.js';
+import { Pager, pageRange } from '../components/pager.js';
 import { LEAD_STATUS_LABEL } from '../lib/labels.js';
 import { useTableChanges } from '../lib/use-table-changes.js';
 import { CSV_COLUMNS_HELP, CsvImportButton, ImportReportView, type ImportReport } from './csv-import.js';
@@ -11,14 +12,33 @@ import { LeadsTable } from './leads-table.js';
 
 const isLeadStatus = (value: string): value is LeadStatus => (LEAD_STATUSES as readonly string[]).includes(value);
 
-const matches = (lead: Lead, search: string) => {
-  const needle = search.trim().toLowerCase();
-  if (needle === '') return true;
-  const digits = needle.replace(/\D/g, '');
-  return [lead.name, lead.company ?? '', lead.email ?? ''].some((text) => text.toLowerCase().includes(needle)) || (digits !== '' && lead.phone.includes(digits));
-};
+const PAGE_SIZE = 50;
 
-/** The user's leads: add one, import a CSV, search, filter by status, and call one. */
+/**
+ * The search as a PostgREST `or` filter over name, company, email and (for digits) phone.
+ * Characters the filter grammar reserves are dropped from the words rather than quoted: nobody
+ * searches a name by its commas or parentheses.
+ */
+function searchFilter(search: string): string | null {
+  const needle = search.replace(/[,()"\\*%]/g, ' ').replace(/\s+/g, ' ').trim();
+  if (needle === '') return null;
+  const digits = needle.replace(/\D/g, '');
+  const parts = ['name', 'company', 'email'].map((column) => `${column}.ilike.*${needle}*`);
+  if (digits !== '') parts.push(`phone.like.*${digits}*`);
+  return parts.join(',');
+}
+
+/** `value`, once it has stopped changing for `ms` (so a search is not a request per keystroke). */
+function useSettled<T>(value: T, ms: number): T {
+  const [settled, setSettled] = useState(value);
+  useEffect(() => {
+    const timer = setTimeout(() => setSettled(value), ms);
+    return () => clearTimeout(timer);
+  }, [value, ms]);
+  return settled;
+}
+
+/** The user's leads, paged on the server (LS1): add one, import a CSV, search, filter by status, export, and call one. */
 export function LeadsScreen({ userEmail }: { userEmail: string }) {
   const supabase = useSupabase();
   const [leads, setLeads] = useState<Lead[] | null>(null);
@@ -31,21 +51,34 @@ export function LeadsScreen({ userEmail }: { userEmail: string }) {
   const searchId = useId();
   const statusId = useId();
 
+  const [page, setPage] = useState(0);
+  const [total, setTotal] = useState<number | null>(null);
+  const settledSearch = useSettled(search, 250);
+
   const load = useCallback(async () => {
-    let query = supabase.from('leads').select('*').eq('user_email', userEmail);
+    let query = supabase.from('leads').select('*', { count: 'exact' }).eq('user_email', userEmail);
     if (status !== '') query = query.eq('status', status);
-    const { data, error } = await query.order('created_at', { ascending: false }).limit(1000);
-    if (error) return setLoadError(`Could not load your leads: ${error.message}`);
+    const filter = searchFilter(settledSearch);
+    if (filter) query = query.or(filter);
+    const [first, last] = pageRange(page, PAGE_SIZE);
+    const { data, count, error } = await query.order('created_at', { ascending: false }).order('id', { ascending: false }).range(first, last);
+    if (error) {
+      // The list shrank under the page being read (PGRST103): go back to the first page.
+      if (page > 0 && error.code === 'PGRST103') return setPage(0);
+      return setLoadError(`Could not load your leads: ${error.message}`);
+    }
     setLoadError(null);
     setLeads(data as Lead[]);
-  }, [supabase, userEmail, status]);
+    setTotal(count ?? null);
+  }, [supabase, userEmail, status, settledSearch, page]);
 
   useEffect(() => {
     void load();
   }, [load]);
+  useEffect(() => setPage(0), [status, settledSearch]);
   useTableChanges('leads', userEmail, () => void load());
 
-  const shown = leads?.filter((lead) => matches(lead, search)) ?? [];
+  const shown = leads ?? [];
   return (
     <section className="card" aria-labelledby="leads-title">
       <header className="card__header">
@@ -54,7 +87,7 @@ export function LeadsScreen({ userEmail }: { userEmail: string }) {
           <button type="button" className="button button--secondary" onClick={() => setAdding((a) => !a)} aria-expanded={isAdding}>
             {isAdding ? 'Close form' : 'Add lead'}
           </button>
-          <ExportButton kind="leads" />
+          <ExportButton kind="leads" userEmail={userEmail} />
           <CsvImportButton
             userEmail={userEmail}
             onImported={(next) => {
@@ -91,10 +124,11 @@ export function LeadsScreen({ userEmail }: { userEmail: string }) {
       {leads === null ? (
         <p className="muted">Loading…</p>
       ) : shown.length === 0 ? (
-        <p className="empty">{leads.length === 0 && status === '' ? `No leads yet. Add one, or import ${CSV_COLUMNS_HELP.charAt(0).toLowerCase()}${CSV_COLUMNS_HELP.slice(1)}` : 'No leads match.'}</p>
+        <p className="empty">{total === 0 && status === '' && settledSearch.trim() === '' ? `No leads yet. Add one, or import ${CSV_COLUMNS_HELP.charAt(0).toLowerCase()}${CSV_COLUMNS_HELP.slice(1)}` : 'No leads match.'}</p>
       ) : (
         <LeadsTable leads={shown} onCall={setCalling} />
       )}
+      <Pager page={page} pageSize={PAGE_SIZE} total={total} label="Leads" onPage={setPage} />
       {calling && (
         <DialerModal
           lead={calling}
