@@ -6,6 +6,7 @@ import { loadConfig } from './config.js';
 import { migrate } from './db/migrate.js';
 import { openDatabase } from './db/open-database.js';
 import { createLogger } from './logger.js';
+import { leadImportRunnerFor } from './functions/lead-import-runner.js';
 import { createMetrics } from './metrics.js';
 import { findProductionStartProblem, isProduction } from './production-start.js';
 import { listMigrationNames } from './db/migrate.js';
@@ -94,6 +95,9 @@ async function main(): Promise<void> {
   const realtimeServer = realtime;
   // Calls left unfinished by a previous run are fetched from Twilio, then a sweeper keeps watch (RS1).
   void production?.provider.recoverUnfinishedCalls().catch((error: unknown) => logger.error({ err: error }, 'could not reconcile calls with Twilio'));
+  // Lead imports a killed process left unfinished are resumed after their last committed batch.
+  const leadImports = leadImportRunnerFor(db, logger);
+  leadImports.startSweeping();
 
   // A rolling restart loses nothing: see createGracefulShutdown. A second signal skips the delay.
   const shutdown = createGracefulShutdown({
@@ -104,6 +108,8 @@ async function main(): Promise<void> {
     stopBackgroundWork: async () => {
       mock.stop();
       production?.provider.stop();
+      // An import stops after its current batch and stays running, for the next process to resume.
+      await leadImports.stop();
       await production?.provider.settle(PROVIDER_SETTLE_MS);
     },
     closeDatabase: () => db.close(),
