@@ -84,6 +84,8 @@ export interface Lead<Time = string> {
   last_called_at: Time | null;
   /** When the rep promised to call back (a `callback` disposition). */
   callback_at: Time | null;
+  /** The lead list (campaign) it belongs to, of its own workspace; null: none. */
+  list_id: string | null;
   created_at: Time;
   updated_at: Time;
 }
