@@ -95,6 +95,11 @@ describe.each(DATABASE_KINDS)('bulk actions on leads on %s', (kind) => {
     // To themselves a rep may: their own leads are already theirs.
     const toSelf = await invoke(rep.client, 'bulkUpdateLeads', { action: 'assign', leadIds: ids, userEmail: rep.email });
     expect(toSelf.body).toEqual({ updated: 0, skipped: ids.map((leadId) => ({ leadId, reason: 'unchanged' })) });
+    // A deactivated rep's leads go to an active one.
+    const left = await seedLeads(deactivated.user_email, 2);
+    const handedOver = await invoke(manager.client, 'bulkUpdateLeads', { action: 'assign', leadIds: left, userEmail: rep.email });
+    expect(handedOver.body).toEqual({ updated: 2, skipped: [] });
+    expect((await leadsOf(left)).map((lead) => lead.user_email)).toEqual([rep.email, rep.email]);
   });
 
   it('BU2 a rep acts on their own leads only: another rep\'s leads are not_found to them and stay as they were', async () => {

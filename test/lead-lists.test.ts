@@ -110,8 +110,11 @@ describe.each(DATABASE_KINDS)('lead lists and workspace settings on %s', (kind) 
     expect(changed.body['list']).toMatchObject({ name: 'Settings', callerId: '+14155550142', voicemailMessage: 'Hello', recordingEnabled: true, amdEnabled: true });
     const cleared = await invoke(manager.client, 'updateLeadList', { listId, callerId: null, voicemailMessage: '' });
     expect(cleared.body['list']).toMatchObject({ callerId: null, voicemailMessage: null, recordingEnabled: true, amdEnabled: true });
-    const [row] = await server.db.sql<{ caller_id: string | null; voicemail_message: string | null }>`select caller_id, voicemail_message from lead_lists where id = ${listId}`;
-    expect(row).toEqual({ caller_id: null, voicemail_message: null });
+    const [row] = await server.db.sql<{ caller_id: string | null; voicemail_message: string | null; updated_at: Date }>`select caller_id, voicemail_message, updated_at from lead_lists where id = ${listId}`;
+    expect(row).toMatchObject({ caller_id: null, voicemail_message: null });
+    // The same values again write nothing.
+    const same = await invoke(admin.client, 'updateLeadList', { listId, callerId: '', amdEnabled: true });
+    expect((same.body['list'] as { updatedAt: string }).updatedAt).toBe(row?.updated_at.toISOString());
   });
 
   it('LL3 another workspace\'s list is list_not_found; an archived list takes no changes; archiving is audited once', async () => {

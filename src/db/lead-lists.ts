@@ -50,7 +50,7 @@ export async function createLeadList(db: Database, actor: ListActor, fields: Lea
 }
 
 /**
- * Changes a live list's settings (only those given). Errors: `list_not_found` (404, also for
+ * Changes a live list's settings (only those given; the same values again write nothing). Errors: `list_not_found` (404, also for
  * another workspace's list), `list_archived` (409), `list_name_taken` (409).
  */
 export async function updateLeadList(db: Database, actor: ListActor, listId: string, changes: Partial<LeadListFields>): Promise<Result<LeadListRow>> {
@@ -67,6 +67,11 @@ export async function updateLeadList(db: Database, actor: ListActor, listId: str
         voicemailAction: changes.voicemailAction ?? current.voicemail_action,
         voicemailMessage: changes.voicemailMessage === undefined ? current.voicemail_message : changes.voicemailMessage,
       };
+      const isUnchanged =
+        next.name === current.name && next.callerId === current.caller_id && next.amdEnabled === current.amd_enabled &&
+        next.recordingEnabled === current.recording_enabled && next.voicemailAction === current.voicemail_action &&
+        next.voicemailMessage === current.voicemail_message;
+      if (isUnchanged) return ok(current);
       const [row] = await tx.sql<LeadListRow>`
         update lead_lists set name = ${next.name}, caller_id = ${next.callerId}, amd_enabled = ${next.amdEnabled},
           recording_enabled = ${next.recordingEnabled}, voicemail_action = ${next.voicemailAction},
