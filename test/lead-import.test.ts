@@ -4,6 +4,7 @@ import { applyBatch } from '../src/db/lead-import.js';
 import { readAs } from '../src/db/reports.js';
 import { invoke } from './support/calls.js';
 import { DATABASE_KINDS } from './support/databases.js';
+import { useServerProcesses } from './support/server-process.js';
 import { startTestServer, waitFor, type SignedUpUser, type TestServer } from './support/server.js';
 
 interface Preview {
@@ -347,5 +348,52 @@ describe.each(DATABASE_KINDS)('lead imports on %s', (kind) => {
     expect(counted).toEqual({ n: 2500, phones: 2500 });
     // The dead runner's late batch writes nothing.
     expect(await applyBatch(server.db, { importId: file.importId, runner: deadRunner, fromRow: 1000, rows: first })).toBeUndefined();
+  });
+});
+
+const KILL_SECRET = 'lead-import-kill-test-secret-long-enough-to-sign';
+
+// A real server process killed mid-import (PostgreSQL: the killed process's open batch rolls back).
+describe.each(DATABASE_KINDS.filter((kind) => kind === 'postgres'))('RS1 lead import across kill -9 on %s', { timeout: 150_000 }, (kind) => {
+  const { storage, start } = useServerProcesses(kind, KILL_SECRET);
+
+  it('RS1 an import interrupted by kill -9 is resumed by the restarted server after its last committed batch: every row once', async () => {
+    const store = await storage();
+    const first = await start(store.env);
+    const { anonKey } = (await (await fetch(`${first.url}/config.json`)).json()) as { anonKey: string };
+    const email = `import-kill-${Date.now()}@example.com`;
+    const signUp = await fetch(`${first.url}/auth/v1/signup`, { method: 'POST', headers: { apikey: anonKey, 'Content-Type': 'application/json' }, body: JSON.stringify({ email, password: 'correct horse battery' }) });
+    const { access_token: token } = (await signUp.json()) as { access_token: string };
+    const headers = { apikey: anonKey, Authorization: `Bearer ${token}` };
+    const call = async (url: string, name: string, body: unknown) =>
+      (await (await fetch(`${url}/functions/v1/${name}`, { method: 'POST', headers: { ...headers, 'Content-Type': 'application/json' }, body: JSON.stringify(body) })).json()) as { import: ImportView };
+
+    const total = 30_000;
+    const rows = Array.from({ length: total }, (_, i) => `Lead ${i},+1 212 ${200 + Math.floor(i / 10_000)} ${String(i % 10_000).padStart(4, '0')}`);
+    const uploaded = await fetch(`${first.url}/imports/leads`, { method: 'POST', headers: { ...headers, 'Content-Type': 'text/csv' }, body: `Name,Phone\n${rows.join('\n')}\n` });
+    const file = (await uploaded.json()) as Preview;
+    expect(file.rowCount).toBe(total);
+    await call(first.url, 'startLeadImport', { importId: file.importId, mapping: file.suggestedMapping, duplicates: 'skip' });
+    const before = await waitFor(async () => {
+      const state = (await call(first.url, 'getLeadImport', { importId: file.importId })).import;
+      return state.processedRows >= 1000 ? state : undefined;
+    }, 60_000, 'the first batches');
+    await first.stop('SIGKILL');
+    expect(before.status).toBe('running');
+    expect(before.processedRows).toBeLessThan(total);
+
+    const second = await start(store.env);
+    const done = await waitFor(async () => {
+      const state = (await call(second.url, 'getLeadImport', { importId: file.importId })).import;
+      return state.status === 'done' || state.status === 'failed' ? state : undefined;
+    }, 120_000, 'the resumed import');
+    expect(done).toMatchObject({ status: 'done', totalRows: total, processedRows: total, inserted: total, skippedDuplicates: 0, refused: 0, failure: null });
+    const db = await store.open();
+    try {
+      const [counted] = await db.sql<{ n: number; phones: number }>`select count(*)::int as n, count(distinct phone)::int as phones from leads`;
+      expect(counted).toEqual({ n: total, phones: total });
+    } finally {
+      await db.close();
+    }
   });
 });
