@@ -1,6 +1,6 @@
 import { describe, expect, inject, it } from 'vitest';
 import { useTrackedPage } from './support/use-tracked-page.js';
-import { goTo, newUser, recordStatuses, screenshot, setDemoTimings, signIn, signUp, unexpectedErrors, waitForStatus } from './support/dialer-page.js';
+import { goTo, newUser, openPage, recordStatuses, screenshot, setDemoTimings, signIn, signUp, unexpectedErrors, waitForStatus } from './support/dialer-page.js';
 
 describe('PhoneDialer in Chromium', () => {
   const baseUrl = inject('serverUrl');
@@ -38,7 +38,7 @@ describe('PhoneDialer in Chromium', () => {
     await screenshot(page, '04-dialer-completed');
     expect(await statuses()).toEqual(['dialing', 'ringing', 'in-progress', 'completed']);
     // Back to idle after showing the outcome.
-    await dialer.getByText('Idle: no call on the dialer.').waitFor({ timeout: 15_000 });
+    await dialer.getByText('Idle: no call on line 1.').waitFor({ timeout: 15_000 });
 
     await goTo(page, 'History');
     const row = page.getByTestId('history-row').first();
@@ -76,7 +76,7 @@ describe('PhoneDialer in Chromium', () => {
       data.setData('text/plain', 'tel:+1 (212) 555-0187');
       input.dispatchEvent(new ClipboardEvent('paste', { clipboardData: data, bubbles: true, cancelable: true }));
     });
-    await expect(field.inputValue()).resolves.toBe('+1 (212) 555-0187');
+    await expect(field.inputValue()).resolves.toBe('+1 212 555 0187');
     await expect(page.getByTestId('number-hint').textContent()).resolves.toBe('+12125550187 · United States');
     await expect(page.getByRole('button', { name: 'Call', exact: true }).isEnabled()).resolves.toBe(true);
 
@@ -99,5 +99,67 @@ describe('PhoneDialer in Chromium', () => {
     await screenshot(page, '07-sign-in-error');
     await signIn(page, baseUrl, user);
     expect(unexpectedErrors(pages.current, [/status of 400/])).toEqual([]);
+  });
+  it('dials two lines from the keypad at once in one window; a call placed from a second window shows on its own line card and never takes over the selected line', async () => {
+    const { page } = pages.current;
+    await signUp(page, baseUrl, newUser('lines'));
+    await setDemoTimings(page, { outcome: 'completed', dialSeconds: 1, ringSeconds: 1, talkSeconds: 25 });
+    await goTo(page, 'Dial');
+    const keypad = page.getByRole('group', { name: 'Keypad' });
+    const press = async (digits: string) => {
+      for (const key of digits) await keypad.getByRole('button', { name: key, exact: true }).click();
+    };
+    const dialer = page.getByTestId('dialer-status');
+    const liveCard = (line: number) => page.locator(`[data-testid="line-${line}"].line-card--live`);
+
+    await page.getByRole('radio', { name: 'Line 1', exact: true }).check();
+    await press('4155550101');
+    await page.getByRole('button', { name: 'Call', exact: true }).click();
+    await liveCard(1).waitFor();
+    // Line 1 is live: line 2 is free to pick, with a number field of its own.
+    await page.getByRole('radio', { name: 'Line 2', exact: true }).check();
+    await expect(page.getByLabel('Phone number').inputValue()).resolves.toBe('');
+    await press('4155550102');
+    await page.getByRole('button', { name: 'Call', exact: true }).click();
+    await liveCard(2).waitFor();
+    await expect(liveCard(1).textContent()).resolves.toContain('+14155550101');
+    await expect(liveCard(2).textContent()).resolves.toContain('+14155550102');
+    await dialer.getByText('+14155550102 · Line 2').waitFor();
+    await screenshot(page, '08-two-lines-live');
+
+    // Going back to line 1 shows its own number and call, with its own Hang up.
+    await page.getByRole('radio', { name: 'Line 1 (busy)', exact: true }).check();
+    await expect(page.getByLabel('Phone number').inputValue()).resolves.toBe('4155550101');
+    await dialer.getByText('+14155550101 · Line 1').waitFor();
+    await page.getByRole('radio', { name: 'Line 2 (busy)', exact: true }).check();
+    await dialer.getByText('+14155550102 · Line 2').waitFor();
+
+    // A second window of the same user starts on the free line and calls from there.
+    const second = await openPage(page.context());
+    await second.page.goto(baseUrl);
+    await second.page.getByRole('radio', { name: 'Line 3', exact: true }).and(second.page.locator(':checked')).waitFor();
+    await second.page.getByLabel('Phone number').fill('+1 415 555 0103');
+    await second.page.getByRole('button', { name: 'Call', exact: true }).click();
+    await second.page.locator('[data-testid="line-3"].line-card--live').waitFor();
+
+    // This window shows it on line 3's card; its own selection and status stay on line 2.
+    await liveCard(3).waitFor();
+    await expect(liveCard(3).textContent()).resolves.toContain('+14155550103');
+    await expect(dialer.getAttribute('data-line')).resolves.toBe('2');
+    await dialer.getByText('+14155550102 · Line 2').waitFor();
+    await expect(page.getByRole('radio', { name: 'Line 2 (busy)', exact: true }).isChecked()).resolves.toBe(true);
+
+    // This window's Hang up ends its own line's call only.
+    await page.getByRole('button', { name: 'Hang up', exact: true }).click();
+    await page.locator('[data-testid="line-2"]:not(.line-card--live)').waitFor();
+    await expect(dialer.locator('[data-call-status]').getAttribute('data-call-status')).resolves.toMatch(/^(completed|canceled)$/);
+    expect(await liveCard(1).count()).toBe(1);
+    expect(await liveCard(3).count()).toBe(1);
+    await screenshot(page, '09-line-3-from-another-window');
+    // Every line hung up, so the next test's user starts clean.
+    for (const line of [1, 3]) await page.getByRole('button', { name: `Hang up line ${line}` }).click();
+    await page.locator('.line-card--live').first().waitFor({ state: 'detached' });
+    expect(unexpectedErrors(pages.current)).toEqual([]);
+    expect(unexpectedErrors(second)).toEqual([]);
   });
 });

@@ -5,7 +5,8 @@ import type { Lead } from '../../../src/core/rows.js';
 import { formatDateTime } from '../lib/format.js';
 import { useCallActions } from '../lib/use-place-call.js';
 import { useShownCall } from '../lib/use-shown-call.js';
-import type { LineNumber } from '../lib/watch-lines.js';
+import { useLiveLines } from '../lib/use-live-lines.js';
+import { busyLines, firstFreeLine, type LineNumber } from '../lib/watch-lines.js';
 import { CallError } from './call-error.js';
 import { CallStatusView } from './call-status-view.js';
 import { DispositionForm } from './disposition-form.js';
@@ -19,7 +20,12 @@ export function DialerModal({ lead: initialLead, userEmail, onClose }: { lead: L
   const dialog = useRef<HTMLDialogElement>(null);
   const titleId = useId();
   const [lead, setLead] = useState(initialLead);
-  const [line, setLine] = useState<LineNumber>(1);
+  const [picked, setPicked] = useState<LineNumber | null>(null);
+  // It starts on a free line (the user's other calls may hold line 1) and shows which are busy.
+  const { lines, isLoaded } = useLiveLines(userEmail);
+  const busy = busyLines(lines);
+  const firstFree = firstFreeLine(busy);
+  const line = picked ?? firstFree ?? 1;
   const [savedMessage, setSavedMessage] = useState<string | null>(null);
   const { call, mode } = useCallSubscription(userEmail, lead.id);
   // The finished call stays until its disposition is saved or the modal is closed.
@@ -50,12 +56,20 @@ export function DialerModal({ lead: initialLead, userEmail, onClose }: { lead: L
 
   async function dial() {
     setSavedMessage(null);
+    setPicked(line);
     const placed = await actions.place({ to: lead.phone, lineNumber: line, lead });
     if (placed) markOwn(placed.callId);
   }
 
   // The server refuses such a dial on every path (code do_not_call); this only saves a click.
-  const blockReason = lead.status === 'do_not_call' ? 'This lead asked not to be called.' : null;
+  const blockReason =
+    lead.status === 'do_not_call'
+      ? 'This lead asked not to be called.'
+      : !isLive && firstFree === null
+        ? 'All three lines are busy: hang up one first.'
+        : !isLive && busy[line]
+          ? `Line ${line} is busy: pick a free line.`
+          : null;
   return (
     <dialog ref={dialog} className="modal" aria-labelledby={titleId} onCancel={onClose} data-testid="dialer-modal">
       <header className="modal__header">
@@ -67,7 +81,10 @@ export function DialerModal({ lead: initialLead, userEmail, onClose }: { lead: L
       </header>
       <dl className="lead-facts">
         <dt>Phone</dt>
-        <dd>{lead.phone}</dd>
+        <dd>
+          {lead.phone}
+          {lead.extension ? ` ext. ${lead.extension}` : ''}
+        </dd>
         {lead.company && (
           <>
             <dt>Company</dt>
@@ -85,7 +102,7 @@ export function DialerModal({ lead: initialLead, userEmail, onClose }: { lead: L
       </dl>
       {lead.notes && <p className="lead-notes">{lead.notes}</p>}
       <div className="modal__call">
-        <LinePicker value={line} onChange={setLine} isDisabled={isLive} />
+        <LinePicker value={line} onChange={setPicked} busy={busy} canPickBusy={false} isDisabled={isLive || !isLoaded} />
         {isLive ? (
           <button type="button" className="button button--danger" onClick={() => void actions.hangUp(shown)} disabled={!shown.call_sid}>
             Hang up

@@ -1,11 +1,12 @@
-import { useEffect, useId, useMemo, useState } from 'react';
-import { useDialerCallSubscription } from '../../../src/client/use-call-subscription.js';
+import { useEffect, useId, useMemo, useRef, useState } from 'react';
 import { isTerminal } from '../../../src/core/call-status.js';
 import { normalizePhoneNumber } from '../../../src/core/phone-number.js';
 import { useSettings } from '../lib/settings-context.js';
+import { useLiveLines } from '../lib/use-live-lines.js';
 import { useCallActions } from '../lib/use-place-call.js';
-import { FINAL_OUTCOME_HOLD_MS, useShownCall } from '../lib/use-shown-call.js';
-import type { LineNumber } from '../lib/watch-lines.js';
+import { FINAL_OUTCOME_HOLD_MS } from '../lib/use-shown-call.js';
+import { useShownLines } from '../lib/use-shown-lines.js';
+import { busyLines, firstFreeLine, type LineNumber } from '../lib/watch-lines.js';
 import { CallError } from './call-error.js';
 import { CallStatusView } from './call-status-view.js';
 import { Keypad } from './keypad.js';
@@ -16,34 +17,59 @@ import { WatchModeIndicator } from './watch-mode-indicator.js';
 const isEditable = (target: EventTarget | null) =>
   target instanceof HTMLElement && (target.isContentEditable || ['INPUT', 'TEXTAREA', 'SELECT'].includes(target.tagName));
 
-/** Dials any number by hand and follows that call to its end (calls with no lead). */
+const NO_NUMBERS: Readonly<Record<LineNumber, string>> = { 1: '', 2: '', 3: '' };
+
+/**
+ * Dials any number by hand, one line at a time: each line has its own number and status, so a
+ * free line can be dialed while another is live. The selected line is this window's choice: a
+ * call placed elsewhere (another window, a lead's call) shows on its own line and never moves it.
+ */
 export function PhoneDialer({ userEmail }: { userEmail: string }) {
-  const { call, mode } = useDialerCallSubscription(userEmail);
-  const { shown, markOwn } = useShownCall(call, FINAL_OUTCOME_HOLD_MS);
+  const { lines, mode, isLoaded } = useLiveLines(userEmail);
+  const { shown: shownLines, markOwn } = useShownLines(lines, FINAL_OUTCOME_HOLD_MS);
+  const busy = busyLines(lines);
   const actions = useCallActions(userEmail);
   const { settings } = useSettings();
-  const [number, setNumber] = useState('');
-  const [line, setLine] = useState<LineNumber>(1);
+  const [picked, setPicked] = useState<LineNumber | null>(null);
+  const line = picked ?? 1;
+  const [numbers, setNumbers] = useState(NO_NUMBERS);
+  const number = numbers[line];
+  const lineRef = useRef(line);
+  lineRef.current = line;
+  // The dialer starts on the first line that is free when the lines are first read, and stays there.
+  const firstFree = firstFreeLine(busy);
+  useEffect(() => {
+    if (isLoaded) setPicked((current) => current ?? firstFree ?? 1);
+  }, [isLoaded, firstFree]);
   const hintId = useId();
   const titleId = useId();
   const checked = useMemo(() => normalizePhoneNumber(number, 'US', { canHaveExtension: true }), [number]);
+  const shown = shownLines[line];
   const isLive = shown !== null && !isTerminal(shown.status);
-  const reason = !settings ? 'Loading your settings…' : isLive ? 'Hang up the current call first.' : null;
-  const canCall = checked.ok && reason === null && !actions.isBusy;
+  const reason = !settings ? 'Loading your settings…' : null;
+  const canCall = checked.ok && reason === null && !actions.isBusy && !busy[line];
+
+  function editNumber(update: (number: string) => string) {
+    const target = lineRef.current;
+    setPicked(target);
+    setNumbers((all) => ({ ...all, [target]: update(all[target]) }));
+  }
 
   async function dial() {
     if (!checked.ok || !canCall) return;
-    const placed = await actions.place({ to: checked.value.e164, extension: checked.value.extension, lineNumber: line });
+    const onLine = line;
+    setPicked(onLine);
+    const placed = await actions.place({ to: checked.value.e164, extension: checked.value.extension, lineNumber: onLine });
     if (placed) markOwn(placed.callId);
   }
 
-  // Digits typed anywhere on the page (outside other fields and dialogs) go into the number.
+  // Digits typed anywhere on the page (outside other fields and dialogs) go into the selected line's number.
   useEffect(() => {
     function onKeyDown(event: KeyboardEvent) {
       if (event.defaultPrevented || event.ctrlKey || event.metaKey || event.altKey || isEditable(event.target)) return;
       if (document.querySelector('dialog[open]')) return;
-      if (/^[0-9+]$/.test(event.key)) setNumber((n) => n + event.key);
-      else if (event.key === 'Backspace') setNumber((n) => n.slice(0, -1));
+      if (/^[0-9+]$/.test(event.key)) editNumber((n) => n + event.key);
+      else if (event.key === 'Backspace') editNumber((n) => n.slice(0, -1));
       else return;
       event.preventDefault();
     }
@@ -62,10 +88,11 @@ export function PhoneDialer({ userEmail }: { userEmail: string }) {
           event.preventDefault();
           void dial();
         }}
+        data-line={line}
       >
-        <NumberField value={number} onChange={setNumber} checked={checked} hintId={hintId} />
-        <Keypad onKey={(key) => setNumber((n) => n + key)} onDelete={() => setNumber((n) => n.slice(0, -1))} isDisabled={false} />
-        <LinePicker value={line} onChange={setLine} isDisabled={isLive} />
+        <LinePicker value={line} onChange={setPicked} busy={busy} />
+        <NumberField value={number} onChange={(value) => editNumber(() => value)} checked={checked} hintId={hintId} />
+        <Keypad onKey={(key) => editNumber((n) => n + key)} onDelete={() => editNumber((n) => n.slice(0, -1))} isDisabled={false} />
         <div className="dialer__actions">
           {isLive ? (
             <button type="button" className="button button--danger button--wide" onClick={() => void actions.hangUp(shown)} disabled={!shown.call_sid}>
@@ -77,7 +104,8 @@ export function PhoneDialer({ userEmail }: { userEmail: string }) {
             </button>
           )}
         </div>
-        {reason && !isLive && <p className="dialer__reason">{reason}</p>}
+        {reason && <p className="dialer__reason">{reason}</p>}
+        {isLive && firstFree !== null && <p className="dialer__reason">Line {line} is on a call. Pick line {firstFree} to dial another number at the same time.</p>}
       </form>
       {actions.notice && (
         <p className="notice notice--good" role="status">
@@ -85,8 +113,8 @@ export function PhoneDialer({ userEmail }: { userEmail: string }) {
         </p>
       )}
       {actions.error && <CallError error={actions.error} onUseDemoMode={() => void actions.switchToDemoMode()} />}
-      <div className="dialer__status" data-testid="dialer-status">
-        {shown ? <CallStatusView call={shown} /> : <p className="idle">Idle: no call on the dialer.</p>}
+      <div className="dialer__status" data-testid="dialer-status" data-line={line}>
+        {shown ? <CallStatusView call={shown} /> : <p className="idle">Idle: no call on line {line}.</p>}
       </div>
     </section>
   );
