@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { SupabaseClient } from '@supabase/supabase-js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { MAX_CONCURRENT_HASHES, MAX_WAITING_HASHES } from '../src/auth/hash-gate.js';
 import { DATABASE_KINDS } from './support/databases.js';
 import { invoke } from './support/calls.js';
 import { newTestEmail, startTestServer, type TestServer } from './support/server.js';
@@ -161,6 +162,16 @@ describe.each(DATABASE_KINDS)('sign-up without OPEN_SIGNUP on %s', (kind) => {
     expect(row).toEqual({ accepted_at: null });
   });
 
+  it('a flood of sign-ups with made-up tokens is refused before hashing: each invitation_invalid, none over_request_rate_limit', async () => {
+    const before = await countSignUpRows(server);
+    // More at once than the sign-up hash queue holds (MAX_CONCURRENT_HASHES + MAX_WAITING_HASHES):
+    // were each hashed first, the queue would overflow and answer 429.
+    const attempts = Array.from({ length: MAX_CONCURRENT_HASHES + MAX_WAITING_HASHES + 8 }, (_, i) => signUpWith(newTestEmail('flood'), { invitation_token: `made-up-${i}` }));
+    const codes = (await Promise.all(attempts)).map((result) => result.error?.code);
+    expect(new Set(codes)).toEqual(new Set(['invitation_invalid']));
+    expect(await countSignUpRows(server)).toEqual(before);
+  });
+
   it('a sign-up that fails after its first write writes nothing at all', async () => {
     const { id, token } = await invite(admin.client, { role: 'rep' });
     const email = newTestEmail('doomed');
@@ -255,6 +266,29 @@ describe.each(DATABASE_KINDS)('roles, members and audit on %s', (kind) => {
     expect((await invoke(admin.client, 'setMemberRole', { userId: admin.userId, role: 'rep' })).status).toBe(200);
     expect(await invoke(rep.client, 'setMemberActive', { userId: rep.userId, isActive: false })).toMatchObject({ status: 409, body: { code: 'last_admin' } });
     expect(await invoke(admin.client, 'setMemberRole', { userId: rep.userId, role: 'rep' })).toMatchObject({ status: 403, body: { code: 'forbidden' } });
+  });
+
+  it('an admin deactivated or demoted cannot come back through an invitation link they made before: it counts as revoked', async () => {
+    const admin = await server.signUp('admin');
+    const fired = await server.signUpInto(admin.client, 'admin');
+    const demoted = await server.signUpInto(admin.client, 'admin');
+    const firedLink = await invite(fired.client, { role: 'admin' });
+    const demotedLink = await invite(demoted.client, { role: 'rep' });
+    expect((await invoke(admin.client, 'setMemberActive', { userId: fired.userId, isActive: false })).status).toBe(200);
+    expect((await invoke(admin.client, 'setMemberRole', { userId: demoted.userId, role: 'manager' })).status).toBe(200);
+    const [before] = await server.db.sql<{ n: number }>`select count(*)::int as n from workspace_members`;
+    for (const { token } of [firedLink, demotedLink]) {
+      const client = server.client();
+      const refused = await client.auth.signUp({ email: newTestEmail('back-door'), password: PASSWORD, options: { data: { invitation_token: token } } });
+      expect(refused.error?.code).toBe('invitation_invalid');
+      expect(refused.error?.message).toMatch(/revoked/);
+    }
+    const [after] = await server.db.sql<{ n: number }>`select count(*)::int as n from workspace_members`;
+    expect(after?.n).toBe(before?.n);
+    // Reactivated, the admin's links stand again; an active admin's links were never affected.
+    expect((await invoke(admin.client, 'setMemberActive', { userId: fired.userId, isActive: true })).status).toBe(200);
+    const joined = await server.client().auth.signUp({ email: newTestEmail('invited'), password: PASSWORD, options: { data: { invitation_token: firedLink.token } } });
+    expect(joined.error).toBeNull();
   });
 
   it('two admins demoting each other at once: one wins, the workspace keeps one active admin', async () => {

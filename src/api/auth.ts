@@ -3,6 +3,7 @@ import { Hono, type Context } from 'hono';
 import { z } from 'zod';
 import type { Database } from '../db/database.js';
 import { INVITATION_PROBLEM_MESSAGES } from '../core/workspace.js';
+import { lockInvitationForSignUp } from '../db/invitations.js';
 import { mayCreateWorkspace, signUp } from '../db/sign-up.js';
 import { closeSessions, findUserByEmail, findUserBySession, openSession, rotateRefreshToken, type UserRow } from '../db/users.js';
 import { findMemberByUserId } from '../db/workspaces.js';
@@ -176,6 +177,13 @@ export function createAuthRoutes({ db, tokens, startInDemoMode, openSignup, metr
     // A taken email is answered before any hashing, so repeating a sign-up costs nothing.
     if (await findUserByEmail(db, email)) return authError('user_already_exists', 'User already registered.');
     if (invitationToken.data === undefined && !(await mayCreateWorkspace(db, openSignup))) return signUpDisabled();
+    // So is a link that cannot be used: a flood of made-up or spent tokens costs a lookup each, not
+    // a scrypt (which would also queue an invited person's sign-up behind it). Its own statement
+    // outside a transaction, so the row lock lasts the statement; signUp decides again under it.
+    if (invitationToken.data !== undefined) {
+      const invitation = await lockInvitationForSignUp(db, invitationToken.data, email);
+      if (invitation.kind === 'refused') return authError('invitation_invalid', INVITATION_PROBLEM_MESSAGES[invitation.problem], { reason: invitation.problem });
+    }
     const hashed = await signUpHashGate.run(() => hashPassword(password));
     if (!hashed.ok) return rateLimited('sign_up', 'hash_queue');
     const result = await signUp(db, { email, encryptedPassword: hashed.value, metadata, invitationToken: invitationToken.data, openSignup, startInDemoMode });

@@ -82,17 +82,22 @@ export type UsableInvitation = { kind: 'usable'; invitation: InvitationRow } | {
 /**
  * Reads and locks the invitation a sign-up presents, and says whether it may be used by this
  * email. Under the lock, two sign-ups with one token run one after the other: the second sees
- * it used.
+ * it used. An invitation stands only while the admin who made it is still an active admin of
+ * its workspace: one deactivated or demoted since has their links count as revoked, so a link
+ * they kept cannot bring them (or anyone) back in.
  */
 export async function lockInvitationForSignUp(tx: Queryable, token: string, email: string): Promise<UsableInvitation> {
-  const [found] = await tx.sql<InvitationRow & { is_expired: boolean }>`
-    select id, workspace_id, user_email, invitee_email, role, expires_at, accepted_at, accepted_by, revoked_at, created_at,
-      expires_at <= now() as is_expired
-    from workspace_invitations where token_hash = ${hashInvitationToken(token)} for update`;
+  const [found] = await tx.sql<InvitationRow & { is_expired: boolean; is_inviter_admin: boolean }>`
+    select i.id, i.workspace_id, i.user_email, i.invitee_email, i.role, i.expires_at, i.accepted_at, i.accepted_by, i.revoked_at, i.created_at,
+      i.expires_at <= now() as is_expired,
+      exists (select 1 from workspace_members m
+        where m.user_email = i.user_email and m.workspace_id = i.workspace_id and m.is_active and m.role = 'admin') as is_inviter_admin
+    from workspace_invitations i where i.token_hash = ${hashInvitationToken(token)} for update of i`;
   if (!found) return { kind: 'refused', problem: 'unknown' };
-  const { is_expired: isExpired, ...invitation } = found;
+  const { is_expired: isExpired, is_inviter_admin: isInviterAdmin, ...invitation } = found;
   if (invitation.revoked_at) return { kind: 'refused', problem: 'revoked' };
   if (invitation.accepted_at) return { kind: 'refused', problem: 'already_used' };
+  if (!isInviterAdmin) return { kind: 'refused', problem: 'revoked' };
   if (isExpired) return { kind: 'refused', problem: 'expired' };
   if (invitation.invitee_email !== null && invitation.invitee_email !== email) return { kind: 'refused', problem: 'other_email' };
   return { kind: 'usable', invitation };
