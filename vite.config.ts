@@ -14,6 +14,7 @@ export default defineConfig({
       '/auth': serverUrl,
       '/rest': serverUrl,
       '/functions': serverUrl,
+      '/imports': serverUrl,
       '/config.json': serverUrl,
       '/realtime': { target: serverUrl, ws: true },
     },

@@ -8,7 +8,7 @@ export { isRole, REP_STATES, ROLES, type RepStateName, type Role };
 export const seesWorkspace = (role: Role | null) => role !== null && seesWholeWorkspace(role);
 
 export interface WorkspaceInfo {
-  readonly workspace: { readonly id: string; readonly name: string };
+  readonly workspace: { readonly id: string; readonly name: string; readonly defaultCountry?: string };
   readonly member: { readonly userId: string; readonly userEmail: string; readonly role: Role; readonly isActive: boolean };
 }
 

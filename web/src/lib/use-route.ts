@@ -24,6 +24,8 @@ export const mayOpen = (path: RoutePath, role: Role) => (ROUTES.find((route) => 
 
 function readRoute(): RoutePath {
   const path = window.location.pathname.replace(/\/+$/, '') || '/';
+  // A lead's page (`/leads/<id>`) belongs to the Leads screen.
+  if (path.startsWith('/leads/')) return '/leads';
   return ROUTES.find((route) => route.path === path)?.path ?? '/';
 }
 
@@ -36,10 +38,30 @@ export function useRoute(): [RoutePath, (path: RoutePath) => void] {
     return () => window.removeEventListener('popstate', onPopState);
   }, []);
   const navigate = (path: RoutePath) => {
-    if (path !== window.location.pathname) window.history.pushState(null, '', path);
+    goToPath(path);
     setRoute(path);
   };
   return [route, navigate];
+}
+
+/** Opens `path` in the app (a screen or a lead's page), as a link would, without reloading. */
+export function goToPath(path: string): void {
+  if (path === window.location.pathname) return;
+  window.history.pushState(null, '', path);
+  window.dispatchEvent(new PopStateEvent('popstate'));
+}
+
+const readLeadId = () => /^\/leads\/([0-9a-f-]{36})\/?$/i.exec(window.location.pathname)?.[1] ?? null;
+
+/** The lead whose page is open (`/leads/<id>`), or null on the list. */
+export function useLeadId(): string | null {
+  const [leadId, setLeadId] = useState(readLeadId);
+  useEffect(() => {
+    const onPopState = () => setLeadId(readLeadId());
+    window.addEventListener('popstate', onPopState);
+    return () => window.removeEventListener('popstate', onPopState);
+  }, []);
+  return leadId;
 }
 
 /** The token of an invitation link, when the page was opened at `/join?token=...`. */

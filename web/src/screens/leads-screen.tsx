@@ -1,32 +1,29 @@
-import { useCallback, useEffect, useId, useState } from 'react';
+import { useCallback, useEffect, useId, useMemo, useState } from 'react';
 import { useSupabase } from '../../../src/client/use-call-subscription.js';
 import { LEAD_STATUSES, type Lead, type LeadStatus } from '../../../src/core/rows.js';
 import { DialerModal } from '../components/dialer-modal.js';
 import { ExportButton } from '../components/export-button.js';
-import { Pager, pageRange } from '../components/pager.js';
+import { Pager } from '../components/pager.js';
+import { RepFilter } from '../components/rep-filter.js';
 import { LEAD_STATUS_LABEL } from '../lib/labels.js';
-import { useTableChanges } from '../lib/use-table-changes.js';
-import { CSV_COLUMNS_HELP, CsvImportButton, ImportReportView, type ImportReport } from './csv-import.js';
+import { fetchLeadsPage, type LeadSort, type ListFilter } from '../lib/leads-query.js';
+import { useLeadLists } from '../lib/lists-api.js';
+import { seesWorkspace } from '../lib/team-api.js';
+import { useMemberEmails } from '../lib/use-member-emails.js';
+import { useLeadId } from '../lib/use-route.js';
+import { useFilteredTableChanges } from '../lib/use-table-changes.js';
+import { useWorkspace } from '../lib/workspace-context.js';
+import { BulkActions, BulkReportView, type BulkReport } from './bulk-actions.js';
+import { LeadImportButton, LeadImportPanel, type UploadedImport } from './lead-import.js';
 import { LeadForm } from './lead-form.js';
+import { LeadListsPanel } from './lead-lists-panel.js';
+import { LeadPage } from './lead-page.js';
 import { LeadsTable } from './leads-table.js';
 
 const isLeadStatus = (value: string): value is LeadStatus => (LEAD_STATUSES as readonly string[]).includes(value);
 
 const PAGE_SIZE = 50;
-
-/**
- * The search as a PostgREST `or` filter over name, company, email and (for digits) phone.
- * Characters the filter grammar reserves are dropped from the words rather than quoted: nobody
- * searches a name by its commas or parentheses.
- */
-function searchFilter(search: string): string | null {
-  const needle = search.replace(/[,()"\\*%]/g, ' ').replace(/\s+/g, ' ').trim();
-  if (needle === '') return null;
-  const digits = needle.replace(/\D/g, '');
-  const parts = ['name', 'company', 'email'].map((column) => `${column}.ilike.*${needle}*`);
-  if (digits !== '') parts.push(`phone.like.*${digits}*`);
-  return parts.join(',');
-}
+const DEFAULT_SORT: LeadSort = { column: 'created_at', isAscending: false };
 
 /** `value`, once it has stopped changing for `ms` (so a search is not a request per keystroke). */
 function useSettled<T>(value: T, ms: number): T {
@@ -38,75 +35,108 @@ function useSettled<T>(value: T, ms: number): T {
   return settled;
 }
 
-/** The user's leads, paged on the server (LS1): add one, import a CSV, search, filter by status, export, and call one. */
+/** The Leads screen: the list (or one lead's page at `/leads/<id>`). */
 export function LeadsScreen({ userEmail }: { userEmail: string }) {
-  const supabase = useSupabase();
-  const [leads, setLeads] = useState<Lead[] | null>(null);
-  const [loadError, setLoadError] = useState<string | null>(null);
-  const [status, setStatus] = useState<LeadStatus | ''>('');
-  const [search, setSearch] = useState('');
-  const [calling, setCalling] = useState<Lead | null>(null);
-  const [isAdding, setAdding] = useState(false);
-  const [report, setReport] = useState<ImportReport | null>(null);
-  const searchId = useId();
-  const statusId = useId();
+  const leadId = useLeadId();
+  return leadId ? <LeadPage key={leadId} leadId={leadId} userEmail={userEmail} /> : <LeadsList userEmail={userEmail} />;
+}
 
-  const [page, setPage] = useState(0);
+/**
+ * The leads the member may see, searched, filtered, sorted and paged on the server with the
+ * total (LS1); add one, import a file, manage lists, act on a selection, call one.
+ */
+function LeadsList({ userEmail }: { userEmail: string }) {
+  const supabase = useSupabase();
+  const { info, role } = useWorkspace();
+  const isManager = seesWorkspace(role);
+  const members = useMemberEmails(isManager ? (info?.workspace.id ?? null) : null);
+  const { lists, reload: reloadLists } = useLeadLists();
+  const [leads, setLeads] = useState<Lead[] | null>(null);
   const [total, setTotal] = useState<number | null>(null);
+  const [loadError, setLoadError] = useState<string | null>(null);
+  const [search, setSearch] = useState('');
+  const [status, setStatus] = useState<LeadStatus | ''>('');
+  const [listId, setListId] = useState<ListFilter>('');
+  const [owner, setOwner] = useState('');
+  const [isCallbackDue, setCallbackDue] = useState(false);
+  const [sort, setSort] = useState<LeadSort>(DEFAULT_SORT);
+  const [page, setPage] = useState(0);
+  const [selected, setSelected] = useState<ReadonlySet<string>>(() => new Set());
+  const [calling, setCalling] = useState<Lead | null>(null);
+  const [panel, setPanel] = useState<'add' | 'lists' | null>(null);
+  const [upload, setUpload] = useState<UploadedImport | null>(null);
+  const [bulkReport, setBulkReport] = useState<BulkReport | null>(null);
+  const ids = { search: useId(), status: useId(), list: useId(), due: useId() };
   const settledSearch = useSettled(search, 250);
 
   const load = useCallback(async () => {
-    let query = supabase.from('leads').select('*', { count: 'exact' }).eq('user_email', userEmail);
-    if (status !== '') query = query.eq('status', status);
-    const filter = searchFilter(settledSearch);
-    if (filter) query = query.or(filter);
-    const [first, last] = pageRange(page, PAGE_SIZE);
-    const { data, count, error } = await query.order('created_at', { ascending: false }).order('id', { ascending: false }).range(first, last);
-    if (error) {
+    const result = await fetchLeadsPage(supabase, { search: settledSearch, status, listId, owner, isCallbackDue, sort, page, pageSize: PAGE_SIZE });
+    if (!result.ok) {
       // The list shrank under the page being read (PGRST103): go back to the first page.
-      if (page > 0 && error.code === 'PGRST103') return setPage(0);
-      return setLoadError(`Could not load your leads: ${error.message}`);
+      if (page > 0 && result.code === 'PGRST103') return setPage(0);
+      return setLoadError(`Could not load the leads: ${result.message}`);
     }
     setLoadError(null);
-    setLeads(data as Lead[]);
-    setTotal(count ?? null);
-  }, [supabase, userEmail, status, settledSearch, page]);
+    setLeads(result.leads);
+    setTotal(result.total);
+  }, [supabase, settledSearch, status, listId, owner, isCallbackDue, sort, page]);
 
   useEffect(() => {
     void load();
   }, [load]);
-  useEffect(() => setPage(0), [status, settledSearch]);
-  useTableChanges('leads', userEmail, () => void load());
+  useEffect(() => setPage(0), [settledSearch, status, listId, owner, isCallbackDue, sort]);
+  useFilteredTableChanges('leads', isManager && info ? `workspace_id=eq.${info.workspace.id}` : `user_email=eq.${userEmail}`, () => void load(), 500);
 
-  const shown = leads ?? [];
+  const leadsById = useMemo(() => new Map((leads ?? []).map((lead) => [lead.id, lead])), [leads]);
+  const listNames = useMemo(() => new Map(lists.map((list) => [list.id, list.archived_at ? `${list.name} (archived)` : list.name])), [lists]);
+  const liveLists = lists.filter((list) => list.archived_at === null);
+  const isFiltered = settledSearch.trim() !== '' || status !== '' || listId !== '' || owner !== '' || isCallbackDue;
+
+  function select(leadIds: readonly string[], isSelected: boolean) {
+    setSelected((before) => {
+      const next = new Set(before);
+      for (const id of leadIds) {
+        if (isSelected) next.add(id);
+        else next.delete(id);
+      }
+      return next;
+    });
+  }
+
   return (
     <section className="card" aria-labelledby="leads-title">
       <header className="card__header">
         <h2 id="leads-title">Leads</h2>
         <div className="toolbar">
-          <button type="button" className="button button--secondary" onClick={() => setAdding((a) => !a)} aria-expanded={isAdding}>
-            {isAdding ? 'Close form' : 'Add lead'}
+          <button type="button" className="button button--secondary" onClick={() => setPanel((p) => (p === 'add' ? null : 'add'))} aria-expanded={panel === 'add'}>
+            {panel === 'add' ? 'Close form' : 'Add lead'}
+          </button>
+          <button type="button" className="button button--secondary" onClick={() => setPanel((p) => (p === 'lists' ? null : 'lists'))} aria-expanded={panel === 'lists'}>
+            Lists
           </button>
           <ExportButton kind="leads" userEmail={userEmail} />
-          <CsvImportButton
-            userEmail={userEmail}
-            onImported={(next) => {
-              setReport(next);
-              void load();
-            }}
-          />
+          <LeadImportButton onUploaded={setUpload} />
         </div>
       </header>
-      {report && <ImportReportView report={report} onDismiss={() => setReport(null)} />}
-      {isAdding && <LeadForm userEmail={userEmail} onAdded={() => void load()} />}
+      {upload && (
+        <LeadImportPanel
+          key={upload.importId}
+          upload={upload}
+          lists={liveLists}
+          onClose={() => setUpload(null)}
+          onImported={() => void load()}
+        />
+      )}
+      {panel === 'add' && <LeadForm userEmail={userEmail} onSaved={() => void load()} />}
+      {panel === 'lists' && <LeadListsPanel lists={lists} canManage={isManager} onChanged={reloadLists} />}
       <div className="filters" role="search">
         <div className="field">
-          <label htmlFor={searchId}>Search</label>
-          <input id={searchId} type="search" value={search} onChange={(e) => setSearch(e.target.value)} placeholder="Name, company or number" />
+          <label htmlFor={ids.search}>Search</label>
+          <input id={ids.search} type="search" value={search} onChange={(e) => setSearch(e.target.value)} placeholder="Name, company, email or number" />
         </div>
         <div className="field">
-          <label htmlFor={statusId}>Status</label>
-          <select id={statusId} value={status} onChange={(e) => setStatus(isLeadStatus(e.target.value) ? e.target.value : '')}>
+          <label htmlFor={ids.status}>Status</label>
+          <select id={ids.status} value={status} onChange={(e) => setStatus(isLeadStatus(e.target.value) ? e.target.value : '')}>
             <option value="">All statuses</option>
             {LEAD_STATUSES.map((s) => (
               <option key={s} value={s}>
@@ -115,7 +145,39 @@ export function LeadsScreen({ userEmail }: { userEmail: string }) {
             ))}
           </select>
         </div>
+        <div className="field">
+          <label htmlFor={ids.list}>List</label>
+          <select id={ids.list} value={listId} onChange={(e) => setListId(e.target.value)}>
+            <option value="">All lists</option>
+            <option value="none">No list</option>
+            {lists.map((list) => (
+              <option key={list.id} value={list.id}>
+                {listNames.get(list.id)}
+              </option>
+            ))}
+          </select>
+        </div>
+        {isManager && <RepFilter emails={members} value={owner} onChange={setOwner} />}
+        <div className="field field--inline">
+          <input id={ids.due} type="checkbox" checked={isCallbackDue} onChange={(e) => setCallbackDue(e.target.checked)} />
+          <label htmlFor={ids.due}>Callbacks due</label>
+        </div>
       </div>
+      {selected.size > 0 && (
+        <BulkActions
+          selected={[...selected]}
+          leadsById={leadsById}
+          lists={lists}
+          members={isManager ? members : [userEmail]}
+          userEmail={userEmail}
+          onDone={(report) => {
+            setBulkReport(report);
+            setSelected(new Set());
+            void load();
+          }}
+        />
+      )}
+      {bulkReport && <BulkReportView report={bulkReport} onDismiss={() => setBulkReport(null)} />}
       {loadError && (
         <p className="form-error" role="alert">
           {loadError}
@@ -123,10 +185,21 @@ export function LeadsScreen({ userEmail }: { userEmail: string }) {
       )}
       {leads === null ? (
         <p className="muted">Loading…</p>
-      ) : shown.length === 0 ? (
-        <p className="empty">{total === 0 && status === '' && settledSearch.trim() === '' ? `No leads yet. Add one, or import ${CSV_COLUMNS_HELP.charAt(0).toLowerCase()}${CSV_COLUMNS_HELP.slice(1)}` : 'No leads match.'}</p>
+      ) : leads.length === 0 ? (
+        <p className="empty">
+          {!isFiltered && total === 0 ? 'No leads yet. Add one, or import a CSV file (any export with a header row: the preview maps its columns).' : isCallbackDue ? 'No callbacks are due.' : 'No leads match.'}
+        </p>
       ) : (
-        <LeadsTable leads={shown} onCall={setCalling} />
+        <LeadsTable
+          leads={leads}
+          listNames={listNames}
+          showOwner={isManager}
+          sort={isCallbackDue ? { column: 'callback_at', isAscending: true } : sort}
+          selected={selected}
+          onSort={setSort}
+          onSelect={select}
+          onCall={setCalling}
+        />
       )}
       <Pager page={page} pageSize={PAGE_SIZE} total={total} label="Leads" onPage={setPage} />
       {calling && (
