@@ -154,6 +154,26 @@ describe.each(DATABASE_KINDS)('exports on %s', (kind) => {
     expect(ids).toEqual(ordered.map((row) => row.id));
   });
 
+  it('pages hold every row once across a run of equal times with microseconds (one insert of many leads, as an import batch writes)', async () => {
+    const owner = await memberOf(server, 'admin');
+    // More rows at one instant than a page holds, the instant not on a millisecond, and a row before it.
+    await server.db.sql`insert into leads (user_email, name, phone, created_at) values (${owner.email}, 'First', '+14155550900', '2026-05-01T00:00:00.000001Z')`;
+    await server.db.sql`
+      insert into leads (user_email, name, phone, created_at)
+      select ${owner.email}, 'Batch ' || i, '+1415556' || lpad(i::text, 4, '0'), '2026-05-01T00:00:00.123456Z'
+      from generate_series(1, 25) as i`;
+    const ids: string[] = [];
+    let pages = 0;
+    for await (const page of readExportPages(server.db, { kind: 'user', userId: owner.userId, email: owner.email }, 'leads', {}, 10)) {
+      pages += 1;
+      ids.push(...page.map((row) => String(row['id'])));
+      if (pages > 10) break; // a cursor that moves back would read forever
+    }
+    const ordered = await server.db.sql<{ id: string }>`select id from leads where user_email = ${owner.email} order by created_at, id`;
+    expect([pages, ids.length, new Set(ids).size]).toEqual([3, 26, 26]);
+    expect(ids).toEqual(ordered.map((row) => row.id));
+  });
+
   it('leads export: the leads the requester sees, cells that could run as formulas prefixed with a quote', async () => {
     await server.db.sql`
       insert into leads (user_email, name, phone, company, notes) values

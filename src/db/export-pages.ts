@@ -111,7 +111,10 @@ function pageStatement(spec: ExportTable, filters: ExportFilters, cursor: Cursor
     conditions.push(`${time} is not null`);
     if (filters.from !== undefined) conditions.push(`${time} >= ${param(filters.from, 'timestamptz')}`);
     if (filters.to !== undefined) conditions.push(`${time} < ${param(filters.to, 'timestamptz')}`);
-    if (cursor.phase === 'timed') conditions.push(`(${time}, id) > (${param(cursor.time, 'timestamptz')}, ${param(cursor.id, 'uuid')})`);
+    // The cursor's time goes as text, cast by Postgres: a parameter typed timestamptz is turned into
+    // a JavaScript Date by postgres.js, which keeps milliseconds only, and a cursor moved back below
+    // its row would read again every row of that millisecond (forever, when a page's worth share it).
+    if (cursor.phase === 'timed') conditions.push(`(${time}, id) > (${param(cursor.time, 'text')}::timestamptz, ${param(cursor.id, 'uuid')})`);
     order = `${time}, id`;
   }
   const text = `select ${spec.columns.join(', ')}, ${time}::text as cursor_time from ${spec.table}
