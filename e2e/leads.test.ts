@@ -114,6 +114,13 @@ describe('Leads and DialerModal in Chromium', () => {
     await row.locator('[data-lead-status="interested"]').waitFor();
     await expect(row.textContent()).resolves.toContain('Interested');
 
+    // The lead's page lists the call with the disposition and its notes.
+    await row.getByRole('link', { name: 'Ada Lovelace' }).click();
+    const leadCall = page.getByTestId('lead-page').getByTestId('lead-call');
+    await leadCall.filter({ hasText: 'Wants a demo next Tuesday.' }).waitFor();
+    await expect(leadCall.textContent()).resolves.toMatch(/Completed.*Line 2.*Interested/);
+    await screenshot(page, '12-lead-page-calls');
+
     await goTo(page, 'History');
     const historyRow = page.getByTestId('history-row').filter({ hasText: 'Ada Lovelace' });
     await historyRow.waitFor();
@@ -159,5 +166,65 @@ describe('Leads and DialerModal in Chromium', () => {
     await page.getByRole('button', { name: 'Real calls' }).click();
     await page.getByTestId('stats-tiles').getByText('—').waitFor();
     expect(unexpectedErrors(pages.current, [/409/])).toEqual([]);
+  });
+  it('creates, edits and archives a list; moves, sets the status of and deletes a selection, listing the leads left as they were', async () => {
+    const { page } = pages.current;
+    page.on('dialog', (dialog) => void dialog.accept());
+    await signUp(page, baseUrl, newUser('lists'));
+    await goTo(page, 'Leads');
+    await importCsv(page, 'leads.csv', CSV);
+    await page.getByTestId('lead-row').nth(2).waitFor();
+
+    await page.getByRole('button', { name: 'Lists' }).click();
+    const create = page.getByRole('form', { name: 'New list' });
+    await create.getByLabel('List name').fill('Spring campaign');
+    await create.getByLabel('Record calls').check();
+    await create.getByRole('button', { name: 'Create list' }).click();
+    const listItem = page.getByTestId('lead-list').filter({ hasText: 'Spring campaign' });
+    await listItem.waitFor();
+    await expect(listItem.textContent()).resolves.toContain('recorded');
+    await listItem.getByRole('button', { name: 'Edit Spring campaign' }).click();
+    const edit = page.getByRole('form', { name: 'Settings of Spring campaign' });
+    await edit.getByLabel('List name').fill('Spring 2027');
+    await edit.getByRole('button', { name: 'Save list' }).click();
+    await page.getByTestId('lead-list').filter({ hasText: 'Spring 2027' }).waitFor();
+
+    const bulk = page.getByRole('form', { name: 'Bulk actions' });
+    await page.getByRole('checkbox', { name: 'Select Ada Lovelace' }).check();
+    await page.getByRole('checkbox', { name: 'Select Grace Hopper' }).check();
+    await expect(bulk.getByTestId('selected-count').textContent()).resolves.toBe('2 selected');
+    await bulk.getByLabel('Action').selectOption('move');
+    await bulk.getByLabel('List').selectOption({ label: 'Spring 2027' });
+    await bulk.getByRole('button', { name: 'Apply' }).click();
+    await page.getByTestId('bulk-report').getByText('2 leads updated.').waitFor();
+    await page.getByRole('search').getByLabel('List').selectOption({ label: 'Spring 2027' });
+    await page.getByTestId('pager-count').and(page.locator('[data-total="2"]')).waitFor();
+    await expect(page.getByTestId('lead-row').filter({ hasText: 'Ada Lovelace' }).textContent()).resolves.toContain('Spring 2027');
+
+    // Do not call is sticky: a later status for the whole selection leaves Ada as she is, and says why.
+    await page.getByRole('checkbox', { name: 'Select Ada Lovelace' }).check();
+    await bulk.getByLabel('Action').selectOption('set_status');
+    await bulk.getByLabel('Status').selectOption('do_not_call');
+    await bulk.getByRole('button', { name: 'Apply' }).click();
+    await page.getByTestId('bulk-report').getByText('1 lead updated.').waitFor();
+    await page.getByRole('checkbox', { name: 'Select every lead on this page' }).check();
+    await bulk.getByLabel('Action').selectOption('set_status');
+    await bulk.getByLabel('Status').selectOption('interested');
+    await bulk.getByRole('button', { name: 'Apply' }).click();
+    const report = page.getByTestId('bulk-report');
+    await report.getByText('1 lead updated. 1 left as they were:').waitFor();
+    await expect(report.locator('li').allTextContents()).resolves.toEqual(['Ada Lovelace: do not call stays: it is never cleared']);
+    await screenshot(page, '18-leads-bulk-report');
+
+    await page.getByRole('checkbox', { name: 'Select Grace Hopper' }).check();
+    await bulk.getByLabel('Action').selectOption('delete');
+    await bulk.getByRole('button', { name: 'Apply' }).click();
+    await page.getByTestId('bulk-report').getByText('1 lead updated.').waitFor();
+    await page.getByTestId('pager-count').and(page.locator('[data-total="1"]')).waitFor();
+
+    await page.getByTestId('lead-list').filter({ hasText: 'Spring 2027' }).getByRole('button', { name: 'Archive Spring 2027' }).click();
+    await page.getByTestId('lead-list').filter({ hasText: 'Spring 2027' }).waitFor({ state: 'detached' });
+    await page.getByRole('search').getByLabel('List').getByRole('option', { name: 'Spring 2027 (archived)' }).waitFor({ state: 'attached' });
+    expect(unexpectedErrors(pages.current)).toEqual([]);
   });
 });

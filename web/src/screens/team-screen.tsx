@@ -4,6 +4,7 @@ import { TeamAudit } from './team-audit.js';
 import { TeamInvitations } from './team-invitations.js';
 import { TeamInvite } from './team-invite.js';
 import { TeamMembers } from './team-members.js';
+import { TeamWorkspace } from './team-workspace.js';
 
 /** For admins: the members and their roles, invitations, and the audit log. */
 export function TeamScreen({ userEmail }: { userEmail: string }) {
@@ -19,6 +20,7 @@ export function TeamScreen({ userEmail }: { userEmail: string }) {
           {info.workspace.name}
         </span>
       </header>
+      <TeamWorkspace name={info.workspace.name} defaultCountry={info.workspace.defaultCountry ?? 'US'} />
       <TeamInvite onCreated={() => setVersion((v) => v + 1)} />
       <TeamInvitations workspaceId={info.workspace.id} version={version} />
       <TeamMembers workspaceId={info.workspace.id} userEmail={userEmail} onChanged={() => setVersion((v) => v + 1)} />
