@@ -50,6 +50,12 @@ describe('Leads and DialerModal in Chromium', () => {
     const katherine = page.getByTestId('lead-row').filter({ hasText: 'Katherine Johnson' });
     await katherine.waitFor();
     await expect(katherine.textContent()).resolves.toContain('+442079460321 ext. 12');
+    // The same number again is refused, naming the lead that has it.
+    await form.getByLabel('Name').fill('Katherine Again');
+    await form.getByLabel('Phone').fill('+44 20 7946 0321');
+    await form.getByRole('button', { name: 'Add lead' }).click();
+    await form.getByRole('alert').filter({ hasText: 'Katherine Johnson already has the number +442079460321' }).waitFor();
+    await page.getByRole('button', { name: 'Close form' }).click();
 
     // The search runs on the server once typing settles.
     expect(await searchLeads(page, 'grace')).toBe(1);

@@ -38,6 +38,14 @@ export function LeadForm({ userEmail, lead, onSaved }: { userEmail: string; lead
     if (extension.trim() !== '' && !/^\d{1,10}$/.test(extensionDigits)) return setError('An extension is 1 to 10 digits.');
     setSaving(true);
     setError(null);
+    // One lead per number in the workspace (duplicates are found by E.164, as imports find them).
+    if (!lead || lead.phone !== checked.value.e164) {
+      const { data: existing } = await supabase.from('leads').select('id, name').eq('phone', checked.value.e164).limit(1).maybeSingle<{ id: string; name: string }>();
+      if (existing) {
+        setSaving(false);
+        return setError(`${existing.name} already has the number ${checked.value.e164}: open that lead instead of adding it twice.`);
+      }
+    }
     const fields = {
       name: name.trim(),
       phone: checked.value.e164,
