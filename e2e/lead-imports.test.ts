@@ -89,6 +89,13 @@ describe('Lead imports through the server in Chromium', () => {
     await expect(max.textContent()).resolves.toContain('+49301234567');
     await expect(max.textContent()).resolves.not.toContain('Rückruf');
     expect(await searchLeads(page, 'Muster; Söhne')).toBe(1);
-    expect(unexpectedErrors(pages.current)).toEqual([]);
+
+    // A workbook is recognised and refused by name; nothing is previewed.
+    await page.getByLabel('Import CSV').setInputFiles({ name: 'Kontakte.xlsx', mimeType: 'application/octet-stream', buffer: Buffer.from('PK\u0003\u0004\u0014\u0000[Content_Types].xml PK\u0003\u0004 xl/workbook.xml', 'latin1') });
+    const refusal = page.getByTestId('import-error');
+    await refusal.waitFor();
+    await expect(refusal.getAttribute('data-code')).resolves.toBe('unsupported_file');
+    await expect(refusal.textContent()).resolves.toContain('"Kontakte.xlsx" is an Excel workbook');
+    expect(unexpectedErrors(pages.current, [/status of 415/])).toEqual([]);
   });
 });
