@@ -60,7 +60,26 @@ describe('Lead imports through the server in Chromium', () => {
     expect(again).toMatchObject({ inserted: 0, updated: 0, skipped: LEAD_COUNT, refused: 0 });
     await page.getByRole('button', { name: 'Close the import' }).click();
     expect(await searchLeads(page, 'Lead 4999')).toBe(1);
-    expect(await searchLeads(page, '')).toBe(LEAD_COUNT);
+
+    // Every lead of a search, over three pages, moved to a new list at once.
+    await page.getByRole('button', { name: 'Lists' }).click();
+    const create = page.getByRole('form', { name: 'New list' });
+    await create.getByLabel('List name').fill('Companies 28');
+    await create.getByRole('button', { name: 'Create list' }).click();
+    await page.getByTestId('lead-list').filter({ hasText: 'Companies 28' }).waitFor();
+    expect(await searchLeads(page, 'Company 28')).toBe(111);
+    await page.getByRole('checkbox', { name: 'Select every lead on this page' }).check();
+    await page.getByRole('button', { name: 'Select all 111 matching leads' }).click();
+    const bulk = page.getByRole('form', { name: 'Bulk actions' });
+    await bulk.getByTestId('selected-count').filter({ hasText: '111 selected' }).waitFor();
+    await bulk.getByLabel('List').selectOption({ label: 'Companies 28' });
+    await bulk.getByRole('button', { name: 'Apply' }).click();
+    await page.getByTestId('bulk-report').getByText('111 leads updated.').waitFor();
+    await searchLeads(page, '');
+    await page.getByRole('search').getByLabel('List').selectOption({ label: 'Companies 28' });
+    await page.getByTestId('pager-count').and(page.locator('[data-total="111"]')).waitFor();
+    await page.getByRole('search').getByLabel('List').selectOption({ label: 'All lists' });
+    await page.getByTestId('pager-count').and(page.locator(`[data-total="${LEAD_COUNT}"]`)).waitFor();
     expect(unexpectedErrors(pages.current)).toEqual([]);
   });
 

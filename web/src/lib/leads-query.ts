@@ -29,9 +29,9 @@ export interface LeadsQuery {
 
 export type LeadsPage = { ok: true; leads: Lead[]; total: number } | { ok: false; code: string | undefined; message: string };
 
-/** One page of leads with the total, searched, filtered and sorted by the server (LS1). */
-export async function fetchLeadsPage(supabase: SupabaseClient, q: LeadsQuery, now: Date = new Date()): Promise<LeadsPage> {
-  let query = supabase.from('leads').select('*', { count: 'exact' });
+/** The leads query of `q`'s search and filters, sorted (no range yet). */
+function buildLeadsQuery(supabase: SupabaseClient, q: Omit<LeadsQuery, 'page' | 'pageSize'>, columns: string, now: Date) {
+  let query = supabase.from('leads').select(columns, { count: 'exact' });
   if (q.owner !== '') query = query.eq('user_email', q.owner);
   if (q.status !== '') query = query.eq('status', q.status);
   if (q.listId === 'none') query = query.is('list_id', null);
@@ -43,8 +43,24 @@ export async function fetchLeadsPage(supabase: SupabaseClient, q: LeadsQuery, no
   query = query.order(sort.column, { ascending: sort.isAscending, nullsFirst: false });
   // Leads created together (an import) keep a stable order: by name, then id.
   if (sort.column !== 'name') query = query.order('name', { ascending: true });
+  return query.order('id', { ascending: true });
+}
+
+/** One page of leads with the total, searched, filtered and sorted by the server (LS1). */
+export async function fetchLeadsPage(supabase: SupabaseClient, q: LeadsQuery, now: Date = new Date()): Promise<LeadsPage> {
   const [first, last] = pageRange(q.page, q.pageSize);
-  const { data, count, error } = await query.order('id', { ascending: true }).range(first, last);
+  const { data, count, error } = await buildLeadsQuery(supabase, q, '*', now).range(first, last);
   if (error) return { ok: false, code: error.code, message: error.message };
-  return { ok: true, leads: (data ?? []) as Lead[], total: count ?? 0 };
+  return { ok: true, leads: (data ?? []) as unknown as Lead[], total: count ?? 0 };
+}
+
+/** The ids of every lead matching `q` (for a bulk action on all of them), read 1,000 at a time. */
+export async function fetchMatchingLeadIds(supabase: SupabaseClient, q: LeadsQuery, now: Date = new Date()): Promise<{ ok: true; ids: string[] } | { ok: false; message: string }> {
+  const ids: string[] = [];
+  for (let from = 0; ; from += 1000) {
+    const { data, count, error } = await buildLeadsQuery(supabase, q, 'id', now).range(from, from + 999);
+    if (error) return { ok: false, message: error.message };
+    ids.push(...((data ?? []) as unknown as { id: string }[]).map((row) => row.id));
+    if (!data || data.length < 1000 || ids.length >= (count ?? 0)) return { ok: true, ids };
+  }
 }

@@ -6,7 +6,7 @@ import { ExportButton } from '../components/export-button.js';
 import { Pager } from '../components/pager.js';
 import { RepFilter } from '../components/rep-filter.js';
 import { LEAD_STATUS_LABEL } from '../lib/labels.js';
-import { fetchLeadsPage, type LeadSort, type ListFilter } from '../lib/leads-query.js';
+import { fetchLeadsPage, fetchMatchingLeadIds, type LeadSort, type ListFilter } from '../lib/leads-query.js';
 import { useLeadLists } from '../lib/lists-api.js';
 import { seesWorkspace } from '../lib/team-api.js';
 import { useMemberEmails } from '../lib/use-member-emails.js';
@@ -69,8 +69,12 @@ function LeadsList({ userEmail }: { userEmail: string }) {
   const ids = { search: useId(), status: useId(), list: useId(), due: useId() };
   const settledSearch = useSettled(search, 250);
 
+  const query = useMemo(
+    () => ({ search: settledSearch, status, listId, owner, isCallbackDue, sort, page, pageSize: PAGE_SIZE }),
+    [settledSearch, status, listId, owner, isCallbackDue, sort, page],
+  );
   const load = useCallback(async () => {
-    const result = await fetchLeadsPage(supabase, { search: settledSearch, status, listId, owner, isCallbackDue, sort, page, pageSize: PAGE_SIZE });
+    const result = await fetchLeadsPage(supabase, query);
     if (!result.ok) {
       // The list shrank under the page being read (PGRST103): go back to the first page.
       if (page > 0 && result.code === 'PGRST103') return setPage(0);
@@ -79,7 +83,13 @@ function LeadsList({ userEmail }: { userEmail: string }) {
     setLoadError(null);
     setLeads(result.leads);
     setTotal(result.total);
-  }, [supabase, settledSearch, status, listId, owner, isCallbackDue, sort, page]);
+  }, [supabase, query, page]);
+
+  async function selectAllMatching() {
+    const result = await fetchMatchingLeadIds(supabase, query);
+    if (!result.ok) return setLoadError(`Could not select the leads: ${result.message}`);
+    setSelected(new Set(result.ids));
+  }
 
   useEffect(() => {
     void load();
@@ -176,6 +186,14 @@ function LeadsList({ userEmail }: { userEmail: string }) {
             void load();
           }}
         />
+      )}
+      {leads !== null && total !== null && total > leads.length && leads.length > 0 && leads.every((lead) => selected.has(lead.id)) && selected.size < total && (
+        <p className="muted">
+          All {leads.length} leads on this page are selected.{' '}
+          <button type="button" className="button button--ghost button--small" onClick={() => void selectAllMatching()}>
+            Select all {total.toLocaleString('en')} matching leads
+          </button>
+        </p>
       )}
       {bulkReport && <BulkReportView report={bulkReport} onDismiss={() => setBulkReport(null)} />}
       {loadError && (
