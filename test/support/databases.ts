@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import postgres from 'postgres';
 import type { Database } from '../../src/db/database.js';
 import { migrate } from '../../src/db/migrate.js';
-import { openPglite } from '../../src/db/pglite.js';
+import { openPglite, snapshotPglite } from '../../src/db/pglite.js';
 import { openPostgres } from '../../src/db/postgres.js';
 
 /**
@@ -83,8 +83,17 @@ async function dropReplicationSlots(admin: postgres.Sql, name: string): Promise<
   }
 }
 
-/** A fresh database with every migration applied. */
+let migratedPglite: Promise<Blob> | undefined;
+
+/** A fresh database with every migration applied (PGlite: a copy of one migrated once per test worker). */
 export async function createTestDatabase(kind: DatabaseKind): Promise<TestDatabase> {
+  if (kind === 'pglite') {
+    migratedPglite ??= snapshotPglite(async (db) => {
+      await migrate(db);
+    });
+    const db = await openPglite(undefined, await migratedPglite);
+    return { db, url: undefined, dispose: () => db.close() };
+  }
   const testDb = await createEmptyDatabase(kind);
   await migrate(testDb.db);
   return testDb;
