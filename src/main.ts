@@ -64,11 +64,13 @@ async function main(): Promise<void> {
   await mock.recoverUnfinishedCalls();
   // Decided by the database (wal_level, dialer.change_capture), before the banner names it.
   const capture = await chooseChangeCapture(db);
+  const [{ exists: hasWorkspace } = { exists: false }] = await db.sql<{ exists: boolean }>`select exists (select 1 from workspaces)`;
 
   const server = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, (info) => {
     const url = config.publicUrl ?? `http://${config.host === '0.0.0.0' ? 'localhost' : config.host}:${info.port}`;
     listeningUrl = url;
     const mode = config.twilio ? 'Twilio is configured: real calls are available.' : 'Demo mode: calls are simulated (no Twilio credentials set).';
+    const signInHint = describeSignIn(hasWorkspace, config.openSignup);
     const database = config.databaseUrl ? 'PostgreSQL (DATABASE_URL)' : `embedded Postgres in ${config.dataDir}`;
     process.stdout.write(
       [
@@ -77,7 +79,7 @@ async function main(): Promise<void> {
         `  Database: ${database}`,
         `  Realtime: changes captured by ${describeChangeCapture(capture)}`,
         `  ${mode}`,
-        '  Sign in: open the URL, choose "Create account", and use any email with a password of 8+ characters.',
+        `  ${signInHint}`,
         `  Scripts and supabase-js clients read their settings from ${url}/config.json`,
         '',
       ].join('\n') + '\n',
@@ -132,3 +134,10 @@ main().catch((error: unknown) => {
   process.stderr.write(`Dialer failed to start: ${error instanceof Error ? error.message : String(error)}\n`);
   process.exit(1);
 });
+
+/** The banner's sign-in line: who may create an account on this install right now. */
+function describeSignIn(hasWorkspace: boolean, openSignup: boolean): string {
+  if (!hasWorkspace) return 'Sign in: open the URL, choose "Create account": the first account (any email, a password of 8+ characters) is the workspace\'s admin.';
+  if (openSignup) return 'Sign in: open the URL and sign in, or choose "Create account" (OPEN_SIGNUP: any email gets a workspace of its own).';
+  return 'Sign in: open the URL and sign in; a new member joins through an invitation link from an admin (Team screen).';
+}
