@@ -41,7 +41,8 @@ describe('Live updates in Chromium', () => {
     await second.page.goto(baseUrl);
     await second.page.getByTestId('user-email').filter({ hasText: user.email }).waitFor({ state: 'attached' });
     await second.page.getByTestId('watch-mode').first().filter({ hasText: 'live' }).waitFor();
-    const seenBySecond = await recordStatuses(second.page, 'dialer-status');
+    // The second page follows the call on line 3's card; its own dialer stays on its line.
+    const seenBySecond = await recordStatuses(second.page, 'line-3');
 
     const other = await openPage(await newContext({ width: 390, height: 844 }));
     await signUp(other.page, baseUrl, newUser('other'));
@@ -50,7 +51,8 @@ describe('Live updates in Chromium', () => {
 
     await first.page.getByRole('radio', { name: 'Line 3' }).check();
     await dial(first.page, '+1 415 555 0190');
-    await waitForStatus(second.page.getByTestId('dialer-status'), 'in-progress');
+    await waitForStatus(second.page.getByTestId('line-3'), 'in-progress');
+    await second.page.getByTestId('dialer-status').getByText('Idle: no call on line 1.').waitFor();
     await second.page.getByTestId('line-3').filter({ hasText: '+14155550190' }).waitFor();
     await expect(second.page.getByTestId('line-3').getAttribute('aria-label')).resolves.toBe('Line 3: Connected');
     await screenshot(second.page, '20-second-page-sees-call');
@@ -58,7 +60,7 @@ describe('Live updates in Chromium', () => {
     // Meanwhile the other user's lines, history and stats show nothing of it.
     for (const line of [1, 2, 3]) await expect(other.page.getByTestId(`line-${line}`).textContent()).resolves.toContain('No calls yet');
     await screenshot(other.page, '21-other-user-phone-width');
-    await waitForStatus(second.page.getByTestId('dialer-status'), 'completed');
+    await waitForStatus(second.page.getByTestId('line-3'), 'completed');
     expect(await seenBySecond()).toEqual(['dialing', 'ringing', 'in-progress', 'completed']);
     expect(await seenByOther()).toEqual([]);
     await goTo(other.page, 'History');

@@ -13,7 +13,7 @@ function LineCard({ line, call, onHangUp }: { line: LineNumber; call: ActiveCall
   const isLive = call !== null && !isTerminal(call.status);
   return (
     <li className={`line-card ${isLive ? 'line-card--live' : ''}`} data-testid={`line-${line}`} aria-label={`Line ${line}: ${isLive ? STATUS_DISPLAY[call.status].label : 'idle'}`}>
-      <div className="line-card__head">
+      <div className="line-card__head" data-call-status={call?.status}>
         <span className="line-card__name">Line {line}</span>
         {isLive ? <StatusBadge status={call.status} /> : <span className="badge badge--idle">Idle</span>}
       </div>
