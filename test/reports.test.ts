@@ -38,6 +38,7 @@ interface SeedCall {
   readonly talkSeconds?: number;
   readonly disposition?: string;
   readonly isMock?: boolean;
+  readonly leadId?: string;
 }
 
 /** A history row as the server's end-of-call trigger writes it (the workspace filled in from the member). */
@@ -47,9 +48,29 @@ async function insertCallLog(db: Database, userEmail: string, call: SeedCall): P
   const answeredAt = call.answered ? new Date(endedAt.getTime() - (call.talkSeconds ?? 0) * 1000) : null;
   await db.sql`
     insert into call_logs (user_email, to_number, line_number, outcome, status_source, is_mock, provider, started_at, answered_at, ended_at,
-                           talk_seconds, answered_by, disposition)
+                           talk_seconds, answered_by, disposition, lead_id)
     values (${userEmail}, '+14155550142', 1, ${call.outcome}, 'webhook', ${call.isMock ?? false}, ${call.isMock ? 'mock' : 'twilio'},
-            ${startedAt}, ${answeredAt}, ${endedAt}, ${call.talkSeconds ?? 0}, ${call.answered ? 'human' : null}, ${call.disposition ?? null})`;
+            ${startedAt}, ${answeredAt}, ${endedAt}, ${call.talkSeconds ?? 0}, ${call.answered ? 'human' : null}, ${call.disposition ?? null},
+            ${call.leadId ?? null})`;
+}
+
+/** A lead list of the member's workspace (archived when `archived`); its id. */
+async function insertLeadList(db: Database, userEmail: string, name: string, archived = false): Promise<string> {
+  const [list] = await db.sql<{ id: string }>`
+    insert into lead_lists (user_email, name, archived_at) values (${userEmail}, ${name}, ${archived ? new Date() : null}) returning id`;
+  if (!list) throw new Error('no lead list inserted');
+  return list.id;
+}
+
+/** A lead owned by `userEmail`, in `listId` (or in no list); its id. */
+let leadPhones = 0;
+async function insertLead(db: Database, userEmail: string, listId: string | null): Promise<string> {
+  // A number is a lead once per workspace.
+  const phone = `+1415555${String(++leadPhones).padStart(4, '0')}`;
+  const [lead] = await db.sql<{ id: string }>`
+    insert into leads (user_email, name, phone, list_id) values (${userEmail}, 'Ada Lovelace', ${phone}, ${listId}) returning id`;
+  if (!lead) throw new Error('no lead inserted');
+  return lead.id;
 }
 
 const RANGE = { from: '2026-03-10T00:00:00Z', to: '2026-03-13T00:00:00Z' };
@@ -86,7 +107,7 @@ const REP_TWO_FIGURES = {
 const ZERO_FIGURES = { dials: 0, connects: 0, connectRate: 0, talkSeconds: 0, voicemails: 0, noAnswers: 0, busy: 0, failed: 0, canceled: 0, abandoned: 0, dispositions: NO_DISPOSITIONS };
 
 interface ReportBody {
-  rows: ({ key: string; dials: number } & Record<string, unknown>)[];
+  rows: ({ key: string | null; dials: number } & Record<string, unknown>)[];
   totals: Record<string, unknown>;
 }
 
@@ -213,5 +234,101 @@ describe.each(DATABASE_KINDS)('getReport on %s', (kind) => {
     const body = await report(manager.client, { from: '2025-03-12T00:00:00Z', to: '2026-03-13T00:00:00Z', groupBy: 'day' });
     expect(body.rows).toHaveLength(366);
     expect(body.totals['dials']).toBe(10); // rep one's call just before the 10th is in this range
+  });
+});
+
+/** Calls of a team with lead lists, in April (outside the ranges above), on both databases. */
+describe.each(DATABASE_KINDS)('getReport per lead list on %s', (kind) => {
+  const APRIL = { from: '2026-04-01T00:00:00Z', to: '2026-04-03T00:00:00Z', groupBy: 'list' };
+  let server: TestServer;
+  let manager: Member;
+  let repA: Member;
+  let repB: Member;
+  let outsider: Member;
+  const lists = { alpha: '', beta: '', charlie: '', delta: '', outsiders: '' };
+
+  beforeAll(async () => {
+    server = await startTestServer(kind);
+    const { db } = server;
+    manager = await memberOf(server, 'manager');
+    repA = await memberOf(server, 'rep', manager.workspaceId);
+    repB = await memberOf(server, 'rep', manager.workspaceId);
+    outsider = await memberOf(server, 'admin');
+    lists.alpha = await insertLeadList(db, manager.email, 'Alpha');
+    lists.beta = await insertLeadList(db, manager.email, 'Beta', true);
+    lists.charlie = await insertLeadList(db, manager.email, 'Charlie');
+    lists.delta = await insertLeadList(db, manager.email, 'Delta', true); // archived, no calls: not shown
+    // Another workspace's list, of the same name as ours.
+    lists.outsiders = await insertLeadList(db, outsider.email, 'Alpha');
+    const alphaOfA = await insertLead(db, repA.email, lists.alpha);
+    const alphaOfB = await insertLead(db, repB.email, lists.alpha);
+    const betaOfA = await insertLead(db, repA.email, lists.beta);
+    const noListOfB = await insertLead(db, repB.email, null);
+    const outsidersLead = await insertLead(db, outsider.email, lists.outsiders);
+    const calls: [string, SeedCall][] = [
+      [repA.email, { outcome: 'completed', answered: true, talkSeconds: 60, disposition: 'interested', endedAt: '2026-04-01T10:00:00Z', leadId: alphaOfA }],
+      [repA.email, { outcome: 'completed', answered: true, talkSeconds: 999, endedAt: '2026-04-03T00:00:00Z', leadId: alphaOfA }], // at `to`: out
+      [repB.email, { outcome: 'busy', endedAt: '2026-04-01T11:00:00Z', leadId: alphaOfB }],
+      [repA.email, { outcome: 'voicemail_detected', endedAt: '2026-04-02T09:00:00Z', leadId: betaOfA }],
+      [repB.email, { outcome: 'no-answer', endedAt: '2026-04-02T10:00:00Z', leadId: noListOfB }],
+      [repA.email, { outcome: 'failed', disposition: 'wrong_number', endedAt: '2026-04-02T11:00:00Z' }], // dialled by hand
+      [outsider.email, { outcome: 'completed', answered: true, talkSeconds: 45, endedAt: '2026-04-01T12:00:00Z', leadId: outsidersLead }],
+    ];
+    for (const [email, call] of calls) await insertCallLog(db, email, call);
+  }, 60_000);
+  afterAll(async () => {
+    await server?.close();
+  });
+
+  const report = async (client: SupabaseClient, body: Record<string, unknown>) => {
+    const response = await invoke(client, 'getReport', body);
+    expect(response.status, JSON.stringify(response.body)).toBe(200);
+    return response.body as unknown as ReportBody;
+  };
+  const figures = (changes: Partial<typeof ZERO_FIGURES>) => ({ ...ZERO_FIGURES, ...changes });
+
+  it('a manager gets every live list, archived lists with calls, and calls in no list last, with their figures', async () => {
+    const body = await report(manager.client, APRIL);
+    expect(body.rows).toEqual([
+      { key: lists.alpha, label: 'Alpha', isArchived: false,
+        ...figures({ dials: 2, connects: 1, connectRate: 0.5, talkSeconds: 60, busy: 1, dispositions: { ...NO_DISPOSITIONS, interested: 1 } }) },
+      { key: lists.beta, label: 'Beta', isArchived: true, ...figures({ dials: 1, voicemails: 1 }) },
+      { key: lists.charlie, label: 'Charlie', isArchived: false, ...ZERO_FIGURES },
+      { key: null, label: 'No list', isArchived: false,
+        ...figures({ dials: 2, noAnswers: 1, failed: 1, dispositions: { ...NO_DISPOSITIONS, wrong_number: 1 } }) },
+    ]);
+    expect(body.totals).toMatchObject({ dials: 5, connects: 1, talkSeconds: 60, voicemails: 1, noAnswers: 1, busy: 1, failed: 1 });
+  });
+
+  it('WS1 a rep gets only their own calls per list, even when asking for another rep', async () => {
+    const own = await report(repA.client, APRIL);
+    expect(own.rows.map((row) => [row.label, row.dials, row['connects']])).toEqual([
+      ['Alpha', 1, 1],
+      ['Beta', 1, 0],
+      ['Charlie', 0, 0],
+      ['No list', 1, 0],
+    ]);
+    expect(own.totals).toMatchObject({ dials: 3, connects: 1, talkSeconds: 60, voicemails: 1, failed: 1, busy: 0, noAnswers: 0 });
+    const other = await report(repA.client, { ...APRIL, userEmail: repB.email });
+    expect(other.rows.map((row) => [row.label, row.dials])).toEqual([['Alpha', 0], ['Charlie', 0]]);
+    expect(other.totals['dials']).toBe(0);
+  });
+
+  it('WS1 another workspace\'s lists never appear', async () => {
+    const ours = await report(manager.client, APRIL);
+    expect(ours.rows.map((row) => row.key)).not.toContain(lists.outsiders);
+    const theirs = await report(outsider.client, APRIL);
+    expect(theirs.rows.map((row) => [row.key, row.label, row.dials])).toEqual([[lists.outsiders, 'Alpha', 1]]);
+  });
+
+  it('a call counts toward its lead\'s list at report time', async () => {
+    const [lead] = await server.db.sql<{ id: string }>`
+      update leads set list_id = ${lists.charlie} where user_email = ${repB.email} and list_id is null returning id`;
+    try {
+      const body = await report(manager.client, APRIL);
+      expect(body.rows.map((row) => [row.label, row.dials])).toEqual([['Alpha', 2], ['Beta', 1], ['Charlie', 1], ['No list', 1]]);
+    } finally {
+      await server.db.sql`update leads set list_id = null where id = ${lead?.id ?? null}`;
+    }
   });
 });

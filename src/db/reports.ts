@@ -22,7 +22,7 @@ export function readAs<T>(db: Database, viewer: Viewer, work: (tx: Queryable) =>
   });
 }
 
-export const REPORT_GROUPINGS = ['rep', 'day'] as const;
+export const REPORT_GROUPINGS = ['rep', 'day', 'list'] as const;
 export type ReportGrouping = (typeof REPORT_GROUPINGS)[number];
 
 /** Which calls count: real ones (`live`), demo-mode ones (`demo`, `call_logs.is_mock`), or both. */
@@ -62,10 +62,26 @@ export interface ReportFigures {
   readonly dispositions: Readonly<Record<Disposition, number>>;
 }
 
-export interface ReportRow extends ReportFigures {
+/** A row per rep or per day. */
+export interface KeyedReportRow extends ReportFigures {
   /** The rep's email (groupBy rep) or the local date `YYYY-MM-DD` in the report's zone (groupBy day). */
   readonly key: string;
 }
+
+/** A row per lead list (groupBy list). */
+export interface ListReportRow extends ReportFigures {
+  /** The list's id; null for calls without a lead, or whose lead is in no list. */
+  readonly key: string | null;
+  /** The list's name; `No list` for the null key. */
+  readonly label: string;
+  /** An archived list (one with calls in the range; archived lists without calls are left out). */
+  readonly isArchived: boolean;
+}
+
+export type ReportRow = KeyedReportRow | ListReportRow;
+
+/** The label of the row of calls in no list. */
+export const NO_LIST_LABEL = 'No list';
 
 export interface Report {
   readonly rows: readonly ReportRow[];
@@ -73,7 +89,10 @@ export interface Report {
 }
 
 interface FigureRow {
-  key: string;
+  key: string | null;
+  /** Per list only: the list's name (null for no list) and whether it is archived. */
+  label: string | null;
+  is_archived: boolean;
   dials: number;
   connects: number;
   talk_seconds: number;
@@ -90,28 +109,30 @@ interface FigureRow {
  * count). A call counts where it ended (`ended_at`), the order History shows, so the dials of a
  * range are the history rows an export of that range holds. Rows: per rep, every active member
  * the viewer sees (0 figures without calls) and anyone else with calls in the range, by email;
- * per day, every local day of the range in the zone, oldest first, empty days with 0 figures.
+ * per day, every local day of the range in the zone, oldest first, empty days with 0 figures;
+ * per list, every live list the viewer sees (0 figures without calls) and archived lists with
+ * calls, by name, then the calls in no list (key null) last when there are any.
+ *
+ * Per list, a call counts toward its lead's list at report time (`call_logs.lead_id` →
+ * `leads.list_id`), not the list the lead was in when it was called: moving a lead moves its past
+ * calls. The lead is read as the viewer too, so a call whose lead the viewer no longer sees (a
+ * rep's call on a lead since assigned to another rep) or that was deleted counts in no list.
  */
 export async function readReport(db: Database, viewer: Viewer, query: ReportQuery): Promise<Report> {
   const { from, to, timeZone, mode } = query;
   const userEmail = query.userEmail ?? null;
   // groupBy chooses between fixed SQL fragments; no input reaches the SQL text.
-  const keyOfCall = query.groupBy === 'rep' ? 'rep_key' : 'day_key';
-  const keysWithoutCalls =
-    query.groupBy === 'rep'
-      ? 'select user_email as key from workspace_members where is_active and ($5::text is null or user_email = $5::text)'
-      : `select to_char(day, 'YYYY-MM-DD') as key from generate_series(
-           ($1::timestamptz at time zone $3::text)::date,
-           (($2::timestamptz - interval '1 microsecond') at time zone $3::text)::date,
-           interval '1 day') as day`;
+  const grouping = GROUPING_SQL[query.groupBy];
   const rows = await readAs(db, viewer, (tx) =>
     tx.query<FigureRow>(
       `with calls as (
-         select ${keyOfCall} as key, outcome, answered_at, talk_seconds, disposition
-         from (select *, user_email as rep_key, to_char((ended_at at time zone $3::text)::date, 'YYYY-MM-DD') as day_key from call_logs) keyed
+         select ${grouping.keyOfCall} as key, outcome, answered_at, talk_seconds, disposition
+         from call_logs c
          where ended_at >= $1::timestamptz and ended_at < $2::timestamptz
            and ($4::text = 'all' or is_mock = ($4::text = 'demo'))
            and ($5::text is null or user_email = $5::text)
+           -- Types the zone for groupings that do not use it: PostgreSQL refuses a parameter it cannot type.
+           and $3::text is not null
        ),
        figures as (
          select key,
@@ -130,19 +151,60 @@ export async function readReport(db: Database, viewer: Viewer, query: ReportQuer
          from (select key, disposition, count(*)::int as count from calls where disposition is not null group by key, disposition) counted
          group by key
        ),
-       keys as (${keysWithoutCalls} union select key from figures)
-       select keys.key,
+       keys as (${grouping.keysWithoutCalls} union select key from figures)
+       select keys.key, ${grouping.label} as label, ${grouping.isArchived} as is_archived,
          coalesce(f.dials, 0) as dials, coalesce(f.connects, 0) as connects, coalesce(f.talk_seconds, 0) as talk_seconds,
          coalesce(f.voicemails, 0) as voicemails, coalesce(f.no_answers, 0) as no_answers, coalesce(f.busy, 0) as busy,
          coalesce(f.failed, 0) as failed, coalesce(f.canceled, 0) as canceled, coalesce(d.dispositions, '{}') as dispositions
-       from keys left join figures f using (key) left join dispositions d using (key)
-       order by keys.key`,
+       from keys
+         -- The null key (calls in no list) must meet its figures: \`using (key)\` would not match it.
+         left join figures f on f.key is not distinct from keys.key
+         left join dispositions d on d.key is not distinct from keys.key
+         ${grouping.join}
+       order by ${grouping.order}`,
       [from, to, timeZone, mode, userEmail],
     ),
   );
-  const reportRows = rows.map((row) => ({ key: row.key, ...toFigures(row) }));
+  const reportRows: ReportRow[] = rows.map((row) =>
+    query.groupBy === 'list'
+      ? { key: row.key, label: row.label ?? NO_LIST_LABEL, isArchived: row.is_archived, ...toFigures(row) }
+      : // Rep and day keys are never null: every call has a rep and an end.
+        { key: row.key ?? '', ...toFigures(row) },
+  );
   return { rows: reportRows, totals: sumFigures(reportRows) };
 }
+
+/** Per grouping: a call's key, the keys shown without calls, and what names and orders a row. */
+const GROUPING_SQL: Record<ReportGrouping, { keyOfCall: string; keysWithoutCalls: string; join: string; label: string; isArchived: string; order: string }> = {
+  rep: {
+    keyOfCall: 'c.user_email',
+    keysWithoutCalls: 'select user_email as key from workspace_members where is_active and ($5::text is null or user_email = $5::text)',
+    join: '',
+    label: 'null::text',
+    isArchived: 'false',
+    order: 'keys.key',
+  },
+  day: {
+    keyOfCall: `to_char((c.ended_at at time zone $3::text)::date, 'YYYY-MM-DD')`,
+    keysWithoutCalls: `select to_char(day, 'YYYY-MM-DD') as key from generate_series(
+           ($1::timestamptz at time zone $3::text)::date,
+           (($2::timestamptz - interval '1 microsecond') at time zone $3::text)::date,
+           interval '1 day') as day`,
+    join: '',
+    label: 'null::text',
+    isArchived: 'false',
+    order: 'keys.key',
+  },
+  list: {
+    // The lead and its list are read under RLS like the call: a lead the viewer cannot see has no list.
+    keyOfCall: '(select l.list_id::text from leads l where l.id = c.lead_id)',
+    keysWithoutCalls: 'select id::text as key from lead_lists where archived_at is null',
+    join: 'left join lead_lists ll on ll.id::text = keys.key',
+    label: 'll.name',
+    isArchived: '(ll.archived_at is not null)',
+    order: 'keys.key is null, ll.name, ll.archived_at nulls first, keys.key',
+  },
+};
 
 function emptyDispositions(): Record<Disposition, number> {
   return Object.fromEntries(DISPOSITIONS.map((disposition) => [disposition, 0])) as Record<Disposition, number>;

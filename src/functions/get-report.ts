@@ -37,13 +37,18 @@ const getReportSchema = z
   .strict();
 
 /**
- * `getReport {from, to, groupBy, timeZone?, userEmail?, mode?}` → `{rows: [{key, ...figures}], totals: figures}`.
+ * `getReport {from, to, groupBy, timeZone?, userEmail?, mode?}` → `{rows: [{key, label?, isArchived?, ...figures}], totals: figures}`.
  *
  * - `from`, `to`: ISO 8601 instants with a zone; calls that ENDED in [from, to) count; `to` after
  *   `from`, at most 366 days apart.
  * - `groupBy`: `rep` (key = the rep's email; every active member the caller sees, with zeros when
- *   they made no calls) or `day` (key = `YYYY-MM-DD`, a local date in `timeZone`, every day of the
- *   range, oldest first). Per lead list arrives with lead lists (issue 12).
+ *   they made no calls), `day` (key = `YYYY-MM-DD`, a local date in `timeZone`, every day of the
+ *   range, oldest first) or `list` (key = the lead list's id, `label` its name, `isArchived`; every
+ *   live list the caller sees, with zeros, and archived lists with calls, by name; calls without a
+ *   lead or whose lead is in no list under key null, label `No list`, last). A call counts toward
+ *   its lead's list at report time (`call_logs.lead_id` → `leads.list_id`), not the list the lead
+ *   was in when called; a lead the caller does not see (since assigned to another rep) or deleted
+ *   counts as no list.
  * - `timeZone`: an IANA name, default `UTC`; only day buckets use it.
  * - `userEmail`: only that rep's calls. `mode`: `live` (real calls), `demo` (demo-mode calls) or
  *   `all` (default).
