@@ -1,26 +1,30 @@
-import { Fragment, useCallback, useEffect, useId, useState } from 'react';
+import { Fragment, useCallback, useEffect, useId, useMemo, useState } from 'react';
 import { useSupabase } from '../../../src/client/use-call-subscription.js';
 import { CALL_STATUSES, STATUS_DISPLAY, TERMINAL_STATUSES, type TerminalStatus } from '../../../src/core/call-status.js';
-import type { CallLog } from '../../../src/core/rows.js';
+import { DISPOSITIONS, type CallLog } from '../../../src/core/rows.js';
 import { DispositionForm } from '../components/disposition-form.js';
 import { ExportButton } from '../components/export-button.js';
-import { Pager, pageRange } from '../components/pager.js';
+import { Pager } from '../components/pager.js';
 import { RepFilter } from '../components/rep-filter.js';
 import { StatusBadge } from '../components/status-badge.js';
 import { formatDateTime, formatDuration } from '../lib/format.js';
+import { fetchHistoryPage, type DispositionFilter } from '../lib/history-query.js';
 import { DISPOSITION_LABEL } from '../lib/labels.js';
 import { startOfLocalDay } from '../lib/report-api.js';
 import { seesWorkspace } from '../lib/team-api.js';
 import { useMemberEmails } from '../lib/use-member-emails.js';
+import { useSettled } from '../lib/use-settled.js';
 import { useFilteredTableChanges } from '../lib/use-table-changes.js';
 import { useWorkspace } from '../lib/workspace-context.js';
 
 const isOutcome = (value: string): value is TerminalStatus => (TERMINAL_STATUSES as readonly string[]).includes(value);
+const isDispositionFilter = (value: string): value is DispositionFilter => value === 'none' || (DISPOSITIONS as readonly string[]).includes(value);
 const PAGE_SIZE = 50;
 
 /**
- * Finished calls, newest first, filtered by outcome, dates and (managers and admins) rep; paged
- * on the server with the total (LS1), and exported whole as CSV by the server.
+ * Finished calls, newest first, searched by lead name or (a number) the number called, filtered
+ * by outcome, disposition, dates and (managers and admins) rep; searched, filtered and paged on
+ * the server with the total (LS1), and exported whole as CSV by the server.
  */
 export function HistoryScreen({ userEmail }: { userEmail: string }) {
   const supabase = useSupabase();
@@ -31,34 +35,47 @@ export function HistoryScreen({ userEmail }: { userEmail: string }) {
   const [total, setTotal] = useState<number | null>(null);
   const [page, setPage] = useState(0);
   const [error, setError] = useState<string | null>(null);
+  const [search, setSearch] = useState('');
   const [outcome, setOutcome] = useState<TerminalStatus | ''>('');
+  const [disposition, setDisposition] = useState<DispositionFilter>('');
   const [from, setFrom] = useState('');
   const [to, setTo] = useState('');
   const [rep, setRep] = useState('');
   /** The history row whose disposition is being set or corrected. */
   const [editing, setEditing] = useState<string | null>(null);
   const [saved, setSaved] = useState<string | null>(null);
-  const ids = { outcome: useId(), from: useId(), to: useId() };
+  const ids = { search: useId(), outcome: useId(), disposition: useId(), from: useId(), to: useId() };
   // Managers and admins see the whole workspace (or one rep); a rep sees their own calls.
   const shownRep = isManager ? rep : userEmail;
 
+  const settledSearch = useSettled(search, 250);
+  // A new search starts on the first page.
+  useEffect(() => setPage(0), [settledSearch]);
+
+  const query = useMemo(
+    () => ({
+      search: settledSearch,
+      outcome,
+      disposition,
+      userEmail: shownRep,
+      endedFrom: from === '' ? '' : startOfLocalDay(from),
+      endedBefore: to === '' ? '' : startOfLocalDay(to, 1),
+      page,
+      pageSize: PAGE_SIZE,
+    }),
+    [settledSearch, outcome, disposition, shownRep, from, to, page],
+  );
   const load = useCallback(async () => {
-    let query = supabase.from('call_logs').select('*', { count: 'exact' });
-    if (shownRep !== '') query = query.eq('user_email', shownRep);
-    if (outcome !== '') query = query.eq('outcome', outcome);
-    if (from !== '') query = query.gte('ended_at', startOfLocalDay(from));
-    if (to !== '') query = query.lt('ended_at', startOfLocalDay(to, 1));
-    const [first, last] = pageRange(page, PAGE_SIZE);
-    const { data, count, error: loadError } = await query.order('ended_at', { ascending: false }).order('id', { ascending: false }).range(first, last);
-    if (loadError) {
+    const result = await fetchHistoryPage(supabase, query);
+    if (!result.ok) {
       // The list shrank under the page being read (PGRST103): go back to the first page.
-      if (page > 0 && loadError.code === 'PGRST103') return setPage(0);
-      return setError(`Could not load the call history: ${loadError.message}`);
+      if (query.page > 0 && result.code === 'PGRST103') return setPage(0);
+      return setError(`Could not load the call history: ${result.message}`);
     }
     setError(null);
-    setLogs(data as CallLog[]);
-    setTotal(count ?? null);
-  }, [supabase, shownRep, outcome, from, to, page]);
+    setLogs(result.logs);
+    setTotal(result.total);
+  }, [supabase, query]);
 
   useEffect(() => {
     void load();
@@ -77,12 +94,28 @@ export function HistoryScreen({ userEmail }: { userEmail: string }) {
       </header>
       <div className="filters">
         <div className="field">
+          <label htmlFor={ids.search}>Search</label>
+          <input id={ids.search} type="search" value={search} onChange={(e) => setSearch(e.target.value)} placeholder="Lead name or number" />
+        </div>
+        <div className="field">
           <label htmlFor={ids.outcome}>Outcome</label>
           <select id={ids.outcome} value={outcome} onChange={(e) => filter(setOutcome)(isOutcome(e.target.value) ? e.target.value : '')}>
             <option value="">All outcomes</option>
             {CALL_STATUSES.filter(isOutcome).map((s) => (
               <option key={s} value={s}>
                 {STATUS_DISPLAY[s].label}
+              </option>
+            ))}
+          </select>
+        </div>
+        <div className="field">
+          <label htmlFor={ids.disposition}>Disposition</label>
+          <select id={ids.disposition} value={disposition} onChange={(e) => filter(setDisposition)(isDispositionFilter(e.target.value) ? e.target.value : '')}>
+            <option value="">All dispositions</option>
+            <option value="none">None yet</option>
+            {DISPOSITIONS.map((d) => (
+              <option key={d} value={d}>
+                {DISPOSITION_LABEL[d]}
               </option>
             ))}
           </select>
@@ -110,7 +143,7 @@ export function HistoryScreen({ userEmail }: { userEmail: string }) {
       {logs === null ? (
         <p className="muted">Loading…</p>
       ) : logs.length === 0 ? (
-        <p className="empty">No calls{outcome || from || to || rep ? ' match these filters' : ' yet'}.</p>
+        <p className="empty">No calls{settledSearch.trim() || outcome || disposition || from || to || rep ? ' match these filters' : ' yet'}.</p>
       ) : (
         <table className="table table--cards" aria-label="Call history">
           <thead>

@@ -39,6 +39,9 @@ export function LeadForm({ userEmail, lead, onSaved }: { userEmail: string; lead
     setSaving(true);
     setError(null);
     // One lead per number in the workspace (duplicates are found by E.164, as imports find them).
+    // The database refuses a duplicate (migration 0017); this look-up only names the lead when the
+    // member can see it (their own, or any for a manager). A number held by a lead hidden from
+    // them is refused by the server with 23505, and its message is shown as it is.
     if (!lead || lead.phone !== checked.value.e164) {
       const { data: existing } = await supabase.from('leads').select('id, name').eq('phone', checked.value.e164).limit(1).maybeSingle<{ id: string; name: string }>();
       if (existing) {
@@ -56,6 +59,7 @@ export function LeadForm({ userEmail, lead, onSaved }: { userEmail: string; lead
     };
     const { error: saveError } = lead ? await supabase.from('leads').update(fields).eq('id', lead.id) : await supabase.from('leads').insert({ user_email: userEmail, ...fields });
     setSaving(false);
+    if (saveError?.code === '23505') return setError(saveError.message);
     if (saveError) return setError(`Could not ${lead ? 'save' : 'add'} the lead: ${saveError.message}`);
     if (!lead) {
       setName('');
