@@ -1,13 +1,16 @@
 import type { SupabaseClient } from '@supabase/supabase-js';
 import { invokeFunction, type FunctionResult } from './invoke-function.js';
 
-export type ReportGroup = 'rep' | 'day';
+/** How a report groups calls: per rep, per local day, or per lead list. */
+export const REPORT_GROUPS = ['rep', 'day', 'list'] as const;
+export type ReportGroup = (typeof REPORT_GROUPS)[number];
+export const isReportGroup = (value: string): value is ReportGroup => (REPORT_GROUPS as readonly string[]).includes(value);
 /** Which calls count: real ones, demo-mode ones, or both. */
 export const REPORT_MODES = ['all', 'live', 'demo'] as const;
 export type ReportMode = (typeof REPORT_MODES)[number];
 export const isReportMode = (value: string): value is ReportMode => (REPORT_MODES as readonly string[]).includes(value);
 
-/** One row of a report (a rep or a day), and the totals, as `getReport` sends them. */
+/** One row of a report (a rep, a day or a lead list), and the totals, as `getReport` sends them. */
 export interface ReportFigures {
   readonly dials: number;
   readonly connects: number;
@@ -23,7 +26,11 @@ export interface ReportFigures {
   readonly dispositions: Readonly<Record<string, number>>;
 }
 export interface ReportRow extends ReportFigures {
-  readonly key: string;
+  /** The rep's email, the day, or the lead list's id (null for the calls in no list). */
+  readonly key: string | null;
+  /** Per list only: the list's name (`No list` for the null key) and whether it is archived. */
+  readonly label?: string;
+  readonly isArchived?: boolean;
 }
 export interface Report {
   readonly rows: readonly ReportRow[];

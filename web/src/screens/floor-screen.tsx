@@ -45,6 +45,7 @@ function useStableRows(rows: readonly ReportRow[] | undefined): ReadonlyMap<stri
   return useMemo(() => {
     const stable = new Map<string, ReportRow>();
     for (const row of rows ?? []) {
+      if (row.key === null) continue;
       const before = previous.current.get(row.key);
       stable.set(row.key, before && sameFigures(before, row) ? before : row);
     }

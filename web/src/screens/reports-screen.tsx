@@ -1,12 +1,14 @@
 import { useId, useMemo, useState } from 'react';
 import { RepFilter } from '../components/rep-filter.js';
 import { localDay } from '../lib/format.js';
-import { isReportMode, startOfLocalDay, type ReportGroup, type ReportMode, type ReportRequest } from '../lib/report-api.js';
+import { isReportGroup, isReportMode, startOfLocalDay, type ReportGroup, type ReportMode, type ReportRequest } from '../lib/report-api.js';
 import { seesWorkspace } from '../lib/team-api.js';
 import { useMemberEmails } from '../lib/use-member-emails.js';
 import { useReport } from '../lib/use-report.js';
 import { useWorkspace } from '../lib/workspace-context.js';
 import { ReportsTable } from './reports-table.js';
+
+const GROUP_LABELS: Readonly<Record<ReportGroup, string>> = { rep: 'Rep', day: 'Day', list: 'Lead list' };
 
 const daysAgo = (days: number) => {
   const date = new Date();
@@ -53,9 +55,10 @@ export function ReportsScreen({ userEmail }: { userEmail: string }) {
         </div>
         <div className="field">
           <label htmlFor={ids.groupBy}>Group by</label>
-          <select id={ids.groupBy} value={groupBy} onChange={(e) => setGroupBy(e.target.value === 'day' ? 'day' : 'rep')}>
+          <select id={ids.groupBy} value={groupBy} onChange={(e) => setGroupBy(isReportGroup(e.target.value) ? e.target.value : 'rep')}>
             <option value="rep">Rep</option>
             <option value="day">Day</option>
+            <option value="list">Lead list</option>
           </select>
         </div>
         <div className="field">
@@ -78,7 +81,7 @@ export function ReportsScreen({ userEmail }: { userEmail: string }) {
       ) : report.rows.length === 0 ? (
         <p className="empty">No members or days to show.</p>
       ) : (
-        <ReportsTable report={report} keyLabel={groupBy === 'rep' ? 'Rep' : 'Day'} />
+        <ReportsTable report={report} keyLabel={GROUP_LABELS[groupBy]} />
       )}
     </section>
   );

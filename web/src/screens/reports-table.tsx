@@ -50,9 +50,9 @@ export function ReportsTable({ report, keyLabel }: { report: Report; keyLabel: s
       </thead>
       <tbody>
         {report.rows.map((row) => (
-          <tr key={row.key} data-testid="report-row" data-key={row.key}>
+          <tr key={row.key ?? 'none'} data-testid="report-row" data-key={row.key ?? ''}>
             <th scope="row" data-label={keyLabel} className="strong">
-              {row.key}
+              {row.label === undefined ? row.key : `${row.label}${row.isArchived ? ' (archived)' : ''}`}
             </th>
             <Figures figures={row} />
           </tr>
