@@ -97,11 +97,13 @@ describe.each(REALTIME_DATABASE_KINDS)('WS1 realtime visibility agrees with row-
     return emails;
   }
 
+  let leadNumber = 0;
   async function insertOwnedRow(table: OwnedTable, email: string): Promise<void> {
     const { db } = testDb;
     switch (table) {
       case 'leads':
-        await insertLead(db, email);
+        // A workspace holds one lead per number.
+        await insertLead(db, email, 'Lead', `+1415555${String(++leadNumber).padStart(4, '0')}`);
         return;
       case 'active_calls':
         await db.sql`insert into active_calls (user_email, line_number, to_number) values (${email}, 1, '+14155550199')`;

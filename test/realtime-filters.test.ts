@@ -33,8 +33,8 @@ describe.each(DATABASE_KINDS)('Realtime filters through supabase-js, as REST rea
     const filter = 'company=in.("Acme, Inc",Initech)';
     const sub = subscribe(client, 'leads', filter, 'INSERT');
     await sub.waitForState('SUBSCRIBED');
-    for (const company of ['Acme', 'Acme, Inc', ' Inc', 'Initech']) {
-      await server.db.sql`insert into leads (user_email, name, phone, company) values (${email}, ${company}, '+14155550191', ${company})`;
+    for (const [index, company] of ['Acme', 'Acme, Inc', ' Inc', 'Initech'].entries()) {
+      await server.db.sql`insert into leads (user_email, name, phone, company) values (${email}, ${company}, ${`+141555501${90 + index}`}, ${company})`;
     }
     const viaRest = await client.from('leads').select('company').in('company', ['Acme, Inc', 'Initech']).order('company');
     expect(viaRest.data).toEqual([{ company: 'Acme, Inc' }, { company: 'Initech' }]);

@@ -64,7 +64,7 @@ describe.each(REALTIME_POSTGRES_KINDS)('RT2 three server processes on one Postgr
     // Concurrent writers; each row's updates are serialised by its row lock, so the value each
     // update returns is its commit order for that row.
     const leadIds: string[] = [];
-    for (let index = 0; index < LEADS; index++) leadIds.push(await insertLead(writer, email, `Lead ${index}`));
+    for (let index = 0; index < LEADS; index++) leadIds.push(await insertLead(writer, email, `Lead ${index}`, `+1415555020${index}`));
     const work = leadIds.flatMap((id) => Array.from({ length: UPDATES_PER_LEAD }, () => id));
     await Promise.all(
       Array.from({ length: WRITERS }, async (_, worker) => {
