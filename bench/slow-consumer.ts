@@ -6,7 +6,8 @@
  *
  * One server (its own process, PostgreSQL with the capture the server picks), BENCH_SUBSCRIBERS
  * sockets each signed in as its own user on its own `active_calls` rows, and the writer of the
- * realtime bench at BENCH_RATE changes a second. Two runs of BENCH_SECONDS on the same server:
+ * realtime bench (one-row UPDATEs of each user's live call) at BENCH_RATE changes a second.
+ * Two runs of BENCH_SECONDS on the same server:
  *
  * 1. without: the subscribers alone (the baseline);
  * 2. with: BENCH_SLOW more sockets, each joined with the service role key to every
@@ -23,7 +24,7 @@
 import postgres from 'postgres';
 import { createTokenService } from '../src/api/jwt.js';
 import { createCallWriter } from './support/call-writer.js';
-import { describeLatency, describeMachine, envNumber, mib, now, percentiles, sampleRss, sleep, startCpuAccount } from './support/measure.js';
+import { describeLatency, describeMachine, envNumber, mib, now, percentiles, sampleRss, sleep, startCpuAccount, waitUntil } from './support/measure.js';
 import { benchEmail, closeSockets, connectUserSubscribers, keepAlive, openPhoenixSocket, type PhoenixSocket } from './support/phoenix.js';
 import { BENCH_DATABASE_URL, BENCH_JWT_SECRET, createBenchDatabase, migrateBenchDatabase, readMetric, seedBenchUsers, startBenchServer } from './support/stack.js';
 
@@ -62,6 +63,7 @@ async function main() {
     const slowSockets: PhoenixSocket[] = [];
     const stopHeartbeats = keepAlive(() => [...sockets, ...slowSockets]);
     const writer = createCallWriter(sql);
+    await writer.placeLiveCalls(SUBSCRIBERS);
 
     /** One run: the writer at RATE; the subscribers' latencies by the moment their change was sent. */
     const run = async (name: string) => {
@@ -69,6 +71,7 @@ async function main() {
       const rss = sampleRss(server.pid);
       const cpu = await startCpuAccount(server.pid);
       const { seconds } = await writer.paceChanges({
+        workload: 'update',
         rate: RATE,
         seconds: SECONDS,
         users: SUBSCRIBERS,
@@ -76,14 +79,16 @@ async function main() {
         onSend: (key, at) => sentAt.set(key, at),
         onAck: () => {},
       });
-      await sleep(1_500);
       const sentInRun = [...sentAt.keys()].filter((key) => key.startsWith(`${name}:`));
+      // Late changes are waited for (a lagging feed is slow, not lossy); what never comes is lost.
+      await waitUntil(() => arrivals.length - first >= sentInRun.length, 15_000);
+      await sleep(200);
       const heard = arrivals.slice(first);
       const timed = heard.filter(({ key }) => Number(key.slice(name.length + 1)) >= RATE * WARMUP_SECONDS);
       const lost = sentInRun.length - new Set(heard.map(({ key }) => key)).size;
       line(`  subscribers (send -> callback): ${describeLatency(percentiles(timed.map(({ latency }) => latency)))}`);
       line(`  delivered ${heard.length}/${sentInRun.length} (${(heard.length / seconds).toFixed(0)}/s), lost ${lost}; server RSS peak ${mib(rss.stop().peak)}; ${await cpu.describe()}`);
-      return { timed };
+      return { timed, heard };
     };
 
     line('');
@@ -123,10 +128,10 @@ async function main() {
     );
     line(`  close codes the slow sockets read once they read again: ${[...byCode].map(([code, n]) => `${n} × ${code}`).join(', ')}`);
     if (allClosedAt !== undefined) {
-      // Latency by when the change was sent: while slow sockets were still open, and after.
+      // Latency by when the change was sent: while slow sockets were still open, and after (warm-up included: the server is warm by now).
       const sentBy = (at: number) => ({ key }: { key: string }) => (sentAt.get(key) ?? 0) < at;
-      const whileOpen = withSlow.timed.filter(sentBy(allClosedAt));
-      const after = withSlow.timed.filter((arrival) => !sentBy(allClosedAt)(arrival));
+      const whileOpen = withSlow.heard.filter(sentBy(allClosedAt));
+      const after = withSlow.heard.filter((arrival) => !sentBy(allClosedAt)(arrival));
       line(`  subscribers while slow sockets were open: ${describeLatency(percentiles(whileOpen.map(({ latency }) => latency)))}`);
       line(`  subscribers after the last was closed:     ${describeLatency(percentiles(after.map(({ latency }) => latency)))}`);
     }

@@ -17,8 +17,8 @@
  *
  * Phases: flat out with BENCH_CONCURRENCY requests in flight (the sustained maximum), then
  * paced at BENCH_RATE a second (open loop: response time counts from the moment a callback was
- * due, so a server that falls behind shows it), and, when the maximum is below BENCH_RATE,
- * paced at 80 % of the maximum too.
+ * due, so a server that falls behind shows it) when the maximum reaches it, else at 80 % of the
+ * maximum instead (offered more than it can take, the server only builds a queue).
  */
 import postgres from 'postgres';
 import twilio from 'twilio';
@@ -127,6 +127,7 @@ async function runFlatOut(client: HttpClient, stream: readonly SignedCallback[],
   const started = now();
   const deadline = started + seconds * 1000;
   let answeredInTime = 0;
+  let lastAnswerAt = started;
   await Promise.all(
     Array.from({ length: CONCURRENCY }, async () => {
       while (next < limit) {
@@ -138,12 +139,17 @@ async function runFlatOut(client: HttpClient, stream: readonly SignedCallback[],
         if (answer.status !== 200) failures++;
         if (sent < deadline) {
           latencies.push(now() - sent);
-          if (now() <= deadline) answeredInTime++;
+          if (now() <= deadline) {
+            answeredInTime++;
+            lastAnswerAt = now();
+          }
         }
       }
     }),
   );
-  return { rate: answeredInTime / seconds, latencies, failures, sent: Math.min(next, limit) };
+  // A stream that ran out before the deadline is counted over the time it lasted.
+  const elapsed = (next >= stream.length ? lastAnswerAt - started : seconds * 1000) / 1000;
+  return { rate: answeredInTime / elapsed, latencies, failures, sent: Math.min(next, limit) };
 }
 
 /** Open loop at `rate`: response time from the moment each callback was due. */
@@ -221,19 +227,17 @@ async function main() {
       return result;
     };
 
-    // Enough calls for the flat-out phase at up to 6,000 callbacks/s.
-    const max = await describePhase(`flat out, ${CONCURRENCY} in flight, ${SECONDS} s`, 'max', (s) => runFlatOut(client, s, SECONDS), Math.ceil((6_000 * SECONDS) / perCall));
-    const paced = await describePhase(`paced at ${RATE}/s, ${SECONDS} s`, 'paced', (s) => runPaced(client, s, RATE), Math.ceil((RATE * SECONDS) / perCall));
-    let sustainable: PhaseResult | undefined;
-    if (max.rate < RATE) {
-      const rate = Math.floor((0.8 * max.rate) / 50) * 50;
-      sustainable = await describePhase(`paced at ${rate}/s (80 % of the maximum), ${SECONDS} s`, 'sustainable', (s) => runPaced(client, s, rate), Math.ceil((rate * SECONDS) / perCall));
-    }
+    // Calls for the flat-out phase at up to 4,000 callbacks/s (a faster server runs out of them and is timed until then).
+    const max = await describePhase(`flat out, ${CONCURRENCY} in flight, ${SECONDS} s`, 'max', (s) => runFlatOut(client, s, SECONDS), Math.ceil((4_000 * SECONDS) / perCall));
+    const isGoalReachable = max.rate >= RATE;
+    const rate = isGoalReachable ? RATE : Math.floor((0.8 * max.rate) / 50) * 50;
+    const title = isGoalReachable ? `paced at ${rate}/s, ${SECONDS} s` : `paced at ${rate}/s (80 % of the maximum; ${RATE}/s is more than it takes), ${SECONDS} s`;
+    const paced = await describePhase(title, 'paced', (s) => runPaced(client, s, rate), Math.ceil((rate * SECONDS) / perCall));
 
     line('');
     line(`== against the goal (>= 2,000 callbacks/s, 0 lost, one history row per call)`);
-    line(`sustained maximum ${max.rate.toFixed(0)} callbacks/s (p99 ${percentiles(max.latencies).p99.toFixed(1)} ms at ${CONCURRENCY} in flight); at ${RATE}/s offered: ${paced.rate.toFixed(0)}/s answered, p99 ${percentiles(paced.latencies).p99.toFixed(1)} ms`);
-    if (sustainable) line(`at 80 % of the maximum: p99 ${percentiles(sustainable.latencies).p99.toFixed(1)} ms`);
+    line(`sustained maximum ${max.rate.toFixed(0)} callbacks/s (p99 ${percentiles(max.latencies).p99.toFixed(1)} ms at ${CONCURRENCY} in flight)`);
+    line(`paced at ${rate}/s: ${paced.rate.toFixed(0)}/s answered, p99 ${percentiles(paced.latencies).p99.toFixed(1)} ms`);
   } finally {
     client.close();
     await sql.end();

@@ -15,6 +15,16 @@ const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 export const now = (): number => performance.timeOrigin + performance.now();
 export const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
+/** Resolves once `isDone()` holds (checked every 50 ms) or `timeoutMs` has passed; false on a timeout. */
+export async function waitUntil(isDone: () => boolean, timeoutMs: number): Promise<boolean> {
+  const deadline = now() + timeoutMs;
+  while (!isDone()) {
+    if (now() >= deadline) return false;
+    await sleep(50);
+  }
+  return true;
+}
+
 /** A number from the environment, or the default. */
 export function envNumber(name: string, fallback: number): number {
   const value = process.env[name];
