@@ -188,28 +188,54 @@ interface ProfileNode {
   readonly callFrame: { readonly functionName: string; readonly url: string; readonly lineNumber: number };
 }
 
+/** Where a profile frame's code lives: a package, an area of src/, Node's internals, or native code. */
+function areaOf(functionName: string, file: string): string {
+  if (file === '') return functionName.startsWith('(') ? functionName : 'native code (socket writes, crypto, ...)';
+  if (file.startsWith('node:')) return 'Node internals';
+  const pkg = /^node_modules\/((@[^/]+\/)?[^/]+)/.exec(file)?.[1];
+  if (pkg) return pkg;
+  return file.split('/').slice(0, 2).join('/');
+}
+
 /**
- * The functions that took the most CPU samples on the main thread of process `pid`, from the
- * profile `--cpu-prof` wrote into `dir` (a server run with BENCH_PROFILE), as lines
- * `share  function  file:line`. (tsx's module loader thread writes a profile of its own.)
+ * Where the server's CPU went, from the profile `--cpu-prof` wrote into `dir` for the main thread
+ * of process `pid` (a server run with BENCH_PROFILE; tsx's loader thread writes one of its own):
+ * the busy share (samples not idle), then the top functions and the top areas by self time, as
+ * shares of the busy time.
  */
 export async function summarizeCpuProfile(dir: string, pid: number, top = 15): Promise<string> {
   const name = (await readdir(dir)).find((file) => file.includes(`.${pid}.0.`) && file.endsWith('.cpuprofile'));
   if (!name) return `no CPU profile of process ${pid} in ${dir}`;
   const profile = JSON.parse(await readFile(join(dir, name), 'utf8')) as { nodes: ProfileNode[] };
-  const hits = new Map<string, number>();
+  const byFunction = new Map<string, number>();
+  const byArea = new Map<string, number>();
   let total = 0;
+  let idle = 0;
   for (const node of profile.nodes) {
     const count = node.hitCount ?? 0;
-    total += count;
     const { functionName, url, lineNumber } = node.callFrame;
+    total += count;
+    if (functionName === '(idle)') {
+      idle += count;
+      continue;
+    }
     const file = url.replace(/^file:\/\//, '').replace(/^.*\/node_modules\//, 'node_modules/').replace(ROOT, '');
     const key = `${functionName || '(anonymous)'}  ${file ? `${file}:${lineNumber + 1}` : ''}`;
-    hits.set(key, (hits.get(key) ?? 0) + count);
+    byFunction.set(key, (byFunction.get(key) ?? 0) + count);
+    const area = areaOf(functionName, file);
+    byArea.set(area, (byArea.get(area) ?? 0) + count);
   }
-  const lines = [...hits]
-    .sort((a, b) => b[1] - a[1])
-    .slice(0, top)
-    .map(([key, count]) => `  ${((count / total) * 100).toFixed(1).padStart(5)}%  ${key}`);
-  return [`server CPU profile ${join(dir, name)} (self time, top ${top}):`, ...lines].join('\n');
+  const busy = total - idle;
+  const list = (counts: Map<string, number>, n: number) =>
+    [...counts]
+      .sort((a, b) => b[1] - a[1])
+      .slice(0, n)
+      .map(([key, count]) => `  ${((count / busy) * 100).toFixed(1).padStart(5)}%  ${key}`);
+  return [
+    `server CPU profile ${join(dir, name)}: busy ${((busy / total) * 100).toFixed(0)} % of the samples`,
+    `by function (self time, share of busy):`,
+    ...list(byFunction, top),
+    `by area:`,
+    ...list(byArea, 12),
+  ].join('\n');
 }
