@@ -144,7 +144,7 @@ describe.each(REALTIME_DATABASE_KINDS)('WS1 realtime by workspace and role on %s
   });
 
   it("WS1 a row too large to announce whole (NOTIFY's 8000 bytes) still reaches the workspace's managers when deleted", async () => {
-    const leadId = await insertLead(server.db, rep.email, 'Large notes');
+    const leadId = await insertLead(server.db, rep.email, 'Large notes', '+14155550177');
     await server.db.sql`update leads set notes = ${'n'.repeat(9_000)} where id = ${leadId}`;
     const managerLeads = subscribe(manager.client, 'leads', undefined, 'DELETE');
     const strangerLeads = subscribe(strangerManager.client, 'leads', undefined, 'DELETE');

@@ -100,8 +100,17 @@ describe.each(DATABASE_KINDS)('call truth belongs to the server on %s', (kind) =
 
   it('TR1 do-not-call is checked by the server on every path, and stays after a call', async () => {
     const rep = await server.signUp('dnc');
-    const leadId = await insertLead(server.db, rep.email, 'Grace', '+14155550174');
-    const twin = await insertLead(server.db, rep.email, 'Grace (old import)', '+14155550174');
+    // Two leads with one number, as data from before 0017 may hold (written with its trigger off).
+    const [graceLead, oldTwin] = await server.db.transaction(async (tx) => {
+      await tx.sql`alter table leads disable trigger leads_phone_unique`;
+      const rows = await tx.sql<{ id: string }>`
+        insert into leads (user_email, name, phone) values (${rep.email}, 'Grace', '+14155550174'), (${rep.email}, 'Grace (old import)', '+14155550174')
+        returning id`;
+      await tx.sql`alter table leads enable trigger leads_phone_unique`;
+      return rows;
+    });
+    if (!graceLead || !oldTwin) throw new Error('lead insert returned nothing');
+    const [leadId, twin] = [graceLead.id, oldTwin.id];
     const callId = await finishedCall(rep, '+14155550174', leadId);
     const saved = await invoke(rep.client, 'saveDisposition', { callId, disposition: 'do_not_call' });
     expect(saved.body).toMatchObject({ lead: { status: 'do_not_call' } });
