@@ -149,7 +149,7 @@ describe('Leads and DialerModal in Chromium', () => {
 
     // The disposition is corrected later from History; the server applies it to the lead.
     await historyRow.getByRole('button', { name: 'Change' }).click();
-    await page.getByLabel('Disposition').selectOption('do_not_call');
+    await page.getByRole('row', { name: 'How did it go? Disposition' }).getByLabel('Disposition').selectOption('do_not_call');
     await page.getByRole('button', { name: 'Save disposition' }).click();
     await page.getByText('Saved. The lead is now “Do not call”.').waitFor();
     await historyRow.getByText('Do not call').waitFor();
