@@ -7,16 +7,17 @@
  * One server (its own process, PostgreSQL with the capture the server picks), BENCH_SUBSCRIBERS
  * sockets each signed in as its own user on its own `active_calls` rows, and the writer of the
  * realtime bench (one-row UPDATEs of each user's live call) at BENCH_RATE changes a second.
- * Two runs of BENCH_SECONDS on the same server:
+ * Three runs of BENCH_SECONDS on the same server:
  *
- * 1. without: the subscribers alone (the baseline);
- * 2. with: BENCH_SLOW more sockets, each joined with the service role key to every
- *    `active_calls` change (a supervisor's screen: the whole stream, so its unread bytes grow
- *    fast), which stop reading (`ws.pause()`: the TCP socket is no longer read, the kernel's
- *    buffers fill, then the server's own queue) as the run starts.
+ * 1. alone: the subscribers only (the baseline);
+ * 2. readers: BENCH_SLOW more sockets, each joined with the service role key to every
+ *    `active_calls` change (a supervisor's screen: the whole stream), which keep reading: the
+ *    same fan-out as the next run without the slowness, to tell the two apart;
+ * 3. slow: BENCH_SLOW such sockets that stop reading as the run starts (`ws.pause()`: the TCP
+ *    socket is no longer read, the kernel's buffers fill, then the server's own queue).
  *
  * The subscribers' latency (writer sends → callback) is compared between the runs; in the
- * second, split at the moment the server had closed every slow socket. The server's count of
+ * third, split at the moment the server had closed every slow socket. The server's count of
  * slow consumers it closed (`dialer_realtime_slow_consumers_dropped_total`) is read every 100 ms;
  * after the run the slow sockets read again and report the close code they find (1013 per the
  * 1 MiB rule).
@@ -24,7 +25,7 @@
 import postgres from 'postgres';
 import { createTokenService } from '../src/api/jwt.js';
 import { createCallWriter } from './support/call-writer.js';
-import { describeLatency, describeMachine, envNumber, mib, now, percentiles, sampleRss, sleep, startCpuAccount, waitUntil } from './support/measure.js';
+import { describeLatency, describeMachine, envNumber, mib, now, percentiles, sampleRss, sleep, startCpuAccount, summarizeCpuProfile, waitUntil } from './support/measure.js';
 import { benchEmail, closeSockets, connectUserSubscribers, keepAlive, openPhoenixSocket, type PhoenixSocket } from './support/phoenix.js';
 import { BENCH_DATABASE_URL, BENCH_JWT_SECRET, createBenchDatabase, migrateBenchDatabase, readMetric, seedBenchUsers, startBenchServer } from './support/stack.js';
 
@@ -47,7 +48,9 @@ async function main() {
   const tokens = await createTokenService(BENCH_JWT_SECRET);
   const sql = postgres(database.url, { max: 32, onnotice: () => {} });
   const sentAt = new Map<string, number>();
-  const arrivals: Array<{ key: string; latency: number }> = [];
+  const ackedAt = new Map<string, number>();
+  /** Each change a subscriber got: from the writer's send, and from its commit's acknowledgement (NaN if it came first). */
+  const arrivals: Array<{ key: string; latency: number; afterAck: number }> = [];
   try {
     line(`capture: ${server.captureLine}`);
     const sockets = await connectUserSubscribers({
@@ -57,17 +60,18 @@ async function main() {
       onChange: (_user, data, arrivedAt) => {
         const key = String(data.record?.['session_id']);
         const sent = sentAt.get(key);
-        if (sent !== undefined) arrivals.push({ key, latency: arrivedAt - sent });
+        if (sent !== undefined) arrivals.push({ key, latency: arrivedAt - sent, afterAck: arrivedAt - (ackedAt.get(key) ?? Number.NaN) });
       },
     });
-    const slowSockets: PhoenixSocket[] = [];
-    const stopHeartbeats = keepAlive(() => [...sockets, ...slowSockets]);
+    const extraSockets: PhoenixSocket[] = [];
+    const stopHeartbeats = keepAlive(() => [...sockets, ...extraSockets]);
     const writer = createCallWriter(sql);
     await writer.placeLiveCalls(SUBSCRIBERS);
 
     /** One run: the writer at RATE; the subscribers' latencies by the moment their change was sent. */
     const run = async (name: string) => {
       const first = arrivals.length;
+      const statements: number[] = [];
       const rss = sampleRss(server.pid);
       const cpu = await startCpuAccount(server.pid);
       const { seconds } = await writer.paceChanges({
@@ -77,7 +81,11 @@ async function main() {
         users: SUBSCRIBERS,
         keyOf: (seq) => `${name}:${seq}`,
         onSend: (key, at) => sentAt.set(key, at),
-        onAck: () => {},
+        onAck: (key, at) => {
+          ackedAt.set(key, at);
+          const sent = sentAt.get(key);
+          if (sent !== undefined && Number(key.slice(name.length + 1)) >= RATE * WARMUP_SECONDS) statements.push(at - sent);
+        },
       });
       const sentInRun = [...sentAt.keys()].filter((key) => key.startsWith(`${name}:`));
       // Late changes are waited for (a lagging feed is slow, not lossy); what never comes is lost.
@@ -87,21 +95,38 @@ async function main() {
       const timed = heard.filter(({ key }) => Number(key.slice(name.length + 1)) >= RATE * WARMUP_SECONDS);
       const lost = sentInRun.length - new Set(heard.map(({ key }) => key)).size;
       line(`  subscribers (send -> callback): ${describeLatency(percentiles(timed.map(({ latency }) => latency)))}`);
+      line(`  writer statement (send -> commit acknowledged): ${describeLatency(percentiles(statements))}`);
+      line(`  commit acknowledged -> callback: ${describeLatency(percentiles(timed.map(({ afterAck }) => afterAck).filter(Number.isFinite)))}`);
       line(`  delivered ${heard.length}/${sentInRun.length} (${(heard.length / seconds).toFixed(0)}/s), lost ${lost}; server RSS peak ${mib(rss.stop().peak)}; ${await cpu.describe()}`);
       return { timed, heard };
     };
 
-    line('');
-    line('-- without slow sockets');
-    const without = await run('without');
+    /** Sockets joined with the service role key to every active_calls change, as a supervisor's screen. */
+    const openFullStream = async (tag: string) => {
+      const opened: PhoenixSocket[] = [];
+      for (let index = 0; index < SLOW; index++) {
+        const socket = await openPhoenixSocket(server.url, tokens.anonKey);
+        await socket.join(`${tag}-${index}`, { config: { postgres_changes: [{ event: '*', schema: 'public', table: 'active_calls' }] }, access_token: tokens.serviceRoleKey });
+        opened.push(socket);
+      }
+      extraSockets.push(...opened);
+      return opened;
+    };
 
     line('');
-    line(`-- with ${SLOW} sockets that stop reading (service role, every active_calls change)`);
-    for (let index = 0; index < SLOW; index++) {
-      const socket = await openPhoenixSocket(server.url, tokens.anonKey);
-      await socket.join(`slow-${index}`, { config: { postgres_changes: [{ event: '*', schema: 'public', table: 'active_calls' }] }, access_token: tokens.serviceRoleKey });
-      slowSockets.push(socket);
-    }
+    line('-- alone: the subscribers only');
+    const alone = await run('alone');
+
+    line('');
+    line(`-- with ${SLOW} full-stream sockets that keep reading (the same fan-out, no slowness)`);
+    const readers = await openFullStream('reader');
+    for (const socket of readers) socket.drainOnly();
+    const withReaders = await run('readers');
+    await closeSockets(readers);
+
+    line('');
+    line(`-- with ${SLOW} full-stream sockets that stop reading`);
+    const slowSockets = await openFullStream('slow');
     const droppedBefore = await readMetric(server, DROPPED);
     const drops: number[] = [];
     let lastCount = droppedBefore;
@@ -112,12 +137,15 @@ async function main() {
     }, 100);
     for (const { ws } of slowSockets) ws.pause();
     const pausedAt = now();
-    const withSlow = await run('with');
+    const withSlow = await run('slow');
     clearInterval(watch);
     const droppedAfter = await readMetric(server, DROPPED);
 
     // Read again: what each slow socket finds once it catches up with its unread bytes.
-    for (const { ws } of slowSockets) ws.resume();
+    for (const socket of slowSockets) {
+      socket.drainOnly();
+      socket.ws.resume();
+    }
     const codes = await Promise.all(slowSockets.map((s) => Promise.race([s.closed.then(({ code }) => String(code)), sleep(10_000).then(() => 'still open')])));
     const byCode = new Map<string, number>();
     for (const code of codes) byCode.set(code, (byCode.get(code) ?? 0) + 1);
@@ -128,23 +156,26 @@ async function main() {
     );
     line(`  close codes the slow sockets read once they read again: ${[...byCode].map(([code, n]) => `${n} × ${code}`).join(', ')}`);
     if (allClosedAt !== undefined) {
-      // Latency by when the change was sent: while slow sockets were still open, and after (warm-up included: the server is warm by now).
-      const sentBy = (at: number) => ({ key }: { key: string }) => (sentAt.get(key) ?? 0) < at;
-      const whileOpen = withSlow.heard.filter(sentBy(allClosedAt));
-      const after = withSlow.heard.filter((arrival) => !sentBy(allClosedAt)(arrival));
-      line(`  subscribers while slow sockets were open: ${describeLatency(percentiles(whileOpen.map(({ latency }) => latency)))}`);
-      line(`  subscribers after the last was closed:     ${describeLatency(percentiles(after.map(({ latency }) => latency)))}`);
+      // By when the change was sent: while slow sockets were still open, and after (warm-up included: the server is warm by now).
+      const sentBefore = ({ key }: { key: string }) => (sentAt.get(key) ?? 0) < allClosedAt;
+      line(`  subscribers while slow sockets were open: ${describeLatency(percentiles(withSlow.heard.filter(sentBefore).map(({ latency }) => latency)))}`);
+      line(`  subscribers after the last was closed:     ${describeLatency(percentiles(withSlow.heard.filter((arrival) => !sentBefore(arrival)).map(({ latency }) => latency)))}`);
     }
 
     line('');
     const p99 = (run: { timed: Array<{ latency: number }> }) => percentiles(run.timed.map(({ latency }) => latency)).p99;
-    line(`== subscribers' p99 without ${p99(without).toFixed(2)} ms, with ${SLOW} slow sockets ${p99(withSlow).toFixed(2)} ms (ratio ${(p99(withSlow) / p99(without)).toFixed(2)})`);
+    line(
+      `== subscribers' p99: alone ${p99(alone).toFixed(2)} ms, beside ${SLOW} full-stream readers ${p99(withReaders).toFixed(2)} ms, ` +
+        `beside ${SLOW} that stop reading ${p99(withSlow).toFixed(2)} ms (${(p99(withSlow) / p99(alone)).toFixed(2)} x alone, ${(p99(withSlow) / p99(withReaders)).toFixed(2)} x readers); ` +
+        `${droppedAfter - droppedBefore} of ${SLOW} closed, ${byCode.get(String(1013)) ?? 0} read 1013`,
+    );
     stopHeartbeats();
-    await closeSockets([...sockets, ...slowSockets]);
+    await closeSockets([...sockets, ...extraSockets]);
   } finally {
     await sql.end();
     await server.stop();
     await database.dispose();
+    if (process.env.BENCH_PROFILE) line(await summarizeCpuProfile(process.env.BENCH_PROFILE, server.pid));
   }
 }
 

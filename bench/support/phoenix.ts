@@ -21,6 +21,8 @@ export interface PhoenixSocket {
   join(topic: string, payload: Record<string, unknown>): Promise<void>;
   /** Resolves with the close code and reason once the socket closed, for whatever reason. */
   readonly closed: Promise<{ code: number; reason: string }>;
+  /** From now on frames are read but not parsed: a client that keeps up without spending the bench's CPU on them. */
+  drainOnly(): void;
 }
 
 type Frame = [string | null, string | null, string, string, Record<string, unknown>];
@@ -31,7 +33,9 @@ export async function openPhoenixSocket(serverUrl: string, apiKey: string, onCha
   const closed = new Promise<{ code: number; reason: string }>((resolve) => ws.once('close', (code, reason) => resolve({ code, reason: reason.toString() })));
   await new Promise((resolve, reject) => ws.once('open', resolve).once('error', reject));
   const replies = new Map<string, (payload: Record<string, unknown>) => void>();
+  let isDraining = false;
   ws.on('message', (raw) => {
+    if (isDraining) return;
     const arrivedAt = now();
     const [, ref, , event, payload] = JSON.parse(raw.toString()) as Frame;
     if (event === 'postgres_changes') return onChange(payload['data'] as ChangeData, arrivedAt);
@@ -41,6 +45,7 @@ export async function openPhoenixSocket(serverUrl: string, apiKey: string, onCha
   return {
     ws,
     closed,
+    drainOnly: () => (isDraining = true),
     join(topic, payload) {
       const ref = String(++nextRef);
       return new Promise<void>((resolve, reject) => {
