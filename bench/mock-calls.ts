@@ -14,20 +14,19 @@
  * once before the first step; then the steps play out (ringing, answer, end, with the default
  * outcome mix).
  *
- * When a step landed is read from the database itself: a logical replication slot of the
- * bench's own on the server's publication gives each status change's commit time, and the plan
- * is recomputed from the inserted row (seed, config, start, AMD) with the server's own pure
+ * When a step landed is its commit time, as logical decoding reports it: one service-role
+ * realtime socket gets every `active_calls` change with its `commit_timestamp` (the server must
+ * capture by logical decoding, as it does with `wal_level = logical`). The plan is recomputed
+ * from the inserted row (seed, config, start, AMD) with the server's own pure
  * `planMockTimeline`, as the server does. RSS is the server process's, from /proc.
  */
 import postgres from 'postgres';
 import { createTokenService } from '../src/api/jwt.js';
 import { isTerminal, type CallStatus } from '../src/core/call-status.js';
 import { mockConfigSchema, mockStepStatus, planMockTimeline, type MockConfigInput, type MockStep } from '../src/core/mock-timeline.js';
-import { startLogicalReplication } from '../src/db/logical-replication.js';
-import { CAPTURE_PUBLICATION, toJsonValue } from '../src/realtime/change-feed.js';
 import { createHttpClient } from './support/http.js';
 import { describeLatency, describeMachine, envNumber, mib, now, percentiles, readRss, sampleRss, sleep, startCpuAccount, summarizeCpuProfile } from './support/measure.js';
-import { benchEmail } from './support/phoenix.js';
+import { benchEmail, openPhoenixSocket } from './support/phoenix.js';
 import { BENCH_DATABASE_URL, BENCH_JWT_SECRET, createBenchDatabase, migrateBenchDatabase, seedBenchUsers, startBenchServer } from './support/stack.js';
 
 const CALLS = envNumber('BENCH_CALLS', 10_000);
@@ -38,7 +37,6 @@ const MOCK_CONFIG: MockConfigInput = { dialSeconds: DIAL_SECONDS, ringSeconds: [
 const LONGEST_CALL_MS = (DIAL_SECONDS + 6 + 12) * 1000;
 
 const line = (text = '') => process.stdout.write(`${text}\n`);
-const timestampOf = (text: string | null | undefined) => Date.parse(String(toJsonValue('timestamptz', text ?? null)));
 
 /** Each call's plan, and each step's lateness (commit time minus planned time) as the changes arrive. */
 function createStepClock() {
@@ -53,9 +51,9 @@ function createStepClock() {
   let ended = 0;
   let unplanned = 0;
   return {
-    onInsert(row: Readonly<Record<string, string | null | undefined>>) {
-      const config = mockConfigSchema.parse(JSON.parse(row['mock_config'] ?? '{}'));
-      const plan = planMockTimeline(Number(row['mock_seed']), config, timestampOf(row['started_at']), row['amd_enabled'] === 't');
+    onInsert(row: Readonly<Record<string, unknown>>) {
+      const config = mockConfigSchema.parse(row['mock_config'] ?? {});
+      const plan = planMockTimeline(Number(row['mock_seed']), config, Date.parse(String(row['started_at'])), row['amd_enabled'] === true);
       plans.set(String(row['id']), { steps: plan.steps, played: new Set() });
       peakLive = Math.max(peakLive, ++live);
     },
@@ -92,17 +90,15 @@ async function main() {
   const tokens = await createTokenService(BENCH_JWT_SECRET);
   const client = createHttpClient(server.url, CONNECTIONS);
   const clock = createStepClock();
-  const slot = await startLogicalReplication(database.url, CAPTURE_PUBLICATION, {
-    onTransaction: ({ commitTimestamp, changes }) => {
-      for (const change of changes) {
-        if (change.table !== 'active_calls' || !change.record) continue;
-        if (change.type === 'INSERT') clock.onInsert(change.record);
-        const status = change.record['status'];
-        if (change.type === 'UPDATE' && status !== change.oldRecord?.['status']) clock.onStatus(String(change.record['id']), status as CallStatus, timestampOf(commitTimestamp));
-      }
-    },
-    onLost: (error) => process.stderr.write(`the bench's replication slot was lost: ${String(error)}\n`),
+  // Every change of active_calls, with its commit time, through the server's own realtime (one
+  // service-role socket): the change path the app uses, and no second decoding of the WAL.
+  const watcher = await openPhoenixSocket(server.url, tokens.anonKey, (change) => {
+    const { record, old_record: old, type, commit_timestamp: committed } = change;
+    if (change.table !== 'active_calls' || !record) return;
+    if (type === 'INSERT') clock.onInsert(record);
+    if (type === 'UPDATE' && record['status'] !== old?.['status']) clock.onStatus(String(record['id']), record['status'] as CallStatus, Date.parse(String(committed)));
   });
+  await watcher.join('calls', { config: { postgres_changes: [{ event: '*', schema: 'public', table: 'active_calls' }] }, access_token: tokens.serviceRoleKey });
   const rss = sampleRss(server.pid);
   // The server's RSS when the most calls were live (sampled while live calls are at their peak).
   const atPeak = { live: 0, rss: 0 };
@@ -168,7 +164,7 @@ async function main() {
     clearInterval(watchPeak);
     rss.stop();
     client.close();
-    await slot.stop();
+    watcher.ws.close();
     await sql.end();
     await server.stop();
     await database.dispose();

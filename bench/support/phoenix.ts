@@ -11,6 +11,8 @@ import type { BenchUser } from './stack.js';
 export interface ChangeData {
   readonly table: string;
   readonly type: string;
+  /** When the change committed (logical capture: the commit record's time). */
+  readonly commit_timestamp: string;
   readonly record?: Record<string, unknown>;
   readonly old_record?: Record<string, unknown>;
 }
