@@ -31,7 +31,7 @@ import { BENCH_DATABASE_URL, BENCH_JWT_SECRET, createBenchDatabase, migrateBench
 
 const CALLS = envNumber('BENCH_CALLS', 10_000);
 const CONNECTIONS = envNumber('BENCH_CONNECTIONS', 32);
-const DIAL_SECONDS = envNumber('BENCH_DIAL_SECONDS', 40);
+const DIAL_SECONDS = envNumber('BENCH_DIAL_SECONDS', 60);
 const MOCK_CONFIG: MockConfigInput = { dialSeconds: DIAL_SECONDS, ringSeconds: [2, 6], talkSeconds: [3, 12], amdSeconds: 3 };
 /** The longest a call can last after it is placed, with MOCK_CONFIG. */
 const LONGEST_CALL_MS = (DIAL_SECONDS + 6 + 12) * 1000;
