@@ -35,6 +35,8 @@ export const AUDIT_ACTIONS = [
   'lead_list.archived',
   'leads.assigned',
   'leads.deleted',
+  // Compliance (issue 13): a number taken off the workspace's do-not-call list, with why.
+  'do_not_call.removed',
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 

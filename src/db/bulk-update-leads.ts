@@ -5,6 +5,7 @@ import type { BulkLeadChange, BulkSkip } from '../core/lead-lists.js';
 import type { LeadStatus } from '../core/rows.js';
 import { seesWholeWorkspace, type Role } from '../core/workspace.js';
 import type { Database, Queryable } from './database.js';
+import { addToDoNotCall } from './do-not-call.js';
 import { lockLeadList } from './lead-lists.js';
 import { recordAudit } from './workspaces.js';
 
@@ -113,12 +114,9 @@ async function applyChange(tx: Queryable, actor: BulkActor, change: BulkLeadChan
         [ids, change.status],
       );
       if (change.status === 'do_not_call') {
-        // As saveDisposition does: the owner's do-not-call list keeps the number even if the lead goes.
-        await tx.query(
-          `insert into do_not_call_numbers (user_email, phone_number)
-           select user_email, phone from leads where id in (${CHOSEN}) on conflict do nothing`,
-          [ids],
-        );
+        // As saveDisposition does: the workspace's do-not-call list keeps the number even if the
+        // lead goes. The one who set the status added it; each lead's number once.
+        await addToDoNotCall(tx, { userEmail: actor.email, numbers: leads.map((lead) => lead.phone), source: 'lead_status' });
       }
       return;
     case 'delete':

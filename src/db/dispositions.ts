@@ -2,7 +2,7 @@ import { leadStatusAfterDisposition } from '../core/dispositions.js';
 import { fail, ok, type Result } from '../core/errors.js';
 import type { CallLog, Disposition, Lead } from '../core/rows.js';
 import type { Database, Queryable } from './database.js';
-import { lockNumberOfUser } from './place-call.js';
+import { addToDoNotCall } from './do-not-call.js';
 import { endWrapUp } from './rep-states.js';
 
 export type CallLogRow = CallLog<Date>;
@@ -28,8 +28,8 @@ export interface SavedDisposition {
 
 /**
  * Saves (or corrects) a finished call's disposition: its history row, the lead's status and
- * callback time, and for `do_not_call` the user's do-not-call list, in one transaction with the
- * server's clock. The rule for the lead is `leadStatusAfterDisposition` (src/core/dispositions.ts).
+ * callback time, and for `do_not_call` the workspace's do-not-call list (addToDoNotCall, source
+ * `disposition`), in one transaction with the server's clock. The rule for the lead is `leadStatusAfterDisposition` (src/core/dispositions.ts).
  * The rep's wrap-up ends in the same transaction (rep_states, dialer_sync_rep_state).
  * Errors: `call_not_found` (404, also for another user's call), `call_not_finished` (409).
  */
@@ -56,10 +56,8 @@ async function saveDispositionRows(tx: Queryable, input: DispositionInput): Prom
       : fail('call_not_found', 'No finished call of yours has that id.');
   }
   if (input.disposition === 'do_not_call' && found.to_number) {
-    await lockNumberOfUser(tx, found.user_email, found.to_number);
-    await tx.sql`
-      insert into do_not_call_numbers (user_email, phone_number, call_log_id)
-      values (${found.user_email}, ${found.to_number}, ${found.id}) on conflict do nothing`;
+    // The workspace's list, under the dial gate's lock: no rep of the workspace dials it again.
+    await addToDoNotCall(tx, { userEmail: found.user_email, numbers: [found.to_number], source: 'disposition', callLogId: found.id });
   }
   const [callLog] = await tx.sql<CallLogRow>`
     update call_logs set

@@ -91,4 +91,5 @@ export const AUDIT_ACTION_LABEL: Readonly<Record<AuditAction, string>> = {
   'lead_list.archived': 'Archived a lead list',
   'leads.assigned': 'Assigned leads',
   'leads.deleted': 'Deleted leads',
+  'do_not_call.removed': 'Removed a number from the do-not-call list',
 };

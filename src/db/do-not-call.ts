@@ -1,0 +1,128 @@
+import { fail, ok, type Result } from '../core/errors.js';
+import type { Queryable } from './database.js';
+import { lockDialGate } from './dial-gate-lock.js';
+import { recordAudit } from './workspaces.js';
+
+/** How a number came onto a workspace's do-not-call list (db/migrations/0018_compliance.sql checks the same words). */
+export const DO_NOT_CALL_SOURCES = ['manual', 'import', 'registry', 'disposition', 'lead_status'] as const;
+export type DoNotCallSource = (typeof DO_NOT_CALL_SOURCES)[number];
+
+/**
+ * Up to this many numbers, an add takes the dial gate's lock for each (see addToDoNotCall); a
+ * larger add (a file import) takes none. 100 locks stay far below the shared lock table
+ * (max_locks_per_transaction × max_connections: 6,400 entries with PostgreSQL's defaults).
+ */
+export const LOCKED_ADD_LIMIT = 100;
+
+/** Numbers one statement inserts: a 100,000-number registry extract is 20 statements. */
+export const ADD_BATCH_SIZE = 5000;
+
+export interface DoNotCallAddition {
+  /** Who adds the numbers; the rows land in this member's workspace (the insert trigger reads it). */
+  readonly userEmail: string;
+  /** E.164 numbers, already normalised; repeats are added once. */
+  readonly numbers: readonly string[];
+  readonly source: DoNotCallSource;
+  /** At most 500 characters (the database checks the same). */
+  readonly note?: string | null;
+  /** The call whose disposition asked for it. */
+  readonly callLogId?: string | null;
+}
+
+export interface DoNotCallAdded {
+  /** Numbers this call put on the list. */
+  readonly added: number;
+  /** Numbers that were on the list already (the first entry of a number is kept, unchanged). */
+  readonly alreadyListed: number;
+}
+
+const MESSAGES: Readonly<Record<DoNotCallSource, string>> = {
+  manual: 'Added to the do-not-call list by hand.',
+  import: 'Added to the do-not-call list from an imported file.',
+  registry: 'Added to the do-not-call list from a National Do Not Call Registry file.',
+  disposition: 'Added to the do-not-call list by a do_not_call disposition.',
+  lead_status: "Added to the do-not-call list when a lead's status was set to do_not_call.",
+};
+
+async function workspaceOf(tx: Queryable, userEmail: string): Promise<string> {
+  const [member] = await tx.sql<{ workspace_id: string }>`select workspace_id from workspace_members where user_email = ${userEmail}`;
+  if (!member) throw new Error(`no workspace member with email ${userEmail}`);
+  return member.workspace_id;
+}
+
+/**
+ * Puts numbers on the adder's workspace do-not-call list, in the caller's transaction: one row per
+ * number not listed yet (a listed number keeps its first entry) and, for each row really added,
+ * one compliance_events row (kind `dnc_added`, rule = the source), written by the same statement.
+ *
+ * The dial gate reads the list under `lockDialGate` (src/db/dial-gate-lock.ts). A small add (at
+ * most LOCKED_ADD_LIMIT numbers: a disposition, a bulk status change, numbers typed in) takes that
+ * lock for each number, in sorted order so two adds never deadlock, so it also waits for a dial of
+ * that number already under way. A larger add (a file) takes none, and needs none for the rule
+ * that counts (no dial that starts after the add commits goes out): under READ COMMITTED each
+ * statement of the gate reads the rows committed before it started, so a gate whose check runs
+ * after this commit sees the number. A lock per number would also not fit: 100,000 advisory locks
+ * in one transaction exceed PostgreSQL's shared lock table and fail with "out of shared memory".
+ */
+export async function addToDoNotCall(tx: Queryable, addition: DoNotCallAddition): Promise<DoNotCallAdded> {
+  const numbers = [...new Set(addition.numbers)].sort();
+  if (numbers.length === 0) return { added: 0, alreadyListed: 0 };
+  if (numbers.length <= LOCKED_ADD_LIMIT) {
+    const workspaceId = await workspaceOf(tx, addition.userEmail);
+    for (const number of numbers) await lockDialGate(tx, workspaceId, number);
+  }
+  let added = 0;
+  for (let from = 0; from < numbers.length; from += ADD_BATCH_SIZE) {
+    const batch = JSON.stringify(numbers.slice(from, from + ADD_BATCH_SIZE));
+    const [counted] = await tx.sql<{ added: number }>`
+      with added as (
+        insert into do_not_call_numbers (user_email, phone_number, source, note, call_log_id)
+        select ${addition.userEmail}, number, ${addition.source}, ${addition.note ?? null}::text, ${addition.callLogId ?? null}::uuid
+        from jsonb_array_elements_text(${batch}::text::jsonb) as t(number)
+        on conflict (workspace_id, phone_number) do nothing
+        returning phone_number
+      ), events as (
+        insert into compliance_events (user_email, kind, rule, phone_number, call_id, message, details)
+        select ${addition.userEmail}, 'dnc_added', ${addition.source}, phone_number,
+          (select active_call_id from call_logs where id = ${addition.callLogId ?? null}::uuid),
+          ${MESSAGES[addition.source]}, jsonb_strip_nulls(jsonb_build_object('note', ${addition.note ?? null}::text, 'callLogId', ${addition.callLogId ?? null}::text))
+        from added
+        returning 1
+      )
+      select count(*)::int as added from events`;
+    added += counted?.added ?? 0;
+  }
+  return { added, alreadyListed: numbers.length - added };
+}
+
+export interface DoNotCallRemoval {
+  /** Who removes the number (an admin or manager: the function checks). */
+  readonly actor: { readonly email: string; readonly workspaceId: string };
+  /** E.164. */
+  readonly phoneNumber: string;
+  /** Why, 1–500 characters: kept on the compliance event and the audit entry. */
+  readonly reason: string;
+}
+
+/**
+ * Takes a number off the actor's workspace list under the dial gate's lock, recording who and why
+ * twice: a compliance_events row (kind `dnc_removed`, with the entry as it was) and an audit_log
+ * entry (`do_not_call.removed`). `removed: false` (nothing written) when the number was not on
+ * the list. A lead of the workspace whose status is do_not_call still stops dials of its number.
+ */
+export async function removeFromDoNotCall(tx: Queryable, removal: DoNotCallRemoval): Promise<Result<{ removed: boolean }>> {
+  const { actor, phoneNumber, reason } = removal;
+  if (reason.trim() === '') return fail('invalid_request', 'reason: say why the number may be called again.');
+  await lockDialGate(tx, actor.workspaceId, phoneNumber);
+  const [entry] = await tx.sql<{ user_email: string; source: string; note: string | null; created_at: Date }>`
+    delete from do_not_call_numbers where workspace_id = ${actor.workspaceId}::uuid and phone_number = ${phoneNumber}
+    returning user_email, source, note, created_at`;
+  if (!entry) return ok({ removed: false });
+  const listed = { addedBy: entry.user_email, source: entry.source, note: entry.note, addedAt: entry.created_at.toISOString() };
+  await tx.sql`
+    insert into compliance_events (user_email, kind, rule, phone_number, message, details)
+    values (${actor.email}, 'dnc_removed', 'manual', ${phoneNumber}, ${`Removed from the do-not-call list by ${actor.email}: ${reason}`},
+      ${JSON.stringify({ reason, ...listed })}::text::jsonb)`;
+  await recordAudit(tx, { workspaceId: actor.workspaceId, actorEmail: actor.email, action: 'do_not_call.removed', target: phoneNumber, details: { reason, ...listed } });
+  return ok({ removed: true });
+}
