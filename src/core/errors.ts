@@ -9,6 +9,9 @@ export const ERROR_HTTP_STATUS = {
   not_found: 404,
   line_busy: 409,
   do_not_call: 409,
+  // The dial gate (src/core/dial-gate.ts): outside the callee's calling hours; an attempt cap reached.
+  outside_calling_hours: 409,
+  attempt_limit_reached: 409,
   call_not_finished: 409,
   // Teams: the change would leave the workspace without an active admin; an invitation already used.
   last_admin: 409,
