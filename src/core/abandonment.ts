@@ -1,0 +1,115 @@
+/**
+ * Call abandonment, as the TCPA (47 CFR 64.1200(a)(7)) and the Telemarketing Sales Rule
+ * (16 CFR 310.4(b)(1)(iv), safe harbor 310.4(b)(4)) define it: a call answered by a person is
+ * abandoned when it is not connected to a live sales representative within two seconds of the
+ * person's completed greeting; no more than 3% of the calls answered by a person may be
+ * abandoned, measured over 30 days per calling campaign (our lead list); and an abandoned callee
+ * hears, within those two seconds, who is calling and a number to ask not to be called again.
+ */
+
+/** Seconds after the callee's greeting by which a rep must be on the line (47 CFR 64.1200(a)(7)). */
+export const ABANDON_CONNECT_SECONDS = 2;
+
+/** The rolling period of the rate, in days (47 CFR 64.1200(a)(7); 16 CFR 310.4(b)(4)(i)). */
+export const ABANDONMENT_WINDOW_DAYS = 30;
+
+/** The most a workspace may allow, in percent (47 CFR 64.1200(a)(7)); `workspaces.abandonment_limit_percent` may be lower. */
+export const MAX_ABANDONMENT_LIMIT_PERCENT = 3;
+
+/**
+ * Whether an answering-machine verdict (Twilio's AnsweredBy) says a person answered. Only a
+ * machine or a fax verdict says otherwise: an answered call without a verdict (no AMD, or
+ * `unknown`) counts as a person's, which keeps it in the rate's denominator and lets it be
+ * abandoned, as a call no one can prove was a machine must.
+ */
+export function isAnsweredByPerson(answeredBy: string | null): boolean {
+  if (answeredBy === null) return true;
+  return !(answeredBy.startsWith('machine') || answeredBy === 'fax');
+}
+
+export interface AbandonmentFacts {
+  readonly answeredAt: Date | null;
+  /**
+   * When the callee's greeting ended, if known. Unknown (the usual case) counts from the answer:
+   * the two seconds then end no later than the law's, never after.
+   */
+  readonly greetingEndedAt?: Date | null;
+  /** When a rep was connected to the callee; null if never. */
+  readonly connectedAt: Date | null;
+  readonly endedAt: Date | null;
+  readonly answeredBy: string | null;
+}
+
+/** The instant by which a rep must be connected, or null for a call no person answered. */
+export function connectDeadline(facts: AbandonmentFacts): Date | null {
+  if (facts.answeredAt === null || !isAnsweredByPerson(facts.answeredBy)) return null;
+  const from = facts.greetingEndedAt ?? facts.answeredAt;
+  return new Date(from.getTime() + ABANDON_CONNECT_SECONDS * 1000);
+}
+
+/**
+ * Whether a call is abandoned at `now` (47 CFR 64.1200(a)(7)): answered by a person and not
+ * connected to a rep within ABANDON_CONNECT_SECONDS of the greeting's end. A callee who hangs up
+ * before the deadline was not abandoned; a call still waiting for a rep before the deadline is
+ * not abandoned yet.
+ */
+export function isAbandoned(facts: AbandonmentFacts, now: Date): boolean {
+  const deadline = connectDeadline(facts);
+  if (deadline === null) return false;
+  if (facts.connectedAt !== null) return facts.connectedAt.getTime() > deadline.getTime();
+  if (facts.endedAt !== null && facts.endedAt.getTime() <= deadline.getTime()) return false;
+  return now.getTime() >= deadline.getTime();
+}
+
+/**
+ * The abandonment rate in percent: abandoned calls over calls answered by a person (abandoned
+ * ones included), over ABANDONMENT_WINDOW_DAYS for one campaign (47 CFR 64.1200(a)(7)). Null
+ * when no person answered: no rate yet, which is not 0%.
+ */
+export function abandonmentRate(counts: { readonly abandoned: number; readonly answeredByPerson: number }): number | null {
+  if (counts.abandoned < 0 || counts.abandoned > counts.answeredByPerson) {
+    throw new RangeError(`abandoned calls (${counts.abandoned}) must be between 0 and the calls answered by a person (${counts.answeredByPerson})`);
+  }
+  return counts.answeredByPerson === 0 ? null : (counts.abandoned * 100) / counts.answeredByPerson;
+}
+
+/**
+ * How many lines a power-dial session may dial at once: the lines asked for while the rate is
+ * under the workspace's limit, one line (as many calls as the one rep can take) once it reaches
+ * it, until it is back under. At the limit counts as reached: one more abandoned call would put
+ * the campaign over, and a limit of 0% therefore means one line always. No rate yet (null): the
+ * lines asked for.
+ * Throws RangeError for fewer than one line or a limit outside 0..MAX_ABANDONMENT_LIMIT_PERCENT.
+ */
+export function linesAllowed(requested: number, ratePercent: number | null, limitPercent: number): number {
+  if (!Number.isInteger(requested) || requested < 1) throw new RangeError(`requested lines must be a whole number of at least 1, not ${requested}`);
+  if (!(limitPercent >= 0 && limitPercent <= MAX_ABANDONMENT_LIMIT_PERCENT)) {
+    throw new RangeError(`the abandonment limit must be between 0 and ${MAX_ABANDONMENT_LIMIT_PERCENT} percent, not ${limitPercent}`);
+  }
+  if (ratePercent === null) return requested;
+  return ratePercent >= limitPercent ? 1 : requested;
+}
+
+/** Spoken digit by digit in groups (`4 1 5, 5 5 5, 0 1 0 0`), so text-to-speech does not read one big number. */
+export function speakPhoneNumber(e164: string): string {
+  const digits = e164.replace(/\D/g, '');
+  const spaced = (part: string) => part.split('').join(' ');
+  if (/^1\d{10}$/.test(digits)) return [digits.slice(1, 4), digits.slice(4, 7), digits.slice(7)].map(spaced).join(', ');
+  return `plus ${spaced(digits)}`;
+}
+
+/**
+ * The safe-harbor message an abandoned callee hears: that the call was for telemarketing
+ * purposes, who it was from, and a number to ask not to be called again
+ * (47 CFR 64.1200(a)(7)(i)(A); 16 CFR 310.4(b)(4)(iii)). With `optOutKey`, it also offers the
+ * key that adds the number to the do-not-call list during the call (47 CFR 64.1200(a)(7)(i)(B)).
+ * Without an opt-out number (null) the number sentence is left out; callers always pass one
+ * where they have it (the workspace's, else the call's caller ID).
+ */
+export function safeHarborMessage(input: { callerName: string; optOutNumber: string | null; optOutKey?: string }): string {
+  const name = input.callerName.trim().replace(/\s+/g, ' ');
+  const parts = [`This call was made for telemarketing purposes on behalf of ${name}, and no representative is free to take it.`];
+  if (input.optOutNumber !== null) parts.push(`To ask ${name} not to call you again, call ${speakPhoneNumber(input.optOutNumber)}.`);
+  if (input.optOutKey !== undefined) parts.push(`To be added to our do-not-call list now, press ${input.optOutKey}.`);
+  return parts.join(' ');
+}
