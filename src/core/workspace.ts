@@ -37,6 +37,10 @@ export const AUDIT_ACTIONS = [
   'leads.deleted',
   // Compliance (issue 13): a number taken off the workspace's do-not-call list, with why.
   'do_not_call.removed',
+  // Compliance (issue 13): the workspace's calling window, caps and consent settings; a region's calling-hours rule set or removed.
+  'compliance.settings_changed',
+  'calling_hour_rule.set',
+  'calling_hour_rule.deleted',
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 
