@@ -92,4 +92,7 @@ export const AUDIT_ACTION_LABEL: Readonly<Record<AuditAction, string>> = {
   'leads.assigned': 'Assigned leads',
   'leads.deleted': 'Deleted leads',
   'do_not_call.removed': 'Removed a number from the do-not-call list',
+  'compliance.settings_changed': 'Changed the compliance settings',
+  'calling_hour_rule.set': 'Set a calling-hours rule',
+  'calling_hour_rule.deleted': 'Deleted a calling-hours rule',
 };
