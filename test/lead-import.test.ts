@@ -242,6 +242,42 @@ describe.each(DATABASE_KINDS)('lead imports on %s', (kind) => {
     ]);
   });
 
+  it("IM1 imports the callee's own time zone and state: suggested from the headers, read as IANA zone and USPS code, a bad value refuses the row naming the field; an update fills them in", async () => {
+    const user = await server.signUp('place');
+    const text = [
+      'Name,Phone,Time Zone,State',
+      'Chicago,+14155550301,CST,Texas',
+      'Denver,+14155550302,America/Denver,co',
+      'Unknown,+14155550303,,',
+      'Offset,+14155550304,GMT-5,NY',
+      'Canada,+14155550305,Eastern,Ontario',
+    ].join('\n');
+    const file = await preview(server, user, text);
+    expect(file.suggestedMapping).toEqual({ name: 'Name', phone: 'Phone', timeZone: 'Time Zone', region: 'State' });
+    await invoke(user.client, 'startLeadImport', { importId: file.importId, mapping: file.suggestedMapping, duplicates: 'skip' });
+    const done = await finished(user, file.importId);
+    expect(done.import).toMatchObject({ status: 'done', inserted: 3, refused: 2 });
+    expect(done.errors.map((e) => e.message)).toEqual([
+      'Row 5: timeZone: "GMT-5" is a UTC offset, not a time zone: an offset does not say when daylight saving time applies. Use a zone such as America/New_York, or EST, CST, MST, PST.',
+      'Row 6: region: "Ontario" is not a US state or territory: use its name or its two-letter USPS code (e.g. TX or Texas).',
+    ]);
+    const placeOf = () => server.db.sql<{ name: string; time_zone: string | null; region: string | null }>`
+      select name, time_zone, region from leads where user_email = ${user.email} order by created_at, id`;
+    expect(await placeOf()).toEqual([
+      { name: 'Chicago', time_zone: 'America/Chicago', region: 'TX' },
+      { name: 'Denver', time_zone: 'America/Denver', region: 'CO' },
+      { name: 'Unknown', time_zone: null, region: null },
+    ]);
+    // Updating duplicates fills in what the file says and never erases with an empty cell.
+    const update = await importFile(server, user, 'Name,Phone,Timezone,State\nUnknown,+14155550303,PST,California\nDenver,+14155550302,,\n', { duplicates: 'update' });
+    expect(update.import).toMatchObject({ inserted: 0, updated: 1, skippedDuplicates: 1 });
+    expect(await placeOf()).toEqual([
+      { name: 'Chicago', time_zone: 'America/Chicago', region: 'TX' },
+      { name: 'Denver', time_zone: 'America/Denver', region: 'CO' },
+      { name: 'Unknown', time_zone: 'America/Los_Angeles', region: 'CA' },
+    ]);
+  });
+
   it('refuses an .xlsx, an .xls and other binary files by name (unsupported_file)', async () => {
     const user = await server.signUp('xlsx');
     const zip = (names: string[]) => new Uint8Array([0x50, 0x4b, 0x03, 0x04, ...new TextEncoder().encode(`\x14\x00\x06\x00${names.join('\x00PK\x03\x04')}`)]);
@@ -337,7 +373,7 @@ describe.each(DATABASE_KINDS)('lead imports on %s', (kind) => {
     await server.db.sql`
       update lead_imports set status = 'queued', mapping = '{"name":"Name","phone":"Phone"}', default_country = 'US', duplicates = 'skip',
         runner = ${deadRunner}::uuid, heartbeat_at = now(), started_at = now() where id = ${file.importId}`;
-    const first = Array.from({ length: 1000 }, (_, i) => ({ rowNumber: i + 2, reading: { ok: true as const, lead: { name: `Lead ${i}`, phone: `+1415555${String(i).padStart(4, '0')}`, extension: null, company: null, email: null, notes: null } } }));
+    const first = Array.from({ length: 1000 }, (_, i) => ({ rowNumber: i + 2, reading: { ok: true as const, lead: { name: `Lead ${i}`, phone: `+1415555${String(i).padStart(4, '0')}`, extension: null, company: null, email: null, notes: null, timeZone: null, region: null } } }));
     expect(await applyBatch(server.db, { importId: file.importId, runner: deadRunner, fromRow: 0, rows: first })).toMatchObject({ inserted: 1000 });
     // Still fresh: nobody takes it over yet.
     expect((await report(user, file.importId)).import).toMatchObject({ status: 'running', processedRows: 1000 });

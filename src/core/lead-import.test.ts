@@ -213,3 +213,39 @@ describe('reading a row as a lead', () => {
     expect(describeRowRefusal(7, 'phone', 'empty.')).toBe('Row 7: phone: empty.');
   });
 });
+
+describe("the callee's own time zone and state", () => {
+  const headers = ['Name', 'Phone', 'Time Zone', 'State'];
+  const columns = columnIndexes({ name: 'Name', phone: 'Phone', timeZone: 'Time Zone', region: 'State' }, headers);
+
+  it('suggests them from headers in the languages the import reads, and never from "Region" or "Estado" alone', () => {
+    expect(suggestMapping(['Name', 'Phone', 'Time Zone', 'State'])).toEqual({ name: 'Name', phone: 'Phone', timeZone: 'Time Zone', region: 'State' });
+    expect(suggestMapping(['Full Name', 'Phone Number', 'Timezone', 'State/Region'])).toMatchObject({ timeZone: 'Timezone', region: 'State/Region' });
+    expect(suggestMapping(['Name', 'Phone', 'Mailing State/Province'])).toMatchObject({ region: 'Mailing State/Province' });
+    expect(suggestMapping(['Name', 'Telefon', 'Zeitzone', 'Bundesstaat'])).toMatchObject({ timeZone: 'Zeitzone', region: 'Bundesstaat' });
+    expect(suggestMapping(['Nom', 'Téléphone', 'Fuseau horaire', 'État/Région'])).toMatchObject({ timeZone: 'Fuseau horaire', region: 'État/Région' });
+    expect(suggestMapping(['Nombre', 'Teléfono', 'Zona horaria', 'Estado/Región'])).toMatchObject({ timeZone: 'Zona horaria', region: 'Estado/Región' });
+    expect(suggestMapping(['Naam', 'Telefoon', 'Tijdzone', 'Staat/regio'])).toMatchObject({ timeZone: 'Tijdzone', region: 'Staat/regio' });
+    expect(suggestMapping(['Nome', 'Telefone', 'Fuso horário', 'Estado/Região'])).toMatchObject({ timeZone: 'Fuso horário', region: 'Estado/Região' });
+    expect(suggestMapping(['Nome', 'Telefono', 'Fuso orario', 'Stato/Regione'])).toMatchObject({ timeZone: 'Fuso orario', region: 'Stato/Regione' });
+    const ambiguous = suggestMapping(['Name', 'Phone', 'Region', 'Estado', 'Stato']);
+    expect(ambiguous.region).toBeUndefined();
+  });
+
+  it('reads an IANA zone, a US abbreviation or word; a state by code or name; an empty cell leaves them unknown', () => {
+    expect(readLeadRow(['Ada', '+14155550142', 'CST', 'texas'], columns, 'US')).toMatchObject({ ok: true, lead: { timeZone: 'America/Chicago', region: 'TX' } });
+    expect(readLeadRow(['Ada', '+14155550142', 'america/denver', 'NM'], columns, 'US')).toMatchObject({ ok: true, lead: { timeZone: 'America/Denver', region: 'NM' } });
+    expect(readLeadRow(['Ada', '+14155550142', '', ''], columns, 'US')).toMatchObject({ ok: true, lead: { timeZone: null, region: null } });
+  });
+
+  it('refuses the row with the field and the reason for a zone or state it cannot read', () => {
+    expect(readLeadRow(['Ada', '+14155550142', 'GMT-6', 'TX'], columns, 'US')).toEqual({
+      ok: false,
+      refusal: { field: 'timeZone', reason: '"GMT-6" is a UTC offset, not a time zone: an offset does not say when daylight saving time applies. Use a zone such as America/New_York, or EST, CST, MST, PST.' },
+    });
+    expect(readLeadRow(['Ada', '+14155550142', 'CST', 'Ontario'], columns, 'US')).toEqual({
+      ok: false,
+      refusal: { field: 'region', reason: '"Ontario" is not a US state or territory: use its name or its two-letter USPS code (e.g. TX or Texas).' },
+    });
+  });
+});

@@ -1,8 +1,9 @@
+import { readRegion, readTimeZone } from './callee-place.js';
 import { fail, ok, type Result } from './errors.js';
 import { EXTENSION_PATTERN, normalizePhoneNumber, type CountryCode } from './phone-number.js';
 
 /** The lead fields a file's columns can be mapped to (the preview's choices). */
-export const IMPORT_FIELDS = ['name', 'firstName', 'lastName', 'phone', 'mobile', 'extension', 'company', 'email', 'notes'] as const;
+export const IMPORT_FIELDS = ['name', 'firstName', 'lastName', 'phone', 'mobile', 'extension', 'company', 'email', 'notes', 'timeZone', 'region'] as const;
 export type ImportField = (typeof IMPORT_FIELDS)[number];
 
 /** Which header feeds each field: a label from the preview's `headers`. */
@@ -72,6 +73,19 @@ const HEADER_WORDS: Readonly<Record<ImportField, readonly string[]>> = {
     'nota', 'comentarios', 'descripcion', 'observaciones', 'notities', 'opmerkingen', 'beschrijving', 'omschrijving',
     'observacoes', 'descricao', 'commenti', 'descrizione', 'osservazioni',
   ],
+  // Where the callee is (the dial gate checks the lead's own zone and state as well as the number's).
+  timeZone: [
+    'time zone', 'timezone', 'tz', 'time zone name', 'local time zone', 'zeitzone', 'fuseau horaire', 'zona horaria', 'huso horario',
+    'tijdzone', 'tijd zone', 'fuso horario', 'fuso orario',
+  ],
+  // "Region" alone is often a sales territory, and "Estado", "État" or "Stato" alone a status
+  // (or, in Italian, a country), so only words that name a state are suggested.
+  region: [
+    'state', 'state region', 'state province', 'province state', 'state code', 'us state', 'mailing state', 'mailing state province',
+    'billing state', 'billing state province', 'business state', 'home state', 'other state', 'bundesstaat', 'bundesland region',
+    'us bundesstaat', 'etat region', 'etat province', 'estado region', 'estado provincia', 'staat regio', 'staat provincie',
+    'estado regiao', 'stato regione', 'stato provincia',
+  ],
 };
 
 // "Name" on its own: a full name, a surname beside a first-name column (German "Vorname; Name"),
@@ -136,6 +150,10 @@ export interface ImportedLead {
   readonly company: string | null;
   readonly email: string | null;
   readonly notes: string | null;
+  /** The callee's own time zone (IANA), when the file says. */
+  readonly timeZone: string | null;
+  /** The callee's US state or territory (USPS code), when the file says. */
+  readonly region: string | null;
 }
 
 /** Why a row was refused: the field at fault and one sentence. */
@@ -166,7 +184,9 @@ const refuse = (field: ImportField, reason: string): RowReading => ({ ok: false,
  * One row as a lead, or the one reason it is refused. The name is the name column, else first
  * and last name, else the company. The phone column is read in `country` unless it starts with
  * `+` or an international prefix; an empty phone falls back to the mobile column; an extension
- * in the number (`ext. 89`, `x89`, `Durchwahl 89`) or in an extension column is kept apart.
+ * in the number (`ext. 89`, `x89`, `Durchwahl 89`) or in an extension column is kept apart. A
+ * time zone is read by readTimeZone (`America/Chicago`, `CST`, `Central`), a region by readRegion
+ * (`TX`, `Texas`); an empty cell leaves them unknown.
  */
 export function readLeadRow(cells: readonly string[], columns: ColumnIndexes, country: CountryCode): RowReading {
   const cell = (field: ImportField) => {
@@ -194,6 +214,12 @@ export function readLeadRow(cells: readonly string[], columns: ColumnIndexes, co
   }
   const email = cell('email');
   if (email !== '' && !EMAIL.test(email)) return refuse('email', `"${email}" is not an email address.`);
+  const zoneText = cell('timeZone');
+  const timeZone = zoneText === '' ? undefined : readTimeZone(zoneText);
+  if (timeZone && !timeZone.ok) return refuse('timeZone', timeZone.error.message);
+  const regionText = cell('region');
+  const region = regionText === '' ? undefined : readRegion(regionText);
+  if (region && !region.ok) return refuse('region', region.error.message);
   return accept({
     name,
     phone: phone.value.e164,
@@ -201,6 +227,8 @@ export function readLeadRow(cells: readonly string[], columns: ColumnIndexes, co
     company: cell('company') || null,
     email: email || null,
     notes: cell('notes') || null,
+    timeZone: timeZone?.ok ? timeZone.value : null,
+    region: region?.ok ? region.value : null,
   });
 }
 

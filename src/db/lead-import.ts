@@ -167,12 +167,14 @@ interface ExistingLead {
   company: string | null;
   email: string | null;
   notes: string | null;
+  timeZone: string | null;
+  region: string | null;
   list_id: string | null;
 }
 
 type Pending = { kind: 'new'; lead: { -readonly [K in keyof ImportedLead]: ImportedLead[K] } } | { kind: 'existing'; leads: ExistingLead[] };
 
-const CONTACT_FIELDS = ['name', 'extension', 'company', 'email', 'notes'] as const;
+const CONTACT_FIELDS = ['name', 'extension', 'company', 'email', 'notes', 'timeZone', 'region'] as const;
 
 /**
  * One batch of an import in one transaction: its leads inserted (or, duplicates, skipped or
@@ -192,7 +194,7 @@ export async function applyBatch(db: Database, job: { importId: string; runner: 
 
     const phones = [...new Set(job.rows.flatMap((row) => (row.reading.ok ? [row.reading.lead.phone] : [])))];
     const existing = await tx.sql<ExistingLead>`
-      select id, phone, user_email, name, extension, company, email, notes, list_id from leads
+      select id, phone, user_email, name, extension, company, email, notes, time_zone as "timeZone", region, list_id from leads
       where workspace_id = ${current.workspace_id}::uuid and phone = any(array(select jsonb_array_elements_text(${JSON.stringify(phones)}::text::jsonb)))
       order by created_at`;
     const byPhone = new Map<string, Pending>();
@@ -263,18 +265,19 @@ export async function applyBatch(db: Database, job: { importId: string; runner: 
       const records = inserts.flatMap((pending, ord) => (pending.kind === 'new' ? [{ ord, ...pending.lead }] : []));
       // Each lead a microsecond after the one before: leads sort by creation in the file's order.
       await tx.sql`
-        insert into leads (user_email, name, phone, extension, company, email, notes, list_id, created_at)
-        select ${current.user_email}, t.name, t.phone, t.extension, t.company, t.email, t.notes, ${current.list_id}::uuid,
+        insert into leads (user_email, name, phone, extension, company, email, notes, time_zone, region, list_id, created_at)
+        select ${current.user_email}, t.name, t.phone, t.extension, t.company, t.email, t.notes, t."timeZone", t.region, ${current.list_id}::uuid,
           now() + make_interval(secs => t.ord / 1000000.0)
         from jsonb_to_recordset(${JSON.stringify(records)}::text::jsonb)
-          as t(ord int, name text, phone text, extension text, company text, email text, notes text)
+          as t(ord int, name text, phone text, extension text, company text, email text, notes text, "timeZone" text, region text)
         order by t.ord`;
     }
     if (changed.size > 0) {
       await tx.sql`
-        update leads l set name = t.name, extension = t.extension, company = t.company, email = t.email, notes = t.notes, list_id = t.list_id
+        update leads l set name = t.name, extension = t.extension, company = t.company, email = t.email, notes = t.notes,
+          time_zone = t."timeZone", region = t.region, list_id = t.list_id
         from jsonb_to_recordset(${JSON.stringify([...changed.values()])}::text::jsonb)
-          as t(id uuid, name text, extension text, company text, email text, notes text, list_id uuid)
+          as t(id uuid, name text, extension text, company text, email text, notes text, "timeZone" text, region text, list_id uuid)
         where l.id = t.id`;
     }
     if (errors.length > 0) {

@@ -27,6 +27,8 @@ const startLeadImportSchema = z
         company: header.optional(),
         email: header.optional(),
         notes: header.optional(),
+        timeZone: header.optional(),
+        region: header.optional(),
       } satisfies Record<ImportField, z.ZodType>)
       .strict(),
     defaultCountry: z
@@ -80,7 +82,9 @@ const toErrorView = (error: ImportErrorRow) => ({
  * `{import}` (status `queued`), for the importer of an upload (POST /imports/leads). The import
  * runs on the server in batches of 1,000 rows, each in its own transaction with the progress
  * counters; getLeadImport reports them. `mapping` names a header of the file for each field
- * (`name`, `firstName`, `lastName`, `phone`, `mobile`, `extension`, `company`, `email`, `notes`);
+ * (`name`, `firstName`, `lastName`, `phone`, `mobile`, `extension`, `company`, `email`, `notes`,
+ * `timeZone`: the callee's IANA zone or a US abbreviation like CST, `region`: their US state, name
+ * or USPS code);
  * `defaultCountry` reads numbers without `+` (default: the workspace's); `duplicates` is what a
  * row whose number is already a lead of the workspace does (a rep updates only their own leads);
  * `listId` puts the new leads (and, with `update`, the duplicates) in a live list of the workspace.

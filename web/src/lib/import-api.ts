@@ -4,7 +4,7 @@ import { readPublicConfig } from './create-app-client.js';
 import { invokeFunction, type FunctionResult } from './invoke-function.js';
 
 /** The columns of a lead an import maps a file's headers to (startLeadImport's `mapping`). */
-export const IMPORT_FIELDS = ['name', 'firstName', 'lastName', 'phone', 'mobile', 'extension', 'company', 'email', 'notes'] as const;
+export const IMPORT_FIELDS = ['name', 'firstName', 'lastName', 'phone', 'mobile', 'extension', 'company', 'email', 'notes', 'timeZone', 'region'] as const;
 export type ImportField = (typeof IMPORT_FIELDS)[number];
 export type ImportMapping = Partial<Record<ImportField, string>>;
 
@@ -18,6 +18,8 @@ export const IMPORT_FIELD_LABEL: Readonly<Record<ImportField, string>> = {
   company: 'Company',
   email: 'Email',
   notes: 'Notes',
+  timeZone: 'Time zone (e.g. America/Chicago, CST)',
+  region: 'US state (e.g. TX, Texas)',
 };
 
 /** What `POST /imports/leads` answers: the file read, nothing imported yet. */
