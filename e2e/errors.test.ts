@@ -2,8 +2,8 @@ import { beforeEach, describe, expect, inject, it } from 'vitest';
 import { useTrackedPage } from './support/use-tracked-page.js';
 import { goTo, newUser, screenshot, setDemoTimings, signUp, unexpectedErrors, waitForStatus } from './support/dialer-page.js';
 
-/** Functions the app calls to read (settings, who the member is); the tests count the others. */
-const READS = ['dialerSettings', 'getWorkspace'];
+/** Functions the app calls to read (settings, who the member is, whether a number may be called now); the tests count the others. */
+const READS = ['dialerSettings', 'getWorkspace', 'checkDial'];
 
 describe('Errors a rep meets, in Chromium', () => {
   const baseUrl = inject('serverUrl');

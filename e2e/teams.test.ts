@@ -63,7 +63,7 @@ describe('Teams in Chromium', () => {
     pages.admin = await newPage();
     await signUp(page('admin'), server.url, admin);
     await waitForRole(page('admin'), 'admin');
-    expect(await navLinks(page('admin'))).toEqual(['Dial', 'Leads', 'History', 'Stats', 'Reports', 'Floor', 'Team', 'Settings']);
+    expect(await navLinks(page('admin'))).toEqual(['Dial', 'Leads', 'History', 'Stats', 'Reports', 'Floor', 'Compliance', 'Team', 'Settings']);
 
     const stranger = await newPage();
     await stranger.page.goto(server.url);
@@ -99,7 +99,7 @@ describe('Teams in Chromium', () => {
     pages.manager = await newPage();
     await joinTeam(page('manager'), managerLink, manager);
     await waitForRole(page('manager'), 'manager');
-    expect(await navLinks(page('manager'))).toEqual(['Dial', 'Leads', 'History', 'Stats', 'Reports', 'Floor', 'Settings']);
+    expect(await navLinks(page('manager'))).toEqual(['Dial', 'Leads', 'History', 'Stats', 'Reports', 'Floor', 'Compliance', 'Settings']);
 
     pages.otherRep = await newPage();
     await joinTeam(page('otherRep'), otherRepLink, otherRep);
@@ -152,6 +152,8 @@ describe('Teams in Chromium', () => {
     await page('rep').getByTestId('not-allowed').filter({ hasText: 'managers and admins only' }).waitFor();
     await expect(page('rep').locator('[data-testid="floor-rep"]').count()).resolves.toBe(0);
     await screenshot(page('rep'), '46-floor-refused-for-rep');
+    await page('rep').goto(`${server.url}/compliance`);
+    await page('rep').getByTestId('not-allowed').filter({ hasText: 'managers and admins only' }).waitFor();
 
     await goToScreen(page('rep'), 'History');
     await page('rep').getByTestId('history-row').filter({ hasText: '+14155550142' }).waitFor();

@@ -60,7 +60,7 @@ export async function signIn(page: Page, baseUrl: string, user: TestUser): Promi
   await page.getByTestId('user-email').filter({ hasText: user.email }).waitFor({ state: 'attached' });
 }
 
-export type Screen = 'Dial' | 'Leads' | 'History' | 'Stats' | 'Settings';
+export type Screen = 'Dial' | 'Leads' | 'History' | 'Stats' | 'Settings' | 'Floor' | 'Compliance';
 
 export async function goTo(page: Page, screen: Screen): Promise<void> {
   await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: screen, exact: true }).click();

@@ -2,7 +2,7 @@ import type { Page } from 'playwright-core';
 import type { Role } from '../../src/core/workspace.js';
 import type { TestUser } from './dialer-page.js';
 
-export type TeamScreen = 'Dial' | 'Leads' | 'History' | 'Stats' | 'Reports' | 'Floor' | 'Team' | 'Settings';
+export type TeamScreen = 'Dial' | 'Leads' | 'History' | 'Stats' | 'Reports' | 'Floor' | 'Compliance' | 'Team' | 'Settings';
 
 export async function goToScreen(page: Page, screen: TeamScreen): Promise<void> {
   await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: screen, exact: true }).click();

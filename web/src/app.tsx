@@ -8,6 +8,7 @@ import { JOIN_PATH, mayOpen, readInvitationToken, routesFor, useRoute, type Rout
 import { useSession } from './lib/use-session.js';
 import { useWorkspace, WorkspaceProvider } from './lib/workspace-context.js';
 import { AuthScreen } from './screens/auth-screen.js';
+import { ComplianceScreen } from './screens/compliance/compliance-screen.js';
 import { FloorScreen } from './screens/floor-screen.js';
 import { HistoryScreen } from './screens/history-screen.js';
 import { LeadsScreen } from './screens/leads-screen.js';
@@ -35,6 +36,7 @@ function ModePill() {
 const NOT_ALLOWED: Readonly<Partial<Record<RoutePath, string>>> = {
   '/floor': 'The floor is for managers and admins only. Ask an admin of your team if you need it.',
   '/team': 'Team settings are for admins only.',
+  '/compliance': 'The compliance log and rules are for managers and admins only.',
 };
 
 /** A screen the member's role does not include: said plainly (the server would show them nothing anyway). */
@@ -50,7 +52,7 @@ function NotAllowed({ route }: { route: RoutePath }) {
 
 function Screen({ route, userEmail }: { route: RoutePath; userEmail: string }) {
   const { role, loadError } = useWorkspace();
-  if (route === '/floor' || route === '/team') {
+  if (route === '/floor' || route === '/team' || route === '/compliance') {
     if (loadError) return <p className="form-error" role="alert">Could not load your workspace: {loadError.message}</p>;
     if (!role) return <p className="muted">Loading…</p>;
     if (!mayOpen(route, role)) return <NotAllowed route={route} />;
@@ -81,6 +83,8 @@ function Screen({ route, userEmail }: { route: RoutePath; userEmail: string }) {
       return <FloorScreen userEmail={userEmail} />;
     case '/team':
       return <TeamScreen userEmail={userEmail} />;
+    case '/compliance':
+      return <ComplianceScreen />;
     default: {
       const unreachable: never = route;
       throw new Error(`unknown route ${String(unreachable)}`);

@@ -3,12 +3,17 @@ import { useCallSubscription, useSupabase } from '../../../src/client/use-call-s
 import { isTerminal } from '../../../src/core/call-status.js';
 import type { Lead } from '../../../src/core/rows.js';
 import { formatDateTime } from '../lib/format.js';
+import { leadPlace } from '../lib/lead-place.js';
+import { useSettings } from '../lib/settings-context.js';
+import { demoClockOffset } from '../lib/simulated-clock.js';
+import { useDialCheck } from '../lib/use-dial-check.js';
 import { useCallActions } from '../lib/use-place-call.js';
 import { useShownCall } from '../lib/use-shown-call.js';
 import { useLiveLines } from '../lib/use-live-lines.js';
 import { busyLines, firstFreeLine, type LineNumber } from '../lib/watch-lines.js';
 import { CallError } from './call-error.js';
 import { CallStatusView } from './call-status-view.js';
+import { DialCheck } from './dial-check.js';
 import { DispositionForm } from './disposition-form.js';
 import { LinePicker } from './line-picker.js';
 import { LeadStatusBadge } from './status-badge.js';
@@ -33,6 +38,15 @@ export function DialerModal({ lead: initialLead, userEmail, onClose }: { lead: L
   const actions = useCallActions(userEmail);
   const isLive = shown !== null && !isTerminal(shown.status);
   const finished = shown !== null && isTerminal(shown.status) ? { id: shown.id, outcome: shown.status } : null;
+  const { settings } = useSettings();
+  // Asked again when this lead's call ends (its attempt counts), a dial is refused, the simulated
+  // clock moves, or the number is put on the do-not-call list from here.
+  const [listed, setListed] = useState(0);
+  const dialCheck = useDialCheck(
+    settings ? { to: lead.phone, leadId: lead.id, extension: lead.extension ?? undefined, mock: settings.use_mock_dialer } : null,
+    `${shown?.id ?? ''}:${isLive}:${actions.error?.code ?? ''}:${demoClockOffset(settings) ?? ''}:${listed}`,
+  );
+  const place = leadPlace(lead);
 
   useEffect(() => {
     const element = dialog.current;
@@ -91,6 +105,12 @@ export function DialerModal({ lead: initialLead, userEmail, onClose }: { lead: L
             <dd>{lead.company}</dd>
           </>
         )}
+        {place && (
+          <>
+            <dt>Where</dt>
+            <dd data-testid="modal-lead-place">{place}</dd>
+          </>
+        )}
         <dt>Status</dt>
         <dd data-testid="modal-lead-status">
           <LeadStatusBadge status={lead.status} />
@@ -113,6 +133,7 @@ export function DialerModal({ lead: initialLead, userEmail, onClose }: { lead: L
           </button>
         )}
       </div>
+      {!isLive && <DialCheck state={dialCheck} to={lead.phone} onChanged={() => setListed((n) => n + 1)} />}
       {blockReason && <p className="dialer__reason">{blockReason}</p>}
       {actions.notice && (
         <p className="notice notice--good" role="status">

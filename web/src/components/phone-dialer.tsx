@@ -2,6 +2,8 @@ import { useEffect, useId, useMemo, useRef, useState } from 'react';
 import { isTerminal } from '../../../src/core/call-status.js';
 import { normalizePhoneNumber } from '../../../src/core/phone-number.js';
 import { useSettings } from '../lib/settings-context.js';
+import { demoClockOffset } from '../lib/simulated-clock.js';
+import { useDialCheck } from '../lib/use-dial-check.js';
 import { useLiveLines } from '../lib/use-live-lines.js';
 import { useCallActions } from '../lib/use-place-call.js';
 import { FINAL_OUTCOME_HOLD_MS } from '../lib/use-shown-call.js';
@@ -9,6 +11,7 @@ import { useShownLines } from '../lib/use-shown-lines.js';
 import { busyLines, firstFreeLine, type LineNumber } from '../lib/watch-lines.js';
 import { CallError } from './call-error.js';
 import { CallStatusView } from './call-status-view.js';
+import { DialCheck } from './dial-check.js';
 import { Keypad } from './keypad.js';
 import { LinePicker } from './line-picker.js';
 import { NumberField } from './number-field.js';
@@ -48,6 +51,13 @@ export function PhoneDialer({ userEmail }: { userEmail: string }) {
   const isLive = shown !== null && !isTerminal(shown.status);
   const reason = !settings ? 'Loading your settings…' : null;
   const canCall = checked.ok && reason === null && !actions.isBusy && !busy[line];
+  // Asked again when a call on this line ends (its attempt counts), a dial is refused, the
+  // simulated clock moves, or the number is put on the do-not-call list from here.
+  const [listed, setListed] = useState(0);
+  const dialCheck = useDialCheck(
+    checked.ok && settings ? { to: checked.value.e164, extension: checked.value.extension, mock: settings.use_mock_dialer } : null,
+    `${shown?.id ?? ''}:${isLive}:${actions.error?.code ?? ''}:${demoClockOffset(settings) ?? ''}:${listed}`,
+  );
 
   function editNumber(update: (number: string) => string) {
     const target = lineRef.current;
@@ -104,6 +114,7 @@ export function PhoneDialer({ userEmail }: { userEmail: string }) {
             </button>
           )}
         </div>
+        {!isLive && <DialCheck state={dialCheck} to={checked.ok ? checked.value.e164 : null} onChanged={() => setListed((n) => n + 1)} />}
         {reason && <p className="dialer__reason">{reason}</p>}
         {isLive && firstFree !== null && <p className="dialer__reason">Line {line} is on a call. Pick line {firstFree} to dial another number at the same time.</p>}
       </form>

@@ -15,6 +15,12 @@ export interface LeadListRow {
   readonly voicemail_message: string | null;
   readonly archived_at: string | null;
   readonly created_at: string;
+  /** The list's calling window ('HH:MM:SS', both or neither) and attempt caps (0018); null: the workspace's. */
+  readonly calling_window_start?: string | null;
+  readonly calling_window_end?: string | null;
+  readonly max_attempts_lifetime?: number | null;
+  readonly max_attempts_per_day?: number | null;
+  readonly max_attempts_per_24h?: number | null;
 }
 
 /** The settings a list is created or changed with (the list functions' fields). */
@@ -25,9 +31,16 @@ export interface LeadListFields {
   readonly recordingEnabled: boolean;
   readonly voicemailAction: VoicemailAction;
   readonly voicemailMessage: string | null;
+  /** 'HH:MM' in the callee's local time, both or neither; it only narrows the workspace's window. */
+  readonly callingWindowStart: string | null;
+  readonly callingWindowEnd: string | null;
+  /** Attempt caps per lead and per number; null: the workspace's. */
+  readonly maxAttemptsLifetime: number | null;
+  readonly maxAttemptsPerDay: number | null;
+  readonly maxAttemptsPer24h: number | null;
 }
 
-export const createLeadList = (supabase: SupabaseClient, fields: LeadListFields) => invokeFunction<{ list: { id: string } }>(supabase, 'createLeadList', { ...fields });
+export const createLeadList = (supabase: SupabaseClient, fields: Partial<LeadListFields> & { readonly name: string }) => invokeFunction<{ list: { id: string } }>(supabase, 'createLeadList', { ...fields });
 export const updateLeadList = (supabase: SupabaseClient, listId: string, fields: Partial<LeadListFields>) =>
   invokeFunction<{ list: { id: string } }>(supabase, 'updateLeadList', { listId, ...fields });
 export const archiveLeadList = (supabase: SupabaseClient, listId: string) => invokeFunction<unknown>(supabase, 'archiveLeadList', { listId });

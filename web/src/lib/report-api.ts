@@ -61,14 +61,15 @@ export function formatRate(figures: Pick<ReportFigures, 'dials' | 'connects'>): 
   return figures.dials === 0 ? '—' : `${Math.round((figures.connects / figures.dials) * 100)}%`;
 }
 
-export type ExportKind = 'history' | 'leads';
+export type ExportKind = 'history' | 'leads' | 'compliance';
 
 /** A short-lived link to the whole range as CSV, streamed by the server; the browser opens it to download. */
 export function createExport(
   supabase: SupabaseClient,
-  request: { kind: ExportKind; from?: string | undefined; to?: string | undefined; userEmail?: string | undefined },
+  request: { kind: ExportKind; from?: string | undefined; to?: string | undefined; userEmail?: string | undefined; filters?: Readonly<Record<string, string | undefined>> | undefined },
 ): Promise<FunctionResult<{ url: string }>> {
-  const body = Object.fromEntries(Object.entries(request).filter(([, value]) => value !== undefined && value !== ''));
+  const { filters, ...rest } = request;
+  const body = Object.fromEntries(Object.entries({ ...filters, ...rest }).filter(([, value]) => value !== undefined && value !== ''));
   return invokeFunction(supabase, 'createExport', body);
 }
 

@@ -9,6 +9,7 @@ export const ROUTES = [
   { path: '/stats', label: 'Stats', roles: ['admin', 'manager', 'rep'] },
   { path: '/reports', label: 'Reports', roles: ['admin', 'manager', 'rep'] },
   { path: '/floor', label: 'Floor', roles: ['admin', 'manager'] },
+  { path: '/compliance', label: 'Compliance', roles: ['admin', 'manager'] },
   { path: '/team', label: 'Team', roles: ['admin'] },
   { path: '/settings', label: 'Settings', roles: ['admin', 'manager', 'rep'] },
 ] as const satisfies readonly { path: string; label: string; roles: readonly Role[] }[];

@@ -3,6 +3,7 @@ import type { ActiveCall } from '../../../src/core/rows.js';
 import { Elapsed } from '../components/elapsed.js';
 import { RepStateBadge } from '../components/rep-state-badge.js';
 import { formatDuration } from '../lib/format.js';
+import { formatPercent, type AbandonmentFigures } from '../lib/compliance-api.js';
 import { ROLE_LABEL } from '../lib/labels.js';
 import { formatRate, type ReportRow } from '../lib/report-api.js';
 import type { MemberRow, RepStateRow } from '../lib/team-api.js';
@@ -14,11 +15,14 @@ export const FloorRep = memo(function FloorRep({
   state,
   calls,
   today,
+  abandonment,
 }: {
   member: MemberRow;
   state: RepStateRow | undefined;
   calls: readonly ActiveCall[];
   today: ReportRow | undefined;
+  /** The rep's rolling 30-day abandonment rate; undefined: no answered calls in the window. */
+  abandonment?: AbandonmentFigures | undefined;
 }) {
   return (
     <li className={`floor-rep floor-rep--${state?.state ?? 'offline'}`} data-testid="floor-rep" data-email={member.user_email} data-rep-state={state?.state ?? 'offline'}>
@@ -33,6 +37,16 @@ export const FloorRep = memo(function FloorRep({
       <div className="floor-rep__today muted" data-testid="floor-rep-today">
         Today: {today?.dials ?? 0} dials · {today?.connects ?? 0} connects ({formatRate(today ?? { dials: 0, connects: 0 })}) · {formatDuration(today?.talkSeconds ?? 0)} talk
       </div>
+      {abandonment && abandonment.answered > 0 && (
+        <div
+          className={`floor-rep__abandonment ${abandonment.hasReachedLimit ? 'is-over-limit' : 'muted'}`}
+          data-testid="floor-rep-abandonment"
+          data-over-limit={abandonment.hasReachedLimit}
+        >
+          Abandoned (30 days): {formatPercent(abandonment.percent)} · {abandonment.abandoned} of {abandonment.answered} answered
+          {abandonment.hasReachedLimit ? ' · over the limit' : ''}
+        </div>
+      )}
       {calls.length > 0 && (
         <ul className="floor-rep__lines" aria-label={`Live lines of ${member.user_email}`}>
           {calls.map((call) => (

@@ -3,7 +3,10 @@ import type { ActiveCall } from '../../../src/core/rows.js';
 import { Tile } from '../components/tile.js';
 import { WatchModeIndicator } from '../components/watch-mode-indicator.js';
 import { formatDuration, localDay } from '../lib/format.js';
+import { formatPercent, type AbandonmentFigures } from '../lib/compliance-api.js';
 import { formatRate, startOfLocalDay, type ReportRequest, type ReportRow } from '../lib/report-api.js';
+import { useSettings } from '../lib/settings-context.js';
+import { useAbandonmentRates } from '../lib/use-abandonment-rates.js';
 import { useFloor } from '../lib/use-floor.js';
 import { useReport } from '../lib/use-report.js';
 import { useWorkspace } from '../lib/workspace-context.js';
@@ -67,6 +70,12 @@ export function FloorScreen({ userEmail: _userEmail }: { userEmail: string }) {
   const request = useMemo<ReportRequest>(() => ({ from: startOfLocalDay(day), to: startOfLocalDay(day, 1), groupBy: 'rep' }), [day]);
   const { report, error } = useReport(request, workspaceId ? `workspace_id=eq.${workspaceId}` : null);
 
+  // Abandonment of real calls, or of demo calls while the viewer is in demo mode (as Stats opens).
+  const { settings } = useSettings();
+  const abandonmentMode = settings?.use_mock_dialer ? 'demo' : 'live';
+  const abandonment = useAbandonmentRates(workspaceId, abandonmentMode);
+  const abandonmentByRep = useMemo(() => new Map<string, AbandonmentFigures>((abandonment.rates?.reps ?? []).map((rep) => [rep.userEmail, rep])), [abandonment.rates]);
+
   const callsByRep = useCallsByRep(floor.calls);
   const todayByRep = useStableRows(report?.rows);
   // A stable order (by email): cards that jumped with every state change could not be followed.
@@ -96,6 +105,24 @@ export function FloorScreen({ userEmail: _userEmail }: { userEmail: string }) {
         <Tile label="Voicemails" value={String(totals?.voicemails ?? 0)} />
         <Tile label="Abandoned" value={String(totals?.abandoned ?? 0)} />
       </div>
+      <h3 className="section-title">Abandoned calls, last {abandonment.rates?.windowDays ?? 30} days{abandonmentMode === 'demo' ? ' (demo calls)' : ''}</h3>
+      {abandonment.error ? (
+        <p className="form-error" role="alert" data-code={abandonment.error.code}>
+          Could not load the abandonment rates: {abandonment.error.message}
+        </p>
+      ) : (
+        <div className="tiles" data-testid="floor-abandonment" data-over-limit={abandonment.rates?.total.hasReachedLimit ?? false}>
+          <div className={`tile ${abandonment.rates?.total.hasReachedLimit ? 'tile--alert' : ''}`}>
+            <div className="tile__label">Team abandonment rate</div>
+            <div className="tile__value">{formatPercent(abandonment.rates?.total.percent ?? null)}</div>
+            <div className="tile__detail">
+              {abandonment.rates
+                ? `${abandonment.rates.total.abandoned} of ${abandonment.rates.total.answered} answered · limit ${abandonment.rates.limitPercent}%${abandonment.rates.total.hasReachedLimit ? ' · at or over the limit: power dialing uses one line' : ''}`
+                : 'Loading…'}
+            </div>
+          </div>
+        </div>
+      )}
       <h3 className="section-title">Members</h3>
       {members.length === 0 ? (
         <p className="muted">{floor.mode === 'connecting' ? 'Loading…' : 'No members.'}</p>
@@ -108,6 +135,7 @@ export function FloorScreen({ userEmail: _userEmail }: { userEmail: string }) {
               state={floor.states.get(member.user_email)}
               calls={callsByRep.get(member.user_email) ?? NO_CALLS}
               today={todayByRep.get(member.user_email)}
+              abandonment={abandonmentByRep.get(member.user_email)}
             />
           ))}
         </ul>

@@ -1,6 +1,7 @@
 import { useId, useState } from 'react';
 import { useSupabase } from '../../../src/client/use-call-subscription.js';
 import { VOICEMAIL_ACTIONS, type VoicemailAction } from '../../../src/core/rows.js';
+import { shortTime } from '../lib/compliance-api.js';
 import { archiveLeadList, createLeadList, updateLeadList, type LeadListFields, type LeadListRow } from '../lib/lists-api.js';
 
 const VOICEMAIL_LABEL: Readonly<Record<VoicemailAction, string>> = { hangup: 'Hang up', leave: 'Leave the message' };
@@ -12,7 +13,31 @@ const fieldsOf = (list: LeadListRow | null): LeadListFields => ({
   recordingEnabled: list?.recording_enabled ?? false,
   voicemailAction: list?.voicemail_action ?? 'hangup',
   voicemailMessage: list?.voicemail_message ?? null,
+  callingWindowStart: list?.calling_window_start ? shortTime(list.calling_window_start) : null,
+  callingWindowEnd: list?.calling_window_end ? shortTime(list.calling_window_end) : null,
+  maxAttemptsLifetime: list?.max_attempts_lifetime ?? null,
+  maxAttemptsPerDay: list?.max_attempts_per_day ?? null,
+  maxAttemptsPer24h: list?.max_attempts_per_24h ?? null,
 });
+
+const COMPLIANCE_FIELDS = ['callingWindowStart', 'callingWindowEnd', 'maxAttemptsLifetime', 'maxAttemptsPerDay', 'maxAttemptsPer24h'] as const;
+
+/** A cap as typed: empty is none (the workspace's), else a whole number of 1 or more. */
+const readCap = (text: string): number | null | 'invalid' => {
+  if (text.trim() === '') return null;
+  const value = Number(text);
+  return Number.isInteger(value) && value > 0 ? value : 'invalid';
+};
+
+/**
+ * The fields to send: the calling window and caps only when they differ from what the list
+ * has (or, for a new list, when set), so a form that leaves them alone sends what it always did.
+ */
+function payloadOf(fields: LeadListFields, before: LeadListFields): Partial<LeadListFields> {
+  const payload: Record<string, unknown> = { ...fields };
+  for (const key of COMPLIANCE_FIELDS) if (fields[key] === before[key]) delete payload[key];
+  return payload as Partial<LeadListFields>;
+}
 
 /** Creates a list or changes one's name and settings (createLeadList, updateLeadList). */
 function ListForm({ list, onSaved, onCancel }: { list: LeadListRow | null; onSaved(): void; onCancel?: () => void }) {
@@ -20,17 +45,58 @@ function ListForm({ list, onSaved, onCancel }: { list: LeadListRow | null; onSav
   const [fields, setFields] = useState(() => fieldsOf(list));
   const [error, setError] = useState<string | null>(null);
   const [isSaving, setSaving] = useState(false);
-  const ids = { name: useId(), callerId: useId(), amd: useId(), recording: useId(), voicemail: useId(), message: useId() };
+  const [caps, setCaps] = useState(() => ({
+    lifetime: String(fields.maxAttemptsLifetime ?? ''),
+    perDay: String(fields.maxAttemptsPerDay ?? ''),
+    per24h: String(fields.maxAttemptsPer24h ?? ''),
+  }));
+  const ids = {
+    name: useId(),
+    callerId: useId(),
+    amd: useId(),
+    recording: useId(),
+    voicemail: useId(),
+    message: useId(),
+    windowStart: useId(),
+    windowEnd: useId(),
+    lifetime: useId(),
+    perDay: useId(),
+    per24h: useId(),
+  };
   const set = (change: Partial<LeadListFields>) => setFields((before) => ({ ...before, ...change }));
 
   async function save() {
+    const start = fields.callingWindowStart || null;
+    const end = fields.callingWindowEnd || null;
+    if ((start === null) !== (end === null)) return setError('Set both ends of the calling window, or neither (the workspace’s window).');
+    if (start !== null && end !== null && !(start >= '08:00' && end <= '21:00' && start < end)) {
+      return setError('The calling window lies within 08:00–21:00 (the federal limit) and starts before it ends.');
+    }
+    const lifetime = readCap(caps.lifetime);
+    const perDay = readCap(caps.perDay);
+    const per24h = readCap(caps.per24h);
+    if (lifetime === 'invalid' || perDay === 'invalid' || per24h === 'invalid') return setError('An attempt limit is a whole number of 1 or more, or empty for the workspace’s.');
     setSaving(true);
     setError(null);
-    const cleaned = { ...fields, name: fields.name.trim(), callerId: fields.callerId?.trim() || null, voicemailMessage: fields.voicemailMessage?.trim() || null };
-    const result = list ? await updateLeadList(supabase, list.id, cleaned) : await createLeadList(supabase, cleaned);
+    const cleaned: LeadListFields = {
+      ...fields,
+      name: fields.name.trim(),
+      callerId: fields.callerId?.trim() || null,
+      voicemailMessage: fields.voicemailMessage?.trim() || null,
+      callingWindowStart: start,
+      callingWindowEnd: end,
+      maxAttemptsLifetime: lifetime,
+      maxAttemptsPerDay: perDay,
+      maxAttemptsPer24h: per24h,
+    };
+    const payload = payloadOf(cleaned, fieldsOf(list));
+    const result = list ? await updateLeadList(supabase, list.id, payload) : await createLeadList(supabase, { name: cleaned.name, ...payload });
     setSaving(false);
     if (!result.ok) return setError(result.error.message);
-    if (!list) setFields(fieldsOf(null));
+    if (!list) {
+      setFields(fieldsOf(null));
+      setCaps({ lifetime: '', perDay: '', per24h: '' });
+    }
     onSaved();
   }
 
@@ -75,6 +141,32 @@ function ListForm({ list, onSaved, onCancel }: { list: LeadListRow | null; onSav
           <textarea id={ids.message} rows={2} maxLength={2000} value={fields.voicemailMessage ?? ''} onChange={(e) => set({ voicemailMessage: e.target.value })} />
         </div>
       )}
+      <fieldset className="fieldset">
+        <legend>Calling window and attempt limits (empty: the workspace’s)</legend>
+        <div className="field-row">
+          <div className="field">
+            <label htmlFor={ids.windowStart}>Calls from</label>
+            <input id={ids.windowStart} type="time" min="08:00" max="21:00" value={fields.callingWindowStart ?? ''} onChange={(e) => set({ callingWindowStart: e.target.value || null })} />
+          </div>
+          <div className="field">
+            <label htmlFor={ids.windowEnd}>Calls until</label>
+            <input id={ids.windowEnd} type="time" min="08:00" max="21:00" value={fields.callingWindowEnd ?? ''} onChange={(e) => set({ callingWindowEnd: e.target.value || null })} />
+          </div>
+          <div className="field">
+            <label htmlFor={ids.lifetime}>Attempts in all</label>
+            <input id={ids.lifetime} type="number" min="1" step="1" value={caps.lifetime} onChange={(e) => setCaps({ ...caps, lifetime: e.target.value })} />
+          </div>
+          <div className="field">
+            <label htmlFor={ids.perDay}>Attempts per day</label>
+            <input id={ids.perDay} type="number" min="1" step="1" value={caps.perDay} onChange={(e) => setCaps({ ...caps, perDay: e.target.value })} />
+          </div>
+          <div className="field">
+            <label htmlFor={ids.per24h}>Attempts per 24 h</label>
+            <input id={ids.per24h} type="number" min="1" step="1" value={caps.per24h} onChange={(e) => setCaps({ ...caps, per24h: e.target.value })} />
+          </div>
+        </div>
+        <small className="muted">In the callee’s local time. A list only narrows the workspace’s window and limits, never widens them.</small>
+      </fieldset>
       <div className="toolbar">
         <button type="submit" className="button button--primary button--small" disabled={isSaving}>
           {list ? 'Save list' : 'Create list'}
@@ -133,6 +225,10 @@ export function LeadListsPanel({ lists, canManage, onChanged }: { lists: readonl
                     {list.amd_enabled ? ' · AMD' : ''}
                     {list.recording_enabled ? ' · recorded' : ''}
                     {list.voicemail_action === 'leave' ? ' · leaves a voicemail' : ''}
+                    {list.calling_window_start && list.calling_window_end ? ` · calls ${shortTime(list.calling_window_start)}–${shortTime(list.calling_window_end)}` : ''}
+                    {list.max_attempts_lifetime ? ` · at most ${list.max_attempts_lifetime} attempts` : ''}
+                    {list.max_attempts_per_day ? ` · ${list.max_attempts_per_day} a day` : ''}
+                    {list.max_attempts_per_24h ? ` · ${list.max_attempts_per_24h} per 24 h` : ''}
                   </span>
                   {canManage && (
                     <span className="toolbar">

@@ -6,6 +6,7 @@ import { Pager, pageRange } from '../components/pager.js';
 import { LeadStatusBadge, StatusBadge } from '../components/status-badge.js';
 import { formatDateTime, formatDuration } from '../lib/format.js';
 import { DISPOSITION_LABEL } from '../lib/labels.js';
+import { leadPlace } from '../lib/lead-place.js';
 import { bulkUpdateLeads, SKIP_REASON_LABEL, useLeadLists } from '../lib/lists-api.js';
 import { goToPath } from '../lib/use-route.js';
 import { useFilteredTableChanges } from '../lib/use-table-changes.js';
@@ -115,6 +116,8 @@ export function LeadPage({ leadId, userEmail }: { leadId: string; userEmail: str
             {lead.phone}
             {lead.extension ? ` ext. ${lead.extension}` : ''}
           </dd>
+          <dt>Where</dt>
+          <dd data-testid="lead-place">{leadPlace(lead) ?? 'From the number'}</dd>
           <dt>Company</dt>
           <dd>{lead.company ?? '—'}</dd>
           <dt>Email</dt>
