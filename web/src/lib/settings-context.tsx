@@ -5,7 +5,10 @@ import type { DialerSettings } from '../../../src/core/rows.js';
 import { invokeFunction, type FunctionResult } from './invoke-function.js';
 
 export type { DialerSettings };
-export type SettingsUpdate = Partial<Omit<DialerSettings, 'user_email' | 'created_at' | 'updated_at'>>;
+export type SettingsUpdate = Partial<Omit<DialerSettings, 'user_email' | 'created_at' | 'updated_at'>> & {
+  /** Demo mode's simulated clock for the dial gate, in seconds from now; null: the real clock (0018). */
+  demo_clock_offset_seconds?: number | null;
+};
 
 interface SettingsResponse {
   settings: DialerSettings;

@@ -2,6 +2,7 @@ import { useEffect, useId, useState } from 'react';
 import { normalizePhoneNumber } from '../../../src/core/phone-number.js';
 import { useSettings, type DialerSettings } from '../lib/settings-context.js';
 import { DemoSettingsFields, readMockDraft, toMockDraft, type MockDraft } from './demo-settings-fields.js';
+import { SimulatedClock } from './simulated-clock.js';
 
 interface Draft {
   useMockDialer: boolean;
@@ -84,6 +85,7 @@ export function SettingsScreen() {
           <p className="notice notice--warn">This server has no Twilio credentials, so real calls will be refused until an administrator sets them up.</p>
         )}
         {current.useMockDialer && <DemoSettingsFields draft={current.mock} onChange={(mock) => patch({ mock })} />}
+        {current.useMockDialer && settings?.use_mock_dialer && <SimulatedClock />}
         <fieldset className="fieldset">
           <legend>Call defaults</legend>
           <div className="switch-row">
