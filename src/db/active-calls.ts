@@ -20,16 +20,21 @@ export interface NewCall {
   recordingEnabled: boolean;
   mockSeed: number | null;
   mockConfig: Record<string, unknown> | null;
+  /** What the dial gate decided (src/db/dial-gate.ts): the lead's list, the facts, the recording decision. */
+  listId?: string | null | undefined;
+  compliance?: Record<string, unknown> | undefined;
+  recordingDecision?: 'off' | 'recorded' | 'recorded_after_notice' | 'not_recorded_consent' | undefined;
 }
 
 /** Inserts a call in `dialing`; undefined when the line already has a live call. */
 export async function insertActiveCall(db: Queryable, call: NewCall): Promise<ActiveCallRow | undefined> {
   const [row] = await db.sql<ActiveCallRow>`
     insert into active_calls (user_email, call_sid, line_number, to_number, extension, lead_id, lead_name, session_id,
-      provider, is_mock, status_source, amd_enabled, recording_enabled, mock_seed, mock_config)
+      provider, is_mock, status_source, amd_enabled, recording_enabled, mock_seed, mock_config, list_id, compliance, recording_decision)
     values (${call.userEmail}, ${call.callSid}, ${call.lineNumber}, ${call.toNumber}, ${call.extension ?? null}, ${call.leadId}, ${call.leadName},
       ${call.sessionId}, ${call.provider}, ${call.provider === 'mock'}, ${call.statusSource}, ${call.amdEnabled},
-      ${call.recordingEnabled}, ${call.mockSeed}, ${call.mockConfig === null ? null : JSON.stringify(call.mockConfig)}::text::jsonb)
+      ${call.recordingEnabled}, ${call.mockSeed}, ${call.mockConfig === null ? null : JSON.stringify(call.mockConfig)}::text::jsonb,
+      ${call.listId ?? null}::uuid, ${JSON.stringify(call.compliance ?? {})}::text::jsonb, ${call.recordingDecision ?? 'off'})
     on conflict do nothing
     returning *`;
   return row;

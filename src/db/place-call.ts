@@ -1,44 +1,66 @@
-import { fail, ok, type Result } from '../core/errors.js';
+import { fail, ok, type AppError } from '../core/errors.js';
 import { insertActiveCall, type ActiveCallRow, type NewCall } from './active-calls.js';
-import type { Database, Queryable } from './database.js';
+import type { Database } from './database.js';
+import { lockDialGate } from './dial-gate-lock.js';
+import { evaluateDialGate, prepareDial, recordDialRefusal } from './dial-gate.js';
 
-/**
- * Serialises everything that decides whether one user may dial one number: a dial and a
- * do-not-call request for the same (user, number) take this lock in their transactions, so a
- * request committed a moment before a dial is never missed by it.
- */
-export async function lockNumberOfUser(tx: Queryable, userEmail: string, phoneNumber: string): Promise<void> {
-  await tx.sql`select pg_advisory_xact_lock(hashtext(${`${userEmail} ${phoneNumber}`}))`;
+/** A refusal of the dial gate: its code and message, and what the client shows beside them. */
+export interface DialRefusal extends AppError {
+  readonly details: Readonly<Record<string, unknown>>;
 }
 
-/** Why a user may not dial a number, or undefined when they may. */
-export async function findDoNotCallReason(tx: Queryable, userEmail: string, phoneNumber: string): Promise<string | undefined> {
-  const [listed] = await tx.sql<{ reason: string }>`
-    select reason from (
-      select 1 as rank, 'The lead ' || name || ' with this number asked not to be called.' as reason
-      from leads where user_email = ${userEmail} and phone = ${phoneNumber} and status = 'do_not_call'
-      union all
-      select 2, 'This number is on your do-not-call list.'
-      from do_not_call_numbers where user_email = ${userEmail} and phone_number = ${phoneNumber}
-    ) reasons order by rank limit 1`;
-  return listed?.reason;
-}
+export type OpenCallResult = { ok: true; value: ActiveCallRow } | { ok: false; error: AppError | DialRefusal };
 
 /**
- * Opens a call (its `active_calls` row in `dialing`) after the server-side checks that must see
- * the same moment as the insert: do-not-call (every lead of the user with that number, and the
- * user's list) and one live call per line. Nothing is written when a check refuses.
- * A call with an extension is stored with it and without AMD.
- * Errors: `do_not_call` (409), `line_busy` (409).
+ * Opens a call (its `active_calls` row in `dialing`) through the one dial gate (CG1,
+ * src/db/dial-gate.ts): in one transaction it takes the gate's lock for (workspace, number),
+ * gathers the facts (do-not-call, calling hours in the callee's zones, attempts), and either
+ * inserts the row with the gate's facts, the lead's list and the recording decision, or writes no
+ * call and one `compliance_events` row with the reason (that transaction commits). One live call
+ * per line. A call with an extension is stored with it and without AMD.
+ * `clockNowMs` is the server's clock; a demo call's gate adds its user's demo clock offset.
+ * Errors: `do_not_call`, `outside_calling_hours`, `attempt_limit_reached` (409, with `details`:
+ * the callee's local time, `opensAt` or `nextAttemptAt`, the rule), `line_busy` (409),
+ * `forbidden` (403) for a user of no workspace.
  */
-export async function openCall(db: Database, call: NewCall): Promise<Result<ActiveCallRow>> {
-  return db.transaction(async (tx) => {
-    await lockNumberOfUser(tx, call.userEmail, call.toNumber);
-    const doNotCall = await findDoNotCallReason(tx, call.userEmail, call.toNumber);
-    if (doNotCall) return fail('do_not_call', `${doNotCall} The call was not placed.`);
+export async function openCall(db: Database, call: NewCall, clockNowMs: number): Promise<OpenCallResult> {
+  // Outside the transaction: locating the callee may load phone data, and no lock waits on it.
+  const prepared = await prepareDial(db, {
+    userEmail: call.userEmail,
+    phoneNumber: call.toNumber,
+    leadId: call.leadId,
+    provider: call.provider,
+    recordingEnabled: call.recordingEnabled,
+    clockNowMs,
+  });
+  if (!prepared) return fail('forbidden', 'This account is not a member of a workspace: it cannot place calls.');
+  return db.transaction(async (tx): Promise<OpenCallResult> => {
+    await lockDialGate(tx, prepared.workspaceId, call.toNumber);
+    const gate = await evaluateDialGate(tx, prepared);
+    const { decision } = gate;
+    if (!decision.allowed) {
+      const message = `${decision.message} The call was not placed.`;
+      await recordDialRefusal(tx, prepared, gate, message);
+      const details = {
+        rule: decision.rule,
+        calleeLocalTime: decision.calleeLocalTime,
+        ...(decision.opensAt === undefined ? {} : { opensAt: decision.opensAt }),
+        ...(decision.nextAttemptAt === undefined ? {} : { nextAttemptAt: decision.nextAttemptAt }),
+        zones: gate.facts.location.zones,
+        regions: gate.facts.location.regions,
+        localTimes: gate.facts.hours.localTimes,
+      };
+      return { ok: false, error: { code: decision.code, message, details } };
+    }
     // Twilio ignores MachineDetection when SendDigits is given, and a switchboard answering would
     // be taken for a machine anyway: a call to an extension is made without answering-machine detection.
-    const row = await insertActiveCall(tx, call.extension ? { ...call, amdEnabled: false } : call);
+    const row = await insertActiveCall(tx, {
+      ...(call.extension ? { ...call, amdEnabled: false } : call),
+      listId: gate.listId,
+      compliance: gate.details,
+      recordingDecision: gate.recording.decision,
+    });
     return row ? ok(row) : fail('line_busy', 'That line already has a live call: hang it up or pick another line.');
   });
 }
+

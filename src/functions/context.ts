@@ -20,6 +20,8 @@ export interface FunctionContext {
   /** A fresh seed for a simulated call that did not ask for one. */
   readonly newSeed: () => number;
   readonly metrics?: CallMetrics | undefined;
+  /** The dial gate's clock (ms since the epoch); the system clock when absent. Tests pass their own. */
+  readonly clock?: { now(): number } | undefined;
   /** The server's token service, passed in by the function routes (createExport signs its links with it). */
   readonly tokens?: TokenService | undefined;
 }

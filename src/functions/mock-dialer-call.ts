@@ -5,14 +5,14 @@ import { openCall } from '../db/place-call.js';
 import type { AppError } from '../core/errors.js';
 import { appErrorResponse } from '../api/http.js';
 import { parseBody, type FunctionHandler } from './context.js';
-import { resolveCallTarget } from './place-call.js';
+import { dialErrorResponse, resolveCallTarget } from './place-call.js';
 import { describeZodError, mockDialerCallSchema } from './schemas.js';
 
 /** `mockDialerCall`: places a simulated call (demo mode) that lives exactly like a real one. */
-export const mockDialerCall: FunctionHandler = async (request, caller, { db, mock, twilio, newSeed, metrics }) => {
-  const refuse = (error: AppError) => {
+export const mockDialerCall: FunctionHandler = async (request, caller, { db, mock, twilio, newSeed, metrics, clock }) => {
+  const refuse = (error: AppError & { readonly details?: Readonly<Record<string, unknown>> }) => {
     metrics?.countRefused(error.code);
-    return appErrorResponse(error);
+    return dialErrorResponse(error);
   };
   const input = await parseBody(request, mockDialerCallSchema);
   if (!input.ok) return refuse(input.error);
@@ -37,7 +37,7 @@ export const mockDialerCall: FunctionHandler = async (request, caller, { db, moc
     recordingEnabled: input.value.enableRecording ?? settings.default_recording,
     mockSeed: mockConfig.seed ?? newSeed(),
     mockConfig,
-  });
+  }, clock?.now() ?? Date.now());
   if (!opened.ok) return refuse(opened.error);
   metrics?.countPlaced('mock');
   const call = opened.value;

@@ -1,4 +1,4 @@
-import { fail, ok, type Result } from '../core/errors.js';
+import { fail, httpStatusOf, ok, type AppError, type Result } from '../core/errors.js';
 import { normalizePhoneNumber } from '../core/phone-number.js';
 import type { Queryable } from '../db/database.js';
 import { authorizeFor, type Caller } from './caller.js';
@@ -44,4 +44,13 @@ export async function resolveCallTarget(
     );
   }
   return ok({ userEmail: email.value, toNumber: phone.value.e164, extension: lead.extension, leadId: lead.id, leadName: input.leadName ?? lead.name });
+}
+
+/**
+ * A refused dial's answer: the one error shape (`code`, `message`) and, for a refusal of the dial
+ * gate, `details` (the rule, the callee's local time, `opensAt` or `nextAttemptAt`, zones).
+ */
+export function dialErrorResponse(error: AppError & { readonly details?: Readonly<Record<string, unknown>> }): Response {
+  const { code, message, details } = error;
+  return Response.json({ code, message, ...(details ? { details } : {}) }, { status: httpStatusOf(code) });
 }

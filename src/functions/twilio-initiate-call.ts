@@ -2,7 +2,7 @@ import { openCall } from '../db/place-call.js';
 import type { AppError } from '../core/errors.js';
 import { appErrorResponse } from '../api/http.js';
 import { parseBody, type FunctionHandler } from './context.js';
-import { resolveCallTarget } from './place-call.js';
+import { dialErrorResponse, resolveCallTarget } from './place-call.js';
 import { twilioInitiateCallSchema } from './schemas.js';
 
 export const TWILIO_NOT_CONFIGURED_MESSAGE =
@@ -12,10 +12,10 @@ export const TWILIO_NOT_CONFIGURED_MESSAGE =
  * `twilioInitiateCall`: places a real call through the Twilio provider. Without Twilio
  * credentials it answers `twilio_not_configured` (TW1) and writes nothing.
  */
-export const twilioInitiateCall: FunctionHandler = async (request, caller, { db, twilio, metrics }) => {
-  const refuse = (error: AppError) => {
+export const twilioInitiateCall: FunctionHandler = async (request, caller, { db, twilio, metrics, clock }) => {
+  const refuse = (error: AppError & { readonly details?: Readonly<Record<string, unknown>> }) => {
     metrics?.countRefused(error.code);
-    return appErrorResponse(error);
+    return dialErrorResponse(error);
   };
   const input = await parseBody(request, twilioInitiateCallSchema);
   if (!input.ok) return refuse(input.error);
@@ -34,7 +34,7 @@ export const twilioInitiateCall: FunctionHandler = async (request, caller, { db,
     recordingEnabled: input.value.enableRecording,
     mockSeed: null,
     mockConfig: null,
-  });
+  }, clock?.now() ?? Date.now());
   if (!opened.ok) return refuse(opened.error);
   metrics?.countPlaced('twilio');
   const call = opened.value;

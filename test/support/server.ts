@@ -15,6 +15,7 @@ import type { TwilioProvider } from '../../src/telephony/twilio/twilio-provider.
 import type { Role } from '../../src/core/workspace.js';
 import type { MemberRow } from '../../src/db/workspaces.js';
 import { createTestDatabase, type DatabaseKind, type TestDatabase } from './databases.js';
+import { createTestDialClock, type TestDialClock } from './dial-clock.js';
 import { addMember, type AddMemberOptions } from './members.js';
 
 export const TEST_JWT_SECRET = 'test-secret-that-is-long-enough-for-hs256-signing';
@@ -25,6 +26,8 @@ export interface TestServer {
   readonly testDb: TestDatabase;
   readonly tokens: TokenService;
   readonly mock: TelephonyProvider;
+  /** The dial gate's clock: a weekday midday in the US unless a test pins it (test/support/dial-clock.ts). */
+  readonly dialClock: TestDialClock;
   /** Production mode's provider, when the server was started with `twilio` options. */
   readonly twilio: TwilioProvider | undefined;
   /** The realtime server now serving (replaced by `restartRealtime`). */
@@ -76,6 +79,7 @@ export async function startTestServer(kind: DatabaseKind, options: TestServerOpt
   const metrics = options.metrics ? createMetrics({ db, logger }) : undefined;
   const tokens = await createTokenService(TEST_JWT_SECRET);
   const mock = createMockProvider({ db, clock: systemClock, logger });
+  const dialClock = createTestDialClock();
   let seed = 1;
   let listeningUrl = '';
   const production = options.twilio ? createProductionMode({ ...options.twilio, db, logger, clock: systemClock, publicUrl: undefined, webhookBaseUrl: () => listeningUrl }) : undefined;
@@ -85,7 +89,7 @@ export async function startTestServer(kind: DatabaseKind, options: TestServerOpt
     logger,
     publicUrl: undefined,
     twilioWebhooks: production?.webhooks,
-    functions: { db, mock, twilio: production?.provider, voiceTokens: production?.voiceTokens, logger, newSeed: () => seed++ },
+    functions: { db, mock, twilio: production?.provider, voiceTokens: production?.voiceTokens, logger, newSeed: () => seed++, clock: dialClock },
     metrics,
     metricsToken: options.metrics?.token,
     openSignup: options.openSignup ?? true,
@@ -118,6 +122,7 @@ export async function startTestServer(kind: DatabaseKind, options: TestServerOpt
     testDb,
     tokens,
     mock,
+    dialClock,
     twilio: production?.provider,
     get realtime() {
       if (!realtime) throw new Error('realtime is stopped');
