@@ -30,6 +30,8 @@ export async function signExportLink(tokens: TokenService, viewer: Viewer, reque
     ...(request.from ? { from: request.from.toISOString() } : {}),
     ...(request.to ? { to: request.to.toISOString() } : {}),
     ...(request.userEmail !== undefined ? { userEmail: request.userEmail } : {}),
+    ...(request.eventKind !== undefined ? { eventKind: request.eventKind } : {}),
+    ...(request.code !== undefined ? { code: request.code } : {}),
   };
   const token = await tokens.signLinkToken(EXPORT_PURPOSE, claims, EXPORT_LINK_SECONDS, nowSeconds);
   return { url: `/exports/${request.kind}.csv?token=${encodeURIComponent(token)}`, expiresAt: new Date((nowSeconds + EXPORT_LINK_SECONDS) * 1000).toISOString() };
@@ -37,16 +39,16 @@ export async function signExportLink(tokens: TokenService, viewer: Viewer, reque
 
 /** The viewer and export a link's claims name, or why they do not. */
 function readExportClaims(claims: Record<string, unknown>): Result<{ viewer: Viewer; request: ExportRequest }> {
-  const { kind, role, sub, email, from, to, userEmail } = claims;
+  const { kind, role, sub, email, from, to, userEmail, eventKind, code } = claims;
   const isKind = (value: unknown): value is ExportKind => EXPORT_KINDS.some((known) => known === value);
   const isOptionalString = (value: unknown) => value === undefined || typeof value === 'string';
-  if (!isKind(kind) || !isOptionalString(from) || !isOptionalString(to) || !isOptionalString(userEmail)) return fail('unauthorized', 'The link is invalid: it names no export.');
+  if (!isKind(kind) || !isOptionalString(from) || !isOptionalString(to) || !isOptionalString(userEmail) || !isOptionalString(eventKind) || !isOptionalString(code)) return fail('unauthorized', 'The link is invalid: it names no export.');
   let viewer: Viewer;
   if (role === 'service_role') viewer = { kind: 'service' };
   else if (role === 'authenticated' && typeof sub === 'string' && typeof email === 'string') viewer = { kind: 'user', userId: sub, email };
   else return fail('unauthorized', 'The link is invalid: it names nobody.');
   const date = (value: string | undefined) => (value === undefined ? undefined : new Date(value));
-  return ok({ viewer, request: { kind, from: date(from as string | undefined), to: date(to as string | undefined), userEmail: userEmail as string | undefined } });
+  return ok({ viewer, request: { kind, from: date(from as string | undefined), to: date(to as string | undefined), userEmail: userEmail as string | undefined, eventKind: eventKind as string | undefined, code: code as string | undefined } });
 }
 
 /**
@@ -74,7 +76,7 @@ export interface ExportRouteDeps {
 }
 
 /**
- * `GET /exports/<kind>.csv?token=…` (kind `history` or `leads`): the whole export as CSV, streamed
+ * `GET /exports/<kind>.csv?token=…` (kind `history`, `leads` or `compliance`): the whole export as CSV, streamed
  * page by page (src/db/export-pages.ts) under the requester's visibility, with a header row and a
  * UTF-8 byte order mark (so spreadsheets read names right), as an attachment. The token comes
  * from `createExport` and is checked once, when the download starts.
@@ -86,7 +88,7 @@ export function createExportRoutes({ db, tokens, logger }: ExportRouteDeps): Hon
   const routes = new Hono();
   routes.get('/:file', async (c) => {
     const kind = EXPORT_KINDS.find((known) => c.req.param('file') === `${known}.csv`);
-    if (!kind) return errorResponse('not_found', 'There is no such export: ask for history.csv or leads.csv.');
+    if (!kind) return errorResponse('not_found', `There is no such export: ask for ${EXPORT_KINDS.map((known) => `${known}.csv`).join(', ')}.`);
     const token = c.req.query('token');
     if (!token) return errorResponse('unauthorized', 'The link has no token: use the link createExport returns.');
     const verified = await tokens.verifyLinkToken(EXPORT_PURPOSE, token);

@@ -12,6 +12,8 @@ import { bulkUpdateLeads } from '../functions/bulk-update-leads.js';
 import { archiveLeadList, createLeadList, updateLeadList } from '../functions/lead-lists.js';
 import { setWorkspaceSettings } from '../functions/workspace-settings.js';
 import { getReport } from '../functions/get-report.js';
+import { checkDial } from '../functions/check-dial.js';
+import { deleteCallingHourRule, getComplianceSettings, setCallingHourRule, setComplianceSettings } from '../functions/compliance-settings.js';
 import { getAbandonmentRates } from '../functions/get-abandonment-rates.js';
 import { getLeadImport, startLeadImport } from '../functions/lead-import.js';
 import { mockDialerCall } from '../functions/mock-dialer-call.js';
@@ -52,6 +54,12 @@ const FUNCTIONS: Readonly<Record<string, FunctionHandler>> = {
   archiveLeadList,
   bulkUpdateLeads,
   setWorkspaceSettings,
+  // Compliance (issue 13): the dial gate's dry run; the workspace's calling window, caps, consent and calling-hours table.
+  checkDial,
+  getComplianceSettings,
+  setComplianceSettings,
+  setCallingHourRule,
+  deleteCallingHourRule,
   // Compliance (issue 13): the rolling 30-day abandonment rates for the floor and the session screen.
   getAbandonmentRates,
 };

@@ -13,6 +13,13 @@ export interface LeadList<Time = string> {
   voicemail_action: VoicemailAction;
   /** What a voicemail drop says when `voicemail_action` is `leave`. */
   voicemail_message: string | null;
+  /** The list's calling window in the callee's local time ('HH:MM:SS', both or neither; 0018): it only narrows the workspace's. */
+  calling_window_start: string | null;
+  calling_window_end: string | null;
+  /** Attempt caps per lead and per number (null: the workspace's); the stricter of the two applies. */
+  max_attempts_lifetime: number | null;
+  max_attempts_per_day: number | null;
+  max_attempts_per_24h: number | null;
   created_at: Time;
   updated_at: Time;
   /** An archived list keeps its leads but takes no new ones and no changes. */

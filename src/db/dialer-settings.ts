@@ -1,9 +1,20 @@
 import type { DialerSettings } from '../core/rows.js';
 import type { Queryable } from './database.js';
 
-export type DialerSettingsRow = DialerSettings<Date>;
+export type DialerSettingsRow = DialerSettings<Date> & {
+  /** Demo mode only: seconds the dial gate adds to now for this user's simulated calls (0018); null: none. */
+  demo_clock_offset_seconds: number | null;
+};
 
-type EditableSetting = 'use_mock_dialer' | 'mock_config' | 'caller_id' | 'forward_to_number' | 'default_amd' | 'default_recording' | 'voicemail_action';
+type EditableSetting =
+  | 'use_mock_dialer'
+  | 'mock_config'
+  | 'caller_id'
+  | 'forward_to_number'
+  | 'default_amd'
+  | 'default_recording'
+  | 'voicemail_action'
+  | 'demo_clock_offset_seconds';
 export type DialerSettingsPatch = { [Key in EditableSetting]?: DialerSettingsRow[Key] | undefined };
 
 /** The user's settings, created on first use. A new user starts in demo mode when `startInDemoMode`. */
@@ -25,6 +36,8 @@ export async function updateDialerSettings(db: Queryable, userEmail: string, pat
       default_amd = coalesce(${patch.default_amd ?? null}::boolean, default_amd),
       default_recording = coalesce(${patch.default_recording ?? null}::boolean, default_recording),
       voicemail_action = coalesce(${patch.voicemail_action ?? null}::text, voicemail_action),
+      demo_clock_offset_seconds = case when ${patch.demo_clock_offset_seconds !== undefined}::boolean
+        then ${patch.demo_clock_offset_seconds ?? null}::integer else demo_clock_offset_seconds end,
       updated_at = now()
     where user_email = ${userEmail}
     returning *`;

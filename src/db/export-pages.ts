@@ -1,7 +1,7 @@
 import type { Database, Row } from './database.js';
 import { readAs, type Viewer } from './reports.js';
 
-export const EXPORT_KINDS = ['history', 'leads'] as const;
+export const EXPORT_KINDS = ['history', 'leads', 'compliance'] as const;
 export type ExportKind = (typeof EXPORT_KINDS)[number];
 
 export interface ExportFilters {
@@ -9,8 +9,12 @@ export interface ExportFilters {
   readonly from?: Date | undefined;
   /** Rows before (exclusive). */
   readonly to?: Date | undefined;
-  /** Only this rep's rows (the call's rep, the lead's owner), still under the viewer's visibility. */
+  /** Only this rep's rows (the call's rep, the lead's owner, who dialed or acted), still under the viewer's visibility. */
   readonly userEmail?: string | undefined;
+  /** Compliance only: entries of this kind (`dial_refused`, `abandoned`, `dnc_added`, `dnc_removed`). */
+  readonly eventKind?: string | undefined;
+  /** Compliance only: entries with this code (a refusal's, e.g. `outside_calling_hours`). */
+  readonly code?: string | undefined;
 }
 
 interface ExportTable {
@@ -21,6 +25,10 @@ interface ExportTable {
   readonly isTimeNullable: boolean;
   /** The CSV's columns, in order, with the header named after them. */
   readonly columns: readonly string[];
+  /** How a column is read when not as itself (a JSON column as its text). */
+  readonly expressions?: Readonly<Record<string, string>>;
+  /** The key's type, for the cursor. */
+  readonly idType: 'uuid' | 'bigint';
 }
 
 const EXPORT_TABLES: Readonly<Record<ExportKind, ExportTable>> = {
@@ -33,12 +41,23 @@ const EXPORT_TABLES: Readonly<Record<ExportKind, ExportTable>> = {
       'outcome', 'answered_by', 'talk_seconds', 'ring_seconds', 'disposition', 'notes', 'callback_at', 'is_mock',
       'provider', 'session_id', 'call_sid', 'recording_url', 'last_error',
     ],
+    idType: 'uuid',
   },
   leads: {
     table: 'leads',
     timeColumn: 'created_at',
     isTimeNullable: false,
     columns: ['id', 'created_at', 'user_email', 'name', 'phone', 'company', 'email', 'status', 'attempts', 'last_called_at', 'callback_at', 'notes', 'updated_at'],
+    idType: 'uuid',
+  },
+  // The compliance log (0018): every refused dial, abandoned call and do-not-call change.
+  compliance: {
+    table: 'compliance_events',
+    timeColumn: 'created_at',
+    isTimeNullable: false,
+    columns: ['id', 'created_at', 'user_email', 'kind', 'code', 'rule', 'phone_number', 'lead_id', 'list_id', 'call_id', 'message', 'details'],
+    expressions: { details: 'details::text' },
+    idType: 'bigint',
   },
 };
 
@@ -57,7 +76,7 @@ export const EXPORT_PAGE_ROWS = 1000;
 type Cursor = { readonly phase: 'untimed'; readonly id: string | undefined } | { readonly phase: 'timed'; readonly time: string; readonly id: string } | { readonly phase: 'first-timed' };
 
 interface PageRow extends Row {
-  id: string;
+  cursor_id: string;
   cursor_time: string | null;
 }
 
@@ -79,7 +98,7 @@ export async function* readExportPages(db: Database, viewer: Viewer, kind: Expor
     if (rows.length > 0) yield rows.map((row) => toExportRow(spec, row));
     const last = rows.at(-1);
     if (rows.length === pageSize && last) {
-      cursor = cursor.phase === 'untimed' ? { phase: 'untimed', id: last.id } : { phase: 'timed', time: String(last.cursor_time), id: last.id };
+      cursor = cursor.phase === 'untimed' ? { phase: 'untimed', id: last.cursor_id } : { phase: 'timed', time: String(last.cursor_time), id: last.cursor_id };
     } else if (cursor.phase === 'untimed') {
       cursor = { phase: 'first-timed' };
     } else {
@@ -102,10 +121,13 @@ function pageStatement(spec: ExportTable, filters: ExportFilters, cursor: Cursor
   const time = spec.timeColumn;
   const conditions: string[] = [];
   if (filters.userEmail !== undefined) conditions.push(`user_email = ${param(filters.userEmail, 'text')}`);
+  // The event filters name compliance_events' own columns; other kinds never carry them (createExport).
+  if (filters.eventKind !== undefined) conditions.push(`kind = ${param(filters.eventKind, 'text')}`);
+  if (filters.code !== undefined) conditions.push(`code = ${param(filters.code, 'text')}`);
   let order: string;
   if (cursor.phase === 'untimed') {
     conditions.push(`${time} is null`);
-    if (cursor.id !== undefined) conditions.push(`id > ${param(cursor.id, 'uuid')}`);
+    if (cursor.id !== undefined) conditions.push(`id > ${param(cursor.id, spec.idType)}`);
     order = 'id';
   } else {
     conditions.push(`${time} is not null`);
@@ -114,10 +136,11 @@ function pageStatement(spec: ExportTable, filters: ExportFilters, cursor: Cursor
     // The cursor's time goes as text, cast by Postgres: a parameter typed timestamptz is turned into
     // a JavaScript Date by postgres.js, which keeps milliseconds only, and a cursor moved back below
     // its row would read again every row of that millisecond (forever, when a page's worth share it).
-    if (cursor.phase === 'timed') conditions.push(`(${time}, id) > (${param(cursor.time, 'text')}::timestamptz, ${param(cursor.id, 'uuid')})`);
+    if (cursor.phase === 'timed') conditions.push(`(${time}, id) > (${param(cursor.time, 'text')}::timestamptz, ${param(cursor.id, spec.idType)})`);
     order = `${time}, id`;
   }
-  const text = `select ${spec.columns.join(', ')}, ${time}::text as cursor_time from ${spec.table}
+  const select = spec.columns.map((column) => (spec.expressions?.[column] ? `${spec.expressions[column]} as ${column}` : column));
+  const text = `select ${select.join(', ')}, ${time}::text as cursor_time, id::text as cursor_id from ${spec.table}
     where ${conditions.join(' and ')} order by ${order} limit ${param(pageSize, 'int')}`;
   return { text, params };
 }

@@ -8,6 +8,12 @@ import { authorizeFor } from './caller.js';
 import { parseBody, type FunctionHandler } from './context.js';
 
 const phoneOrNull = z.string().max(40).nullable();
+const demoClockOffset = z
+  .number('demoClockOffsetSeconds is a whole number of seconds or null')
+  .int('demoClockOffsetSeconds is a whole number of seconds')
+  .min(-366 * 86_400, 'demoClockOffsetSeconds is at most a year back')
+  .max(366 * 86_400, 'demoClockOffsetSeconds is at most a year ahead')
+  .nullable();
 
 const dialerSettingsSchema = z
   .object({
@@ -21,6 +27,10 @@ const dialerSettingsSchema = z
         default_amd: z.boolean(),
         default_recording: z.boolean(),
         voicemail_action: z.enum(VOICEMAIL_ACTIONS),
+        // Demo mode only: the dial gate's simulated clock for this user's demo calls, in seconds
+        // from now (at most a year either way); null: the real clock. Real calls never use it.
+        demo_clock_offset_seconds: demoClockOffset,
+        demoClockOffsetSeconds: demoClockOffset,
       })
       .partial()
       .strict()
@@ -35,7 +45,10 @@ function normalizeOptionalPhone(value: string | null | undefined) {
   return phone.ok ? ({ ok: true, value: phone.value.e164 } as const) : phone;
 }
 
-/** `dialerSettings`: reads the caller's settings, applying `update` first when given. */
+/**
+ * `dialerSettings`: reads the caller's settings, applying `update` first when given. `update`
+ * takes the row's names; the demo clock as `demo_clock_offset_seconds` or `demoClockOffsetSeconds`.
+ */
 export const dialerSettings: FunctionHandler = async (request, caller, { db, twilio }) => {
   const input = await parseBody(request, dialerSettingsSchema);
   if (!input.ok) return appErrorResponse(input.error);
@@ -50,9 +63,10 @@ export const dialerSettings: FunctionHandler = async (request, caller, { db, twi
   const settings = await db.transaction(async (tx) => {
     const current = await loadDialerSettings(tx, email.value, twilio === undefined);
     if (!update) return current;
-    const { caller_id: _callerId, forward_to_number: _forwardTo, ...rest } = update;
+    const { caller_id: _callerId, forward_to_number: _forwardTo, demoClockOffsetSeconds, demo_clock_offset_seconds: offset, ...rest } = update;
     return updateDialerSettings(tx, email.value, {
       ...rest,
+      ...(offset === undefined && demoClockOffsetSeconds === undefined ? {} : { demo_clock_offset_seconds: offset === undefined ? demoClockOffsetSeconds : offset }),
       ...(callerId.value === undefined ? {} : { caller_id: callerId.value }),
       ...(forwardTo.value === undefined ? {} : { forward_to_number: forwardTo.value }),
     });

@@ -7,6 +7,7 @@ import type { Database } from '../db/database.js';
 import { archiveLeadList as archiveList, createLeadList as createList, updateLeadList as updateList, type LeadListFields, type LeadListRow } from '../db/lead-lists.js';
 import { findWorkspace } from '../db/workspaces.js';
 import { requireManager } from './caller.js';
+import { attemptCap, callingTime } from './compliance-settings.js';
 import { parseBody, type FunctionHandler } from './context.js';
 
 const listFields = {
@@ -18,6 +19,12 @@ const listFields = {
   voicemailAction: z.enum(VOICEMAIL_ACTIONS, `voicemailAction is one of ${VOICEMAIL_ACTIONS.join(', ')}`),
   // Empty or null: no message.
   voicemailMessage: z.string().trim().max(MAX_VOICEMAIL_MESSAGE_LENGTH, `voicemailMessage is at most ${MAX_VOICEMAIL_MESSAGE_LENGTH} characters`).nullable(),
+  // The list's calling window ('HH:MM', given together; both null: the workspace's) and caps (null: the workspace's).
+  callingWindowStart: callingTime('callingWindowStart').nullable(),
+  callingWindowEnd: callingTime('callingWindowEnd').nullable(),
+  maxAttemptsLifetime: attemptCap('maxAttemptsLifetime'),
+  maxAttemptsPerDay: attemptCap('maxAttemptsPerDay'),
+  maxAttemptsPer24h: attemptCap('maxAttemptsPer24h'),
 };
 const listId = z.uuid('listId must be a list id');
 
@@ -36,6 +43,11 @@ export const toLeadListView = (list: LeadListRow) => ({
   recordingEnabled: list.recording_enabled,
   voicemailAction: list.voicemail_action,
   voicemailMessage: list.voicemail_message,
+  callingWindowStart: list.calling_window_start?.slice(0, 5) ?? null,
+  callingWindowEnd: list.calling_window_end?.slice(0, 5) ?? null,
+  maxAttemptsLifetime: list.max_attempts_lifetime,
+  maxAttemptsPerDay: list.max_attempts_per_day,
+  maxAttemptsPer24h: list.max_attempts_per_24h,
   createdBy: list.user_email,
   createdAt: list.created_at.toISOString(),
   updatedAt: list.updated_at.toISOString(),
@@ -53,6 +65,19 @@ async function normalizeFields(db: Database, workspaceId: string, input: ListInp
   if (input.recordingEnabled !== undefined) fields.recordingEnabled = input.recordingEnabled;
   if (input.voicemailAction !== undefined) fields.voicemailAction = input.voicemailAction;
   if (input.voicemailMessage !== undefined) fields.voicemailMessage = input.voicemailMessage || null;
+  if (input.callingWindowStart !== undefined || input.callingWindowEnd !== undefined) {
+    const start = input.callingWindowStart ?? null;
+    const end = input.callingWindowEnd ?? null;
+    // Both or neither, start before end: a list's window is a whole window (db/migrations/0018).
+    if (input.callingWindowStart === undefined || input.callingWindowEnd === undefined || (start === null) !== (end === null)) {
+      return errorResponse('invalid_request', 'callingWindowStart and callingWindowEnd are given together: both times, or both null for the workspace\'s window.');
+    }
+    if (start !== null && end !== null && start >= end) return errorResponse('invalid_request', `callingWindowStart (${start}) comes before callingWindowEnd (${end}).`);
+    fields.callingWindow = start !== null && end !== null ? { start, end } : null;
+  }
+  if (input.maxAttemptsLifetime !== undefined) fields.maxAttemptsLifetime = input.maxAttemptsLifetime;
+  if (input.maxAttemptsPerDay !== undefined) fields.maxAttemptsPerDay = input.maxAttemptsPerDay;
+  if (input.maxAttemptsPer24h !== undefined) fields.maxAttemptsPer24h = input.maxAttemptsPer24h;
   if (input.callerId !== undefined) {
     if (input.callerId === null || input.callerId.trim() === '') fields.callerId = null;
     else {
@@ -65,7 +90,12 @@ async function normalizeFields(db: Database, workspaceId: string, input: ListInp
   return fields;
 }
 
-/** `createLeadList {name, callerId?, amdEnabled?, recordingEnabled?, voicemailAction?, voicemailMessage?}` (admins, managers) -> `{list}`. */
+/**
+ * `createLeadList {name, callerId?, amdEnabled?, recordingEnabled?, voicemailAction?, voicemailMessage?,
+ * callingWindowStart?, callingWindowEnd?, maxAttemptsLifetime?, maxAttemptsPerDay?, maxAttemptsPer24h?}`
+ * (admins, managers) -> `{list}`. The window ('HH:MM' within 08:00–21:00, both or neither) and the
+ * caps (null: the workspace's) only ever narrow the workspace's for the list's leads.
+ */
 export const createLeadList: FunctionHandler = async (request, caller, { db }) => {
   const input = await parseBody(request, createLeadListSchema);
   if (!input.ok) return appErrorResponse(input.error);
@@ -80,6 +110,10 @@ export const createLeadList: FunctionHandler = async (request, caller, { db }) =
     recordingEnabled: fields.recordingEnabled ?? false,
     voicemailAction: fields.voicemailAction ?? 'hangup',
     voicemailMessage: fields.voicemailMessage ?? null,
+    callingWindow: fields.callingWindow ?? null,
+    maxAttemptsLifetime: fields.maxAttemptsLifetime ?? null,
+    maxAttemptsPerDay: fields.maxAttemptsPerDay ?? null,
+    maxAttemptsPer24h: fields.maxAttemptsPer24h ?? null,
   });
   return created.ok ? Response.json({ list: toLeadListView(created.value) }) : appErrorResponse(created.error);
 };

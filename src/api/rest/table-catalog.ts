@@ -11,7 +11,6 @@ export const EXPOSED_TABLES = {
   active_calls: 'read-write',
   call_logs: 'read-write',
   user_stats: 'read-write',
-  do_not_call_numbers: 'read-write',
   call_statuses: 'read-only',
   call_status_transitions: 'read-only',
   // Teams (0011): clients read them under row-level security; the server's functions write them.
@@ -23,6 +22,13 @@ export const EXPOSED_TABLES = {
   rep_state_log: 'read-only',
   // Lead lists (0014): every member reads their workspace's lists; the list functions write them.
   lead_lists: 'read-only',
+  // Compliance (0018): the workspace's do-not-call list is written by its functions only (each
+  // change under the dial gate's lock and in the compliance log); the log, the calling-hours table
+  // and its defaults are read under row-level security.
+  do_not_call_numbers: 'read-only',
+  compliance_events: 'read-only',
+  calling_hour_rules: 'read-only',
+  calling_hour_rule_defaults: 'read-only',
 } as const;
 export type ExposedTable = keyof typeof EXPOSED_TABLES;
 
