@@ -219,6 +219,15 @@ function describeOpening(openingMs: number | null, zone: string, today: Calendar
 }
 
 /**
+ * Whether every zone and region of the location is open at `input.now` (what
+ * {@link decideCallingHours} allows, without working out why not or when it opens).
+ */
+export function isWithinCallingHours(input: CallingHoursInput): boolean {
+  if (input.location.zones.length === 0) throw new Error('A callee location needs at least one time zone');
+  return isOpenEverywhere(input, input.now.getTime());
+}
+
+/**
  * Whether a call may be placed now, in the callee's local time. The window is the intersection
  * of the federal 08:00–21:00 (47 CFR 64.1200(c)(1)), the workspace's and the list's windows, and
  * each of the callee's regions' rules for the local day (a 'holiday' row on a federal holiday,
