@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { MULTI_ZONE_AREA_CODES } from '../core/compliance-data/multi-zone-area-codes.js';
 import { isUsRegion, regionFromPlaceName, US_STATE_ZONES } from '../core/compliance-data/us-regions.js';
 import { isTimeZone } from '../core/zoned-time.js';
-import { locateCallee } from './locate-callee.js';
+import { listNanpAreaCodeZones, locateCallee } from './locate-callee.js';
 
 describe('CH10 where the callee of a number may be', () => {
   it.each([
@@ -85,6 +85,17 @@ describe('CH10 the table of area codes spanning several zones', () => {
     expect(entry.source).toContain('NANPA');
     const place = await geocoder(parsePhoneNumberFromString(`+1${areaCode}2000000`));
     if (place !== null) expect(regionFromPlaceName(place)).toBe(entry.region);
+  });
+
+  it('has every US area code that libphonenumber’s own data places in more than one zone', async () => {
+    // Zones that keep the same clock today count as one.
+    const SAME_CLOCK: Record<string, string> = { 'America/Boise': 'America/Denver', 'America/North_Dakota/Center': 'America/Chicago', 'America/Juneau': 'America/Anchorage' };
+    const inTable = new Set(MULTI_ZONE_AREA_CODES.map((entry) => entry.areaCode));
+    const missing = [...(await listNanpAreaCodeZones())]
+      .filter(([, area]) => area.region !== undefined && new Set([...area.zones].map((zone) => SAME_CLOCK[zone] ?? zone)).size > 1)
+      .map(([areaCode]) => areaCode)
+      .filter((areaCode) => !inTable.has(areaCode));
+    expect(missing).toEqual([]);
   });
 
   it('names every area code once', () => {

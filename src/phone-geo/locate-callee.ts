@@ -61,6 +61,27 @@ export async function preloadPhoneGeodata(): Promise<void> {
   await getGeodata();
 }
 
+/**
+ * For each NANP area code, every zone libphonenumber's data names for any of its prefixes, and
+ * the region its geocoder gives the area code: what the multi-zone table is checked against.
+ */
+export async function listNanpAreaCodeZones(): Promise<Map<string, { zones: Set<string>; region: string | undefined }>> {
+  const data = await getGeodata();
+  const areas = new Map<string, { zones: Set<string>; region: string | undefined }>();
+  for (const [prefix, value] of Object.entries(data.timeZones)) {
+    if (!prefix.startsWith('1') || prefix.length < 4) continue;
+    const areaCode = prefix.slice(1, 4);
+    let area = areas.get(areaCode);
+    if (area === undefined) {
+      const place = lookUpLongestPrefix(data.nanpPlaces, `${areaCode}2000000`)?.value;
+      area = { zones: new Set(), region: (place === undefined ? undefined : regionFromPlaceName(place)) ?? TERRITORY_AREA_CODES[areaCode] };
+      areas.set(areaCode, area);
+    }
+    for (const zone of value.split('&')) area.zones.add(zone);
+  }
+  return areas;
+}
+
 /** The value of the longest prefix of `digits` in `table`, and how long that prefix is. */
 function lookUpLongestPrefix(table: PrefixTable, digits: string): { value: string; length: number } | undefined {
   for (let length = digits.length; length > 0; length--) {
