@@ -3,9 +3,9 @@ import { federalHolidays } from '../../src/core/calling-hours.js';
 /**
  * The dial gate's clock in test servers. Calls are refused outside 08:00–21:00 at the callee's
  * location (and on some states' Sundays and holidays), so a suite that dials must not depend on
- * when it runs: by default the clock runs from the next Wednesday, 12:00 in Chicago, that is no
- * federal holiday (13:00 New York, 10:00 San Francisco, 19:00 Berlin: inside every window the
- * tests' numbers meet). Tests of the gate pin it where they need it.
+ * when it runs: by default the clock runs from the next Wednesday, 13:00 in Chicago, that is no
+ * federal holiday (14:00 New York, 11:00 San Francisco, 08:00 or 09:00 Honolulu, 20:00 Berlin:
+ * inside every window the tests' numbers meet). Tests of the gate pin it where they need it.
  */
 export interface TestDialClock {
   now(): number;
@@ -27,15 +27,15 @@ function localDate(ms: number, zone: string): { date: string; weekday: string; h
   return { date: `${parts['year']}-${parts['month']}-${parts['day']}`, weekday: parts['weekday'] ?? '', hour: Number(parts['hour']) };
 }
 
-/** The next Wednesday 12:00 America/Chicago after `fromMs` that is not a US federal holiday. */
+/** The next Wednesday 13:00 America/Chicago after `fromMs` that is not a US federal holiday. */
 export function nextPermissiveInstant(fromMs: number): number {
   for (let day = 1; day < 60; day++) {
-    // 18:00 UTC is 12:00 in Chicago in winter (CST), 17:00 UTC in summer (CDT).
+    // 19:00 UTC is 13:00 in Chicago in winter (CST), 18:00 UTC in summer (CDT).
     const base = new Date(fromMs + day * DAY_MS);
-    for (const utcHour of [17, 18]) {
+    for (const utcHour of [18, 19]) {
       const candidate = Date.UTC(base.getUTCFullYear(), base.getUTCMonth(), base.getUTCDate(), utcHour);
       const local = localDate(candidate, 'America/Chicago');
-      if (local.weekday !== 'Wed' || local.hour !== 12) continue;
+      if (local.weekday !== 'Wed' || local.hour !== 13) continue;
       if (federalHolidays(Number(local.date.slice(0, 4))).includes(local.date)) continue;
       return candidate;
     }
