@@ -125,112 +125,115 @@ function RuleForm({ rule, onSaved, onCancel }: { rule: CallingHourRule | null; o
   );
 }
 
+const SHORT_DAY: Readonly<Record<RuleDay, string>> = { mon: 'Mon', tue: 'Tue', wed: 'Wed', thu: 'Thu', fri: 'Fri', sat: 'Sat', sun: 'Sun', holiday: 'Holidays' };
+
 /**
  * The workspace's calling hours per state and day, each with its source: a row replaces the
  * workspace's window for that state that day (it only narrows it); no window means no calls.
- * Admins add, change and delete rows; managers read them.
+ * One line per state, a cell per day ("—": the workspace's window). Admins add, change and
+ * delete rules; managers read them.
  */
 export function CallingHoursTable({ rules, canEdit, onChanged }: { rules: readonly CallingHourRule[]; canEdit: boolean; onChanged(): void }) {
   const supabase = useSupabase();
-  const [region, setRegion] = useState('');
-  const [editing, setEditing] = useState<string | null>(null);
+  const [editing, setEditing] = useState<CallingHourRule | null>(null);
   const [error, setError] = useState<string | null>(null);
-  const regionId = useId();
-  const regions = useMemo(() => [...new Set(rules.map((rule) => rule.region))].sort(), [rules]);
-  const shown = useMemo(
-    () =>
-      rules
-        .filter((rule) => region === '' || rule.region === region)
-        .toSorted((a, b) => a.region.localeCompare(b.region) || RULE_DAYS.indexOf(a.day) - RULE_DAYS.indexOf(b.day)),
-    [rules, region],
-  );
+  const byRegion = useMemo(() => {
+    const grouped = new Map<string, Map<RuleDay, CallingHourRule>>();
+    for (const rule of rules) {
+      const days = grouped.get(rule.region) ?? new Map<RuleDay, CallingHourRule>();
+      days.set(rule.day, rule);
+      grouped.set(rule.region, days);
+    }
+    return [...grouped].sort(([a], [b]) => a.localeCompare(b));
+  }, [rules]);
 
   async function remove(rule: CallingHourRule) {
     if (!window.confirm(`Delete the ${RULE_DAY_LABEL[rule.day]} rule of ${rule.region}? That day then follows the workspace’s window there.`)) return;
     const result = await deleteCallingHourRule(supabase, { region: rule.region, day: rule.day });
     setError(result.ok ? null : result.error.message);
+    setEditing(null);
     onChanged();
   }
 
   return (
     <section aria-label="Calling hours by state">
       <p className="muted">
-        A state’s row replaces the workspace’s window there on that day, and only ever narrows it. Federal holidays take precedence over the weekday’s row.
+        A state’s rule replaces the workspace’s window there on that day, and only ever narrows it; “—” is the workspace’s window. Federal holidays take
+        precedence over the weekday’s rule.{canEdit ? ' Choose a cell to change or delete its rule.' : ''}
       </p>
-      <div className="filters">
-        <div className="field">
-          <label htmlFor={regionId}>State</label>
-          <select id={regionId} value={region} onChange={(e) => setRegion(e.target.value)}>
-            <option value="">All states ({rules.length} rules)</option>
-            {regions.map((code) => (
-              <option key={code} value={code}>
-                {code}
-              </option>
-            ))}
-          </select>
-        </div>
-      </div>
       {error && (
         <p className="form-error" role="alert">
           {error}
         </p>
       )}
-      {shown.length === 0 ? (
+      {byRegion.length === 0 ? (
         <p className="empty">No state rules: every state follows the workspace’s window.</p>
       ) : (
-        <table className="table table--cards" aria-label="Calling hours">
-          <thead>
-            <tr>
-              <th scope="col">State</th>
-              <th scope="col">Day</th>
-              <th scope="col">Calls</th>
-              <th scope="col">Source</th>
-              <th scope="col">Changed</th>
-              {canEdit && <th scope="col">Actions</th>}
-            </tr>
-          </thead>
-          <tbody>
-            {shown.map((rule) => {
-              const key = `${rule.region}:${rule.day}`;
-              return editing === key ? (
-                <tr key={key} className="table__detail">
-                  <td colSpan={canEdit ? 6 : 5}>
-                    <RuleForm
-                      rule={rule}
-                      onSaved={() => {
-                        setEditing(null);
-                        onChanged();
-                      }}
-                      onCancel={() => setEditing(null)}
-                    />
-                  </td>
-                </tr>
-              ) : (
-                <tr key={key} data-testid="calling-hour-rule" data-region={rule.region} data-day={rule.day}>
-                  <td data-label="State">{rule.region}</td>
-                  <td data-label="Day">{RULE_DAY_LABEL[rule.day]}</td>
-                  <td data-label="Calls">{describeWindow(rule)}</td>
-                  <td data-label="Source" className="notes-cell">
-                    {rule.source}
-                  </td>
-                  <td data-label="Changed">{rule.updatedBy ? `${rule.updatedBy}, ${formatDateTime(rule.updatedAt)}` : 'Default'}</td>
-                  {canEdit && (
-                    <td data-label="Actions">
-                      <span className="toolbar">
-                        <button type="button" className="button button--ghost button--small" onClick={() => setEditing(key)} aria-label={`Edit ${rule.region} ${RULE_DAY_LABEL[rule.day]}`}>
-                          Edit
-                        </button>
-                        <button type="button" className="button button--ghost button--small" onClick={() => void remove(rule)} aria-label={`Delete ${rule.region} ${RULE_DAY_LABEL[rule.day]}`}>
-                          Delete
-                        </button>
+        <div className="table-scroll">
+          <table className="table hours-table" aria-label="Calling hours">
+            <thead>
+              <tr>
+                <th scope="col">State</th>
+                {RULE_DAYS.map((day) => (
+                  <th key={day} scope="col">
+                    {SHORT_DAY[day]}
+                  </th>
+                ))}
+                <th scope="col">Source</th>
+              </tr>
+            </thead>
+            <tbody>
+              {byRegion.map(([region, days]) => (
+                <tr key={region} data-testid="calling-hours-state" data-region={region}>
+                  <th scope="row">{region}</th>
+                  {RULE_DAYS.map((day) => {
+                    const rule = days.get(day);
+                    if (!rule) return <td key={day} className="muted">—</td>;
+                    const text = describeWindow(rule);
+                    return (
+                      <td key={day} data-testid="calling-hour-rule" data-region={region} data-day={day} className={rule.windowStart ? '' : 'hours-table__closed'}>
+                        {canEdit ? (
+                          <button type="button" className="link-button" onClick={() => setEditing(rule)} aria-label={`Edit ${region} ${RULE_DAY_LABEL[day]}: ${text}`}>
+                            {text}
+                          </button>
+                        ) : (
+                          text
+                        )}
+                      </td>
+                    );
+                  })}
+                  <td className="notes-cell hours-table__source">
+                    {[...new Set([...days.values()].map((rule) => rule.source))].map((source) => (
+                      <span key={source} className="block">
+                        {source}
                       </span>
-                    </td>
-                  )}
+                    ))}
+                  </td>
                 </tr>
-              );
-            })}
-          </tbody>
-        </table>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
+      {canEdit && editing && (
+        <div className="hours-edit" data-testid="calling-hour-edit">
+          <h4 className="section-title">
+            {editing.region}, {RULE_DAY_LABEL[editing.day]}
+          </h4>
+          <p className="muted">{editing.updatedBy ? `Changed by ${editing.updatedBy}, ${formatDateTime(editing.updatedAt)}.` : 'As in the defaults.'}</p>
+          <RuleForm
+            key={`${editing.region}:${editing.day}`}
+            rule={editing}
+            onSaved={() => {
+              setEditing(null);
+              onChanged();
+            }}
+            onCancel={() => setEditing(null)}
+          />
+          <button type="button" className="button button--danger button--small" onClick={() => void remove(editing)}>
+            Delete this rule
+          </button>
+        </div>
       )}
       {canEdit && (
         <>

@@ -72,7 +72,7 @@ export function ComplianceScreen() {
       )}
       {(tab === 'hours' || tab === 'rules') && !config && !error && <p className="muted">Loading…</p>}
       {tab === 'hours' && config && <CallingHoursTable rules={config.rules} canEdit={isAdmin} onChanged={reload} />}
-      {tab === 'rules' && config && <ComplianceRules key={JSON.stringify(config.settings)} settings={config.settings} canEdit={isAdmin} onSaved={reload} />}
+      {tab === 'rules' && config && <ComplianceRules settings={config.settings} canEdit={isAdmin} onSaved={reload} />}
     </section>
   );
 }
