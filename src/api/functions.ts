@@ -13,6 +13,7 @@ import { archiveLeadList, createLeadList, updateLeadList } from '../functions/le
 import { setWorkspaceSettings } from '../functions/workspace-settings.js';
 import { getReport } from '../functions/get-report.js';
 import { checkDial } from '../functions/check-dial.js';
+import { addDoNotCallNumbers, removeDoNotCallNumber } from '../functions/do-not-call.js';
 import { deleteCallingHourRule, getComplianceSettings, setCallingHourRule, setComplianceSettings } from '../functions/compliance-settings.js';
 import { getAbandonmentRates } from '../functions/get-abandonment-rates.js';
 import { getLeadImport, startLeadImport } from '../functions/lead-import.js';
@@ -62,6 +63,9 @@ const FUNCTIONS: Readonly<Record<string, FunctionHandler>> = {
   deleteCallingHourRule,
   // Compliance (issue 13): the rolling 30-day abandonment rates for the floor and the session screen.
   getAbandonmentRates,
+  // Compliance (issue 13): the workspace's do-not-call list (a file is imported at POST /imports/do-not-call).
+  addDoNotCallNumbers,
+  removeDoNotCallNumber,
 };
 
 /**

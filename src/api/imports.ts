@@ -1,7 +1,10 @@
 import { Hono } from 'hono';
+import { readDoNotCallFile } from '../core/do-not-call-file.js';
 import { suggestMapping } from '../core/lead-import.js';
 import { decodeText, describeBinaryFile, readCsv } from '../core/read-csv.js';
+import { seesWholeWorkspace } from '../core/workspace.js';
 import type { Database } from '../db/database.js';
+import { addToDoNotCall, workspaceCountry } from '../db/do-not-call.js';
 import { insertUpload, readWorkspaceCountry } from '../db/lead-import.js';
 import { findMemberByUserId, type MemberRow } from '../db/workspaces.js';
 import { appErrorResponse, errorResponse } from './http.js';
@@ -9,6 +12,9 @@ import { readBearerToken, type TokenService } from './jwt.js';
 
 /** The preview shows this many rows of the file. */
 export const SAMPLE_ROWS = 10;
+
+/** A do-not-call import's answer lists this many refused rows (`invalid` counts them all). */
+export const LISTED_DO_NOT_CALL_ERRORS = 100;
 
 export interface ImportRouteDeps {
   readonly db: Database;
@@ -81,6 +87,44 @@ export function createImportRoutes({ db, tokens }: ImportRouteDeps): Hono {
       },
       201,
     );
+  });
+
+  /**
+   * `POST /imports/do-not-call[?name=<file name>]` (admins and managers) with the file as the raw
+   * body, as /imports/leads takes it → 200 `{added, alreadyListed, invalid, errors: [{row, input,
+   * message}] (the first 100), format: "registry"|"table", columns}`: every number of the file on
+   * the workspace's do-not-call list in one transaction (src/core/do-not-call-file.ts reads a CSV
+   * or text file, numbers in any column, or a National Do Not Call Registry download; source
+   * `registry` for that, `import` otherwise; one compliance event per number added). `invalid`
+   * counts the cells and lines that are not numbers; a number the file names twice counts once.
+   * Errors: `forbidden` (a rep), `unsupported_file` (415), `invalid_file` (422: empty, a quote
+   * never closed, no column of numbers), `payload_too_large` (413), `unauthorized`.
+   */
+  routes.post('/do-not-call', async (c) => {
+    const member = await identifyMember(c.req.raw, tokens, db);
+    if (member instanceof Response) return member;
+    if (!seesWholeWorkspace(member.role)) return errorResponse('forbidden', 'Only an admin or a manager of the workspace can import a do-not-call file; add numbers one by one instead.');
+    const fileName = cleanFileName(c.req.query('name'));
+    const bytes = new Uint8Array(await c.req.arrayBuffer());
+    const named = fileName ? `"${fileName}"` : 'The file';
+    if (bytes.length === 0) return errorResponse('invalid_file', `${named} is empty: it needs phone numbers, one on each line or in a column named Phone.`);
+    const kind = describeBinaryFile(bytes);
+    if (kind) {
+      return errorResponse('unsupported_file', `${named} is ${kind}, not a CSV or text file. Unzip a registry download first; save a spreadsheet as CSV and upload that.`);
+    }
+    const file = readDoNotCallFile(decodeText(bytes), await workspaceCountry(db, member.workspace_id));
+    if (!file.ok) return appErrorResponse(file.error);
+    const { format, columns, numbers, refusals } = file.value;
+    const source = format === 'registry' ? 'registry' : 'import';
+    const note = fileName ? `From the file "${fileName}".`.slice(0, 500) : null;
+    const counts = await db.transaction((tx) => addToDoNotCall(tx, { userEmail: member.user_email, numbers: numbers.map((entry) => entry.e164), source, note }));
+    return c.json({
+      ...counts,
+      invalid: refusals.length,
+      errors: refusals.slice(0, LISTED_DO_NOT_CALL_ERRORS).map((refusal) => ({ row: refusal.rowNumber, input: refusal.input, message: refusal.message })),
+      format,
+      columns,
+    });
   });
   return routes;
 }

@@ -119,6 +119,12 @@ export function suggestMapping(headers: readonly string[]): ImportMapping {
   return mapping;
 }
 
+/** Whether a header names a phone or mobile number, in the words suggestMapping knows. */
+export function isPhoneHeader(header: string): boolean {
+  const word = normalizeHeader(header);
+  return HEADER_WORDS.phone.includes(word) || HEADER_WORDS.mobile.includes(word);
+}
+
 /**
  * A mapping checked against the file's headers: each value one of them, no header twice, a
  * phone (or mobile) column, and a column a name can come from.

@@ -1,6 +1,8 @@
 import { fail, ok, type Result } from '../core/errors.js';
+import { isCountryCode, type CountryCode } from '../core/phone-number.js';
 import type { Queryable } from './database.js';
 import { lockDialGate } from './dial-gate-lock.js';
+import { readWorkspaceCountry } from './lead-import.js';
 import { recordAudit } from './workspaces.js';
 
 /** How a number came onto a workspace's do-not-call list (db/migrations/0018_compliance.sql checks the same words). */
@@ -43,6 +45,12 @@ const MESSAGES: Readonly<Record<DoNotCallSource, string>> = {
   disposition: 'Added to the do-not-call list by a do_not_call disposition.',
   lead_status: "Added to the do-not-call list when a lead's status was set to do_not_call.",
 };
+
+/** The country the workspace reads numbers without `+` in (workspaces.default_country). */
+export async function workspaceCountry(db: Queryable, workspaceId: string): Promise<CountryCode> {
+  const country = await readWorkspaceCountry(db, workspaceId);
+  return isCountryCode(country) ? country : 'US';
+}
 
 async function workspaceOf(tx: Queryable, userEmail: string): Promise<string> {
   const [member] = await tx.sql<{ workspace_id: string }>`select workspace_id from workspace_members where user_email = ${userEmail}`;
