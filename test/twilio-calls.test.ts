@@ -1,10 +1,11 @@
 import { decodeJwt } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CallStatus } from '../src/core/call-status.js';
+import type { RecordingDecision } from '../src/core/recording-consent.js';
 import type { CallLog, UserStats } from '../src/core/rows.js';
 import { SIM_NUMBERS } from './twilio-sim/scenarios.js';
 import type { SimCall } from './twilio-sim/twilio-sim.js';
-import { countRows, insertLead, invoke, waitForEnd, waitForStatus } from './support/calls.js';
+import { countRows, insertLead, insertTwilioCall, invoke, waitForEnd, waitForStatus } from './support/calls.js';
 import { DATABASE_KINDS } from './support/databases.js';
 import { waitFor } from './support/server.js';
 import { placeTwilioCall, readCall, signUpProductionRep, startProductionStack, twilioLogsOf, waitForSimCall, type ProductionStack } from './support/twilio.js';
@@ -104,7 +105,9 @@ describe.each(DATABASE_KINDS)('production mode through twilio-node against the l
     const rep = await signUpProductionRep(server, 'twilio-bridge');
     const placed = await placeTwilioCall(rep.client, { to: SIM_NUMBERS.human, userEmail: rep.email });
     const call = await waitForSimCall(sim, placed.body['callSid'] as string, (c) => c.twiml !== undefined, 'the answer TwiML');
-    expect(call.twiml).toContain(`<Dial callerId="${SIM_NUMBERS.human}"><Client>rep-${rep.userId}</Client></Dial>`);
+    // Without a number to go on to, the browser gets a few seconds; then dial-result plays the safe-harbor message.
+    expect(call.twiml).toMatch(new RegExp(`<Dial callerId="\\${SIM_NUMBERS.human}" action="[^"]+/webhooks/twilio/dial-result\\?callId=[0-9a-f-]+" method="POST" timeout="5"><Client>rep-${rep.userId}</Client></Dial>`));
+    expect(call.said).toEqual([]);
 
     const forwarding = await signUpProductionRep(server, 'twilio-forward', { forward_to_number: '+1 (415) 555-0199' });
     const forwarded = await placeTwilioCall(forwarding.client, { to: SIM_NUMBERS.human, userEmail: forwarding.email });
@@ -113,18 +116,110 @@ describe.each(DATABASE_KINDS)('production mode through twilio-node against the l
     await waitForEnd(server.db, forwarded.body['callId'] as string);
   });
 
-  it('records the call when asked, and the recording URL lands on the row and its history row', async () => {
+  /** A call row as the dial gate leaves it (its recording decision taken), placed at Twilio by the provider. */
+  async function placeDecidedCall(recordingDecision: RecordingDecision, prefix: string) {
+    const { server } = stack;
+    const rep = await signUpProductionRep(server, prefix);
+    const row = await insertTwilioCall(server.db, { userEmail: rep.email, callSid: null, toNumber: SIM_NUMBERS.human, recordingEnabled: recordingDecision !== 'off' });
+    await server.db.sql`update active_calls set recording_decision = ${recordingDecision} where id = ${row.id}`;
+    const placed = await server.twilio?.placeCall(await readCall(server.db, row.id));
+    if (!placed?.ok) throw new Error(`not placed: ${JSON.stringify(placed)}`);
+    return { rep, callId: row.id, callSid: placed.value.call_sid ?? '' };
+  }
+
+  it('recorded_after_notice: the consent notice plays first, then the bridged call is recorded from the rep’s answer; the URL lands on the row and its history row', async () => {
     const { server, sim } = stack;
-    const rep = await signUpProductionRep(server, 'twilio-record');
-    const placed = await placeTwilioCall(rep.client, { to: SIM_NUMBERS.human, userEmail: rep.email, enableRecording: true });
-    const callId = placed.body['callId'] as string;
+    const { callId, callSid } = await placeDecidedCall('recorded_after_notice', 'twilio-record-notice');
     const recorded = await waitForEndWith(server, callId, (row) => row.recording_url !== null);
     expect(recorded.recording_url).toMatch(new RegExp(`^${sim.url}/2010-04-01/Accounts/${sim.accountSid}/Recordings/RE[0-9a-f]{32}$`));
-    const [log] = await server.db.sql<{ recording_url: string }>`select recording_url from call_logs where active_call_id = ${callId}`;
-    expect(log?.recording_url).toBe(recorded.recording_url);
-    const create = sim.requests.find((r) => r.callSid === placed.body['callSid'] && r.path.endsWith('/Calls.json'));
-    expect(create?.params['Record']).toBe('true');
-    expect(create?.params).toMatchObject({ RecordingStatusCallbackEvent: 'completed', RecordingStatusCallbackMethod: 'POST' });
+    const [log] = await server.db.sql<{ recording_url: string; recording_decision: string }>`select recording_url, recording_decision from call_logs where active_call_id = ${callId}`;
+    expect(log).toEqual({ recording_url: recorded.recording_url, recording_decision: 'recorded_after_notice' });
+    // Nothing is recorded from the call's creation: the recording starts at the bridge, after the notice.
+    const create = sim.requests.find((r) => r.callSid === callSid && r.path.endsWith('/Calls.json'));
+    expect(create?.params['Record']).toBeUndefined();
+    const call = sim.calls.get(callSid);
+    expect(call?.said).toEqual(['This call may be recorded.']);
+    expect(call?.twiml).toMatch(/<Response><Say>This call may be recorded\.<\/Say><Dial [^>]*record="record-from-answer-dual" recordingStatusCallback="[^"]+\/webhooks\/twilio\/recording\?callId=[0-9a-f-]+" recordingStatusCallbackMethod="POST" recordingStatusCallbackEvent="completed"><Client>/);
+    const recording = sim.deliveries.find((d) => d.callSid === callSid && d.kind === 'recording');
+    expect(recording).toMatchObject({ status: 200, params: { RecordingSource: 'DialVerb', RecordingChannels: '2', RecordingStatus: 'completed' } });
+  });
+
+  it('recorded: no notice, the bridged call is recorded; not_recorded_consent and off: nothing is recorded', async () => {
+    const { server, sim } = stack;
+    const recorded = await placeDecidedCall('recorded', 'twilio-record-one-party');
+    const withRecording = await waitForEndWith(server, recorded.callId, (row) => row.recording_url !== null);
+    expect(withRecording.recording_url).not.toBeNull();
+    expect(sim.calls.get(recorded.callSid)?.said).toEqual([]);
+    expect(sim.calls.get(recorded.callSid)?.twiml).toContain('record="record-from-answer-dual"');
+
+    for (const decision of ['not_recorded_consent', 'off'] as const) {
+      const { callId, callSid } = await placeDecidedCall(decision, `twilio-no-record-${decision}`);
+      const ended = await waitForEnd(server.db, callId);
+      const call = await waitForSimCall(sim, callSid, (c) => c.endMs !== undefined);
+      expect(call.twiml, decision).not.toContain('record=');
+      expect(call.said, decision).toEqual([]);
+      expect(call.dialRecording, decision).toBeUndefined();
+      // Any recording would have been sent before the end's callbacks were answered; none was.
+      await waitFor(() => twilioLogsOf(server.db, callId).then((logs) => logs.find((l) => l.event === 'status' && l.payload['CallStatus'] === 'completed')));
+      expect(sim.deliveries.filter((d) => d.callSid === callSid && d.kind === 'recording'), decision).toEqual([]);
+      expect(ended.recording_url, decision).toBeNull();
+    }
+  });
+
+  it('the rep’s browser does not take the call and there is no forward-to number: the callee hears the safe-harbor message, the call is abandoned, history says so', async () => {
+    const { server, sim } = stack;
+    const rep = await signUpProductionRep(server, 'twilio-safe-harbor');
+    const [member] = await server.db.sql<{ workspace_id: string }>`select workspace_id from workspace_members where user_email = ${rep.email}`;
+    await server.db.sql`update workspaces set safe_harbor_caller_name = 'Acme Solar' where id = ${member?.workspace_id ?? null}`;
+    sim.setBehaviour({ repTakesCall: false });
+    try {
+      const placed = await placeTwilioCall(rep.client, { to: SIM_NUMBERS.humanStays, userEmail: rep.email });
+      const callId = placed.body['callId'] as string;
+      const callSid = placed.body['callSid'] as string;
+      const ended = await waitForEndWith(server, callId, (row) => row.status === 'completed');
+      const simCall = await waitForSimCall(sim, callSid, (c) => c.status === 'completed');
+      // The message names the workspace's caller and the call's caller ID, then Twilio hangs up.
+      expect(simCall.said).toEqual([
+        `This call was made for telemarketing purposes on behalf of Acme Solar, and no representative is free to take it. To ask Acme Solar not to call you again, call 5 0 0, 5 5 5, 0 0 0 6.`,
+      ]);
+      expect(simCall.followUps).toHaveLength(1);
+      expect(simCall.followUps[0]).toMatch(/<Response><Say>This call was made[^<]+<\/Say><Hangup\/><\/Response>/);
+      const action = sim.deliveries.find((d) => d.callSid === callSid && d.kind === 'dial-action');
+      expect(action).toMatchObject({ status: 200, params: { DialCallStatus: 'no-answer' } });
+      // The callee hung up on Twilio's Hangup, not on the rep: the call is complete, abandoned, with the message's time.
+      const [row] = await server.db.sql<{ abandoned_at: Date | null; safe_harbor_at: Date | null; connected_at: Date | null }>`
+        select abandoned_at, safe_harbor_at, connected_at from active_calls where id = ${callId}`;
+      expect(row?.abandoned_at).toBeInstanceOf(Date);
+      expect(row?.safe_harbor_at).toEqual(row?.abandoned_at);
+      expect(row?.connected_at).toBeNull();
+      expect(ended.answered_at).toBeInstanceOf(Date);
+      const history = await server.db.sql`select outcome, abandoned_at, safe_harbor_at, connected_at from call_logs where active_call_id = ${callId}`;
+      expect(history).toEqual([{ outcome: 'completed', abandoned_at: row?.abandoned_at, safe_harbor_at: row?.safe_harbor_at, connected_at: null }]);
+      const events = await server.db.sql`select kind, rule, phone_number from compliance_events where call_id = ${callId}`;
+      expect(events).toEqual([{ kind: 'abandoned', rule: 'rep_unavailable', phone_number: SIM_NUMBERS.humanStays }]);
+      const logs = await twilioLogsOf(server.db, callId);
+      expect(logs.filter((l) => l.event === 'dial-result').map((l) => l.outcome)).toEqual(['safe_harbor']);
+    } finally {
+      sim.setBehaviour({ repTakesCall: true });
+    }
+  });
+
+  it('with a forward-to number, the browser’s failure sends the call on to the number (no message, not abandoned)', async () => {
+    const { server, sim } = stack;
+    const rep = await signUpProductionRep(server, 'twilio-forward-on', { forward_to_number: '+1 (415) 555-0199' });
+    sim.setBehaviour({ repTakesCall: false });
+    try {
+      const placed = await placeTwilioCall(rep.client, { to: SIM_NUMBERS.human, userEmail: rep.email });
+      const callSid = placed.body['callSid'] as string;
+      const simCall = await waitForSimCall(sim, callSid, (c) => c.followUps.length > 0, 'the dial-result TwiML');
+      expect(simCall.followUps[0]).toBe('<?xml version="1.0" encoding="UTF-8"?><Response><Dial callerId="+14155550100"><Number>+14155550199</Number></Dial></Response>');
+      expect(simCall.said).toEqual([]);
+      const ended = await waitForEnd(server.db, placed.body['callId'] as string);
+      const [row] = await server.db.sql<{ abandoned_at: Date | null }>`select abandoned_at from active_calls where id = ${ended.id}`;
+      expect(row?.abandoned_at).toBeNull();
+    } finally {
+      sim.setBehaviour({ repTakesCall: true });
+    }
   });
 
   it('with voicemail action `leave` a machine is not hung up on: the rep leaves a message, then the call ends as voicemail', async () => {

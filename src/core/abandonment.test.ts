@@ -30,6 +30,7 @@ describe('isAbandoned: answered by a person and not connected within 2 s of the 
     ['connected late after a long greeting, still in time', facts({ greetingEndedAt: at(3000), connectedAt: at(4500) }), at(60_000), false],
     ['never connected, the callee hung up after the deadline', facts({ endedAt: at(9000) }), at(60_000), true],
     ['never connected, the callee hung up within the two seconds', facts({ endedAt: at(1500) }), at(60_000), false],
+    ['never connected, the callee hung up after the deadline, asked at once', facts({ endedAt: at(5000) }), at(10), true],
     ['waiting for a rep, the deadline not yet reached', facts({}), at(1999), false],
     ['waiting for a rep, the deadline reached', facts({}), at(2000), true],
     ['a machine is never abandoned', facts({ answeredBy: 'machine_start', endedAt: at(9000) }), at(60_000), false],
@@ -69,7 +70,7 @@ describe('linesAllowed: one line once the rate reaches the limit', () => {
     [2, 1.5, 1, 1, 'over a stricter workspace limit'],
     [3, 0, 0, 1, 'a limit of 0%: one line always'],
     [1, 50, 3, 1, 'one line asked for'],
-  ] as const)('%i lines at %s%% with a %s%% limit → %i (%s)', (requested, rate, limit, expected) => {
+  ] as const)('%i lines at %s%% with a %s%% limit → %i (%s)', (requested, rate, limit, expected, _why) => {
     expect(linesAllowed(requested, rate, limit)).toBe(expected);
   });
 

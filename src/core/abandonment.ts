@@ -49,15 +49,15 @@ export function connectDeadline(facts: AbandonmentFacts): Date | null {
 
 /**
  * Whether a call is abandoned at `now` (47 CFR 64.1200(a)(7)): answered by a person and not
- * connected to a rep within ABANDON_CONNECT_SECONDS of the greeting's end. A callee who hangs up
- * before the deadline was not abandoned; a call still waiting for a rep before the deadline is
- * not abandoned yet.
+ * connected to a rep within ABANDON_CONNECT_SECONDS of the greeting's end. A callee who hung up
+ * by the deadline was not abandoned, one who hung up after it without a rep was; a call still
+ * waiting for a rep is abandoned once `now` reaches the deadline.
  */
 export function isAbandoned(facts: AbandonmentFacts, now: Date): boolean {
   const deadline = connectDeadline(facts);
   if (deadline === null) return false;
   if (facts.connectedAt !== null) return facts.connectedAt.getTime() > deadline.getTime();
-  if (facts.endedAt !== null && facts.endedAt.getTime() <= deadline.getTime()) return false;
+  if (facts.endedAt !== null) return facts.endedAt.getTime() > deadline.getTime();
   return now.getTime() >= deadline.getTime();
 }
 

@@ -1,4 +1,5 @@
 import { ABANDON_CONNECT_SECONDS, ABANDONMENT_WINDOW_DAYS, abandonmentRate } from '../core/abandonment.js';
+import { isRecordingDecision, type RecordingDecision } from '../core/recording-consent.js';
 import type { ActiveCallRow } from './active-calls.js';
 import type { Queryable } from './database.js';
 
@@ -151,4 +152,28 @@ export async function abandonmentRates(
     lists: rows.filter((row) => row.kind === 'list').map((row) => ({ listId: row.key, name: row.name, isArchived: row.is_archived ?? false, ...figures(row) })),
     reps: rows.filter((row) => row.kind === 'rep').map((row) => ({ userEmail: row.key ?? '', ...figures(row) })),
   };
+}
+
+/** What a call's TwiML needs from the gate's decision and its workspace's compliance settings. */
+export interface CallCompliance {
+  readonly recordingDecision: RecordingDecision;
+  /** `workspaces.consent_notice`, played before recording in an all-party-consent state. */
+  readonly consentNotice: string;
+  /** Who the safe-harbor message says is calling: `safe_harbor_caller_name`, else the workspace's name. */
+  readonly callerName: string;
+  /** `safe_harbor_opt_out_number`; null: the call's caller ID. */
+  readonly optOutNumber: string | null;
+}
+
+/** The compliance facts of one call (undefined when there is no such call). */
+export async function readCallCompliance(db: Queryable, callId: string): Promise<CallCompliance | undefined> {
+  const [row] = await db.sql<{ recording_decision: string; consent_notice: string; caller_name: string; opt_out_number: string | null }>`
+    select a.recording_decision, w.consent_notice, coalesce(w.safe_harbor_caller_name, w.name) as caller_name,
+      w.safe_harbor_opt_out_number as opt_out_number
+    from active_calls a join workspaces w on w.id = a.workspace_id
+    where a.id = ${callId}`;
+  if (!row) return undefined;
+  // The column's check constraint keeps it to these words; anything else would be a bug, and is not recorded.
+  const recordingDecision = isRecordingDecision(row.recording_decision) ? row.recording_decision : 'off';
+  return { recordingDecision, consentNotice: row.consent_notice, callerName: row.caller_name, optOutNumber: row.opt_out_number };
 }

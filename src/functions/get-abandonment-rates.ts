@@ -46,7 +46,7 @@ function toView(rates: AbandonmentRates) {
  * Reads only. Errors: `invalid_request` (400), `forbidden` (403: a rep asking for another rep,
  * or the service role, which has no workspace).
  */
-export const getAbandonmentRates: FunctionHandler = async (request, caller, { db, clock }) => {
+export const getAbandonmentRates: FunctionHandler = async (request, caller, { db }) => {
   const hasBody = (await request.clone().text()).trim() !== '';
   const input = hasBody ? await parseBody(request, getAbandonmentRatesSchema) : { ok: true as const, value: getAbandonmentRatesSchema.parse({}) };
   if (!input.ok) return appErrorResponse(input.error);
@@ -58,7 +58,8 @@ export const getAbandonmentRates: FunctionHandler = async (request, caller, { db
     return errorResponse('forbidden', 'A rep sees their own abandonment rate only: leave userEmail out, or ask a manager.');
   }
   const rates = await abandonmentRates(db, workspaceId, {
-    now: new Date(clock?.now() ?? Date.now()),
+    // History is written on the real clock (the dial gate's simulated clock is for demo calls' hours only).
+    now: new Date(),
     listId: input.value.listId,
     userEmail: isWorkspaceWide ? input.value.userEmail : email,
     isMock: input.value.mode === 'demo',

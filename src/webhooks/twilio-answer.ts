@@ -1,5 +1,9 @@
 import twilio from 'twilio';
+import { isAbandoned, isAnsweredByPerson, safeHarborMessage } from '../core/abandonment.js';
 import { isTerminal } from '../core/call-status.js';
+import { isRecorded } from '../core/recording-consent.js';
+import { E164_PATTERN } from '../core/rows.js';
+import { markAbandoned, readCallCompliance } from '../db/abandonment.js';
 import { loadDialerSettings } from '../db/dialer-settings.js';
 import { insertTwilioLog } from '../db/twilio-call-logs.js';
 import { findUserByEmail } from '../db/users.js';
@@ -10,6 +14,13 @@ import { findWebhookCall, twimlResponse, type TwilioWebhookDeps } from './webhoo
 
 /** Seconds the rep's browser rings before the call goes to their forward-to number. */
 export const BROWSER_RING_SECONDS = 20;
+
+/**
+ * Seconds the rep's browser rings when there is no number to go on to. The callee has answered
+ * and waits: past two seconds the call is abandoned (47 CFR 64.1200(a)(7)) and must hear the
+ * safe-harbor message, so the browser gets only a few seconds to take it.
+ */
+export const REP_ANSWER_SECONDS = 5;
 
 /** Dial outcomes after which nothing more is tried (`<Dial action>`'s DialCallStatus). */
 const DIAL_DONE = new Set(['completed', 'answered']);
@@ -23,8 +34,15 @@ const hangUpTwiml = () => {
 /**
  * The TwiML for an answered call: bridge it to the rep's browser (the identity their Voice token
  * carries). When the rep has a forward-to number, the browser rings for a while and, if it does
- * not take the call (no browser connected), `dial-result` sends the call to that number. The
- * lead's number is shown as the caller, so the rep sees who is on the line.
+ * not take the call (no browser connected), `dial-result` sends the call to that number; without
+ * one, `dial-result` plays the safe-harbor message. The lead's number is shown as the caller, so
+ * the rep sees who is on the line.
+ *
+ * Recording follows the call's decision (src/core/recording-consent.ts, taken when the call was
+ * placed): `recorded_after_notice` first plays the workspace's consent notice; the two recorded
+ * decisions record the bridged call from the rep's answer (`<Dial record>`), so nothing said
+ * before the notice or before a rep is on the line is recorded; `off` and `not_recorded_consent`
+ * record nothing.
  */
 export async function handleAnswer(deps: TwilioWebhookDeps, webhook: SignedWebhook, request: Request): Promise<Response> {
   const { params } = webhook;
@@ -37,37 +55,76 @@ export async function handleAnswer(deps: TwilioWebhookDeps, webhook: SignedWebho
     await record(call ? 'call_over' : 'unknown_call');
     return twimlResponse(hangUpTwiml());
   }
-  const settings = await loadDialerSettings(deps.db, call.user_email, false);
+  const [settings, compliance] = await Promise.all([loadDialerSettings(deps.db, call.user_email, false), readCallCompliance(deps.db, call.id)]);
+  const decision = compliance?.recordingDecision ?? 'off';
   const twiml = new twilio.twiml.VoiceResponse();
   const base = deps.publicUrl ?? new URL(request.url).origin;
+  if (decision === 'recorded_after_notice' && compliance) twiml.say(compliance.consentNotice);
   const dial = twiml.dial({
     callerId: call.to_number,
-    ...(settings.forward_to_number ? { action: twilioWebhookUrl(base, 'dialResult', call.id), method: 'POST' as const, timeout: BROWSER_RING_SECONDS } : {}),
+    action: twilioWebhookUrl(base, 'dialResult', call.id),
+    method: 'POST',
+    timeout: settings.forward_to_number ? BROWSER_RING_SECONDS : REP_ANSWER_SECONDS,
+    ...(isRecorded(decision)
+      ? {
+          record: 'record-from-answer-dual' as const,
+          recordingStatusCallback: twilioWebhookUrl(base, 'recording', call.id),
+          recordingStatusCallbackMethod: 'POST' as const,
+          recordingStatusCallbackEvent: ['completed' as const],
+        }
+      : {}),
   });
   dial.client(clientIdentityFor(user.id));
-  await record(settings.forward_to_number ? 'dial_client_then_number' : 'dial_client');
+  await record(`${settings.forward_to_number ? 'dial_client_then_number' : 'dial_client'}; recording ${decision}`);
   return twimlResponse(twiml);
 }
 
-/** After the browser leg: done if the rep took the call, else on to the forward-to number. */
+/**
+ * After the browser leg: done if the rep took the call; else on to the forward-to number; else
+ * the callee, who answered and has no rep, is abandoned (47 CFR 64.1200(a)(7)): they hear the
+ * safe-harbor message (who is calling and a number to opt out, 47 CFR 64.1200(a)(7)(i)(A);
+ * 16 CFR 310.4(b)(4)(iii)) and the call hangs up. The abandonment and the moment the message
+ * started are recorded on the call (markAbandoned) in the transaction that logs the webhook.
+ * A callee who hung up while the browser rang was abandoned too if they had waited past the
+ * two seconds (nothing is played to them then). An answering-machine verdict is never abandoned.
+ */
 export async function handleDialResult(deps: TwilioWebhookDeps, webhook: SignedWebhook): Promise<Response> {
   const { params } = webhook;
   const callSid = params['CallSid'] || undefined;
+  const dialStatus = params['DialCallStatus'] ?? '';
+  const now = new Date();
   const call = await findWebhookCall(deps.db, webhook.callId, callSid);
   const settings = call ? await loadDialerSettings(deps.db, call.user_email, false) : undefined;
   const forwardTo = settings?.forward_to_number ?? undefined;
-  const isDone = DIAL_DONE.has(params['DialCallStatus'] ?? '') || !call || isTerminal(call.status) || !forwardTo;
-  await insertTwilioLog(deps.db, {
-    direction: 'webhook',
-    event: 'dial-result',
-    callSid: callSid ?? null,
-    activeCallId: call?.id ?? null,
-    isSignatureValid: true,
-    outcome: isDone ? 'done' : 'dial_number',
-    payload: params,
+  const isRepOnLine = DIAL_DONE.has(dialStatus);
+  const isOver = !call || isTerminal(call.status);
+  const isPerson = call !== undefined && isAnsweredByPerson(call.answered_by);
+  const wasAbandoned =
+    call !== undefined && !isRepOnLine && call.answered_at !== null && isPerson && (!isOver || isAbandoned({ answeredAt: call.answered_at, connectedAt: null, endedAt: call.ended_at, answeredBy: call.answered_by }, now));
+  const playsSafeHarbor = call !== undefined && !isOver && !isRepOnLine && !forwardTo;
+  const outcome = isRepOnLine || !call ? 'done' : forwardTo && !isOver ? 'dial_number' : playsSafeHarbor ? 'safe_harbor' : wasAbandoned ? 'abandoned' : 'done';
+
+  const compliance = playsSafeHarbor && call ? await readCallCompliance(deps.db, call.id) : undefined;
+  await deps.db.transaction(async (tx) => {
+    if (call && wasAbandoned && (outcome === 'safe_harbor' || outcome === 'abandoned')) {
+      await markAbandoned(tx, call.id, now, { reason: 'rep_unavailable', ...(playsSafeHarbor ? { safeHarborAt: now } : {}) });
+    }
+    await insertTwilioLog(tx, { direction: 'webhook', event: 'dial-result', callSid: callSid ?? null, activeCallId: call?.id ?? null, isSignatureValid: true, outcome, payload: params });
   });
-  if (isDone || !call || !forwardTo) return twimlResponse(hangUpTwiml());
-  const twiml = new twilio.twiml.VoiceResponse();
-  twiml.dial({ callerId: call.to_number }).number(forwardTo);
-  return twimlResponse(twiml);
+
+  if (outcome === 'dial_number' && call && forwardTo) {
+    const twiml = new twilio.twiml.VoiceResponse();
+    twiml.dial({ callerId: call.to_number }).number(forwardTo);
+    return twimlResponse(twiml);
+  }
+  if (outcome === 'safe_harbor' && compliance) {
+    // The caller ID the callee saw (Twilio's From on an outbound call), which reaches us.
+    const from = params['From'] ?? '';
+    const callerId = E164_PATTERN.test(from) ? from : (settings?.caller_id ?? null);
+    const twiml = new twilio.twiml.VoiceResponse();
+    twiml.say(safeHarborMessage({ callerName: compliance.callerName, optOutNumber: compliance.optOutNumber ?? callerId }));
+    twiml.hangup();
+    return twimlResponse(twiml);
+  }
+  return twimlResponse(hangUpTwiml());
 }

@@ -18,7 +18,7 @@ export function formatTwilioDate(ms: number): string {
   return new Date(Math.floor(ms / 1000) * 1000).toUTCString().replace('GMT', '+0000');
 }
 
-export type CallbackKind = 'status' | 'amd' | 'recording' | 'answer';
+export type CallbackKind = 'status' | 'amd' | 'recording' | 'answer' | 'dial-action';
 
 /** One request the simulator makes to the application. */
 export interface Callback {
@@ -85,7 +85,11 @@ export function amdCallback(url: string, call: CallIdentity, answeredBy: string,
 }
 
 /** A recording's status (RecordingStatusCallback). */
-export function recordingCallback(url: string, call: CallIdentity, recording: { url: string; sid: string; durationSeconds: number; startMs: number }): Callback {
+export function recordingCallback(
+  url: string,
+  call: CallIdentity,
+  recording: { url: string; sid: string; durationSeconds: number; startMs: number; source?: 'OutboundAPI' | 'DialVerb'; channels?: number },
+): Callback {
   return {
     kind: 'recording',
     url,
@@ -96,8 +100,8 @@ export function recordingCallback(url: string, call: CallIdentity, recording: { 
       RecordingUrl: recording.url,
       RecordingStatus: 'completed',
       RecordingDuration: String(recording.durationSeconds),
-      RecordingChannels: '1',
-      RecordingSource: 'OutboundAPI',
+      RecordingChannels: String(recording.channels ?? 1),
+      RecordingSource: recording.source ?? 'OutboundAPI',
       RecordingStartTime: formatTwilioDate(recording.startMs),
       ErrorCode: '0',
     },
@@ -107,6 +111,15 @@ export function recordingCallback(url: string, call: CallIdentity, recording: { 
 /** The request for the TwiML of an answered call (Url). */
 export function answerRequest(url: string, call: CallIdentity, status: string, answeredBy?: string): Callback {
   return { kind: 'answer', url, params: { ...common(call), CallStatus: status, ...(answeredBy ? { AnsweredBy: answeredBy } : {}) } };
+}
+
+/** The request for the TwiML that follows a `<Dial>` (its `action`), with how the dialed leg ended. */
+export function dialActionCallback(url: string, call: CallIdentity, dialCallStatus: string, dialCallSid: string): Callback {
+  return {
+    kind: 'dial-action',
+    url,
+    params: { ...common(call), CallStatus: 'in-progress', DialCallStatus: dialCallStatus, DialCallSid: dialCallSid, DialCallDuration: '0' },
+  };
 }
 
 /** A permutation of `items` from a seed (mulberry32 + Fisher-Yates): the same seed, the same order. */

@@ -5,8 +5,9 @@ import { serve } from '@hono/node-server';
 import { Hono, type Context } from 'hono';
 import { LOCAL_TWILIO_SIMULATOR } from '../../src/telephony/twilio/local-simulator.js';
 import { CALLS_SPEC, checkForm, shapeCallResource, type Form, type FormValue, type OperationFacts } from './calls-spec.js';
-import { amdCallback, answerRequest, formatTwilioDate, recordingCallback, shuffleWithSeed, signTwilioRequest, statusCallback, type Callback, type CallIdentity } from './callbacks.js';
+import { amdCallback, answerRequest, dialActionCallback, formatTwilioDate, recordingCallback, shuffleWithSeed, signTwilioRequest, statusCallback, type Callback, type CallIdentity } from './callbacks.js';
 import { scenarioFor, type CallLife } from './scenarios.js';
+import { readTwiml } from './twiml.js';
 
 /** How long each stage of a simulated call lasts. */
 export interface SimTiming {
@@ -20,12 +21,14 @@ export interface SimTiming {
   readonly noAnswerMs: number;
   /** How long after the call the recording is ready. */
   readonly recordingDelayMs: number;
+  /** How long a `<Say>` takes before the next verb (a `<Hangup/>`) runs. */
+  readonly sayMs: number;
 }
 
 /** A pace for trying the simulator by hand. */
-export const HUMAN_TIMING: SimTiming = { dialMs: 500, ringMs: 3000, amdMs: 2000, talkMs: 8000, noAnswerMs: 8000, recordingDelayMs: 500 };
+export const HUMAN_TIMING: SimTiming = { dialMs: 500, ringMs: 3000, amdMs: 2000, talkMs: 8000, noAnswerMs: 8000, recordingDelayMs: 500, sayMs: 3000 };
 /** A pace for tests: an answered call still lasts over a second, so its duration is not zero. */
-export const FAST_TIMING: SimTiming = { dialMs: 20, ringMs: 60, amdMs: 40, talkMs: 1100, noAnswerMs: 150, recordingDelayMs: 20 };
+export const FAST_TIMING: SimTiming = { dialMs: 20, ringMs: 60, amdMs: 40, talkMs: 1100, noAnswerMs: 150, recordingDelayMs: 20, sayMs: 30 };
 
 /** How callbacks reach the application. */
 export interface DeliveryOptions {
@@ -54,9 +57,15 @@ export interface SimBehaviour {
    * as Twilio documents for `Status=canceled`, leaves it up; only `completed` ends it.
    */
   readonly answerOnCancel: boolean;
+  /**
+   * Whether the rep's browser takes the bridge (`<Dial><Client>`); true by default. When false the
+   * browser never answers: after the Dial's timeout (at most `ringMs`) Twilio requests the Dial's
+   * `action` with DialCallStatus `no-answer` and plays the TwiML it gets back.
+   */
+  readonly repTakesCall: boolean;
 }
 
-const DEFAULT_BEHAVIOUR: SimBehaviour = { verdictAfterEnd: false, answerOnCancel: false };
+const DEFAULT_BEHAVIOUR: SimBehaviour = { verdictAfterEnd: false, answerOnCancel: false, repTakesCall: true };
 
 export interface TwilioSimOptions {
   readonly port?: number;
@@ -88,6 +97,12 @@ export interface SimCall extends CallIdentity {
   answeredBy: string | undefined;
   /** The TwiML the application answered the call with. */
   twiml: string | undefined;
+  /** The TwiML that followed it: what each `<Dial action>` request was answered with, in order. */
+  readonly followUps: string[];
+  /** Every `<Say>` text played to the callee, in order. */
+  readonly said: string[];
+  /** The bridged call's recording, when a `<Dial record>` that the rep answered asked for one. */
+  dialRecording: { readonly statusCallback: string | undefined; readonly events: readonly string[]; readonly channels: number; readonly startMs: number } | undefined;
   /** The SendDigits played once the call was answered (an extension), if any. */
   sentDigits: string | undefined;
   /** Status updates asked for through the API, in order. */
@@ -304,6 +319,45 @@ export async function startTwilioSim(options: TwilioSimOptions = {}): Promise<Tw
     if (!url) return;
     const isSyncAmd = machineDetectionOf(call) !== undefined && param(call.params, 'AsyncAmd') !== 'true';
     call.twiml = await send(call.sid, answerRequest(url, call, 'in-progress', isSyncAmd ? call.answeredBy : undefined));
+    play(call, call.twiml);
+  }
+
+  /**
+   * Plays the TwiML of an answered call as far as this simulator needs: the `<Say>` texts, a
+   * `<Dial>` to the rep's browser (taken, possibly recorded; or not, and then its `action`), and
+   * a `<Hangup/>` after what was said. A `<Dial>` to a number is taken.
+   */
+  function play(call: SimCall, twiml: string | undefined): void {
+    if (twiml === undefined || FINAL.includes(call.status)) return;
+    const document = readTwiml(twiml);
+    call.said.push(...document.says);
+    const { dial } = document;
+    if (dial) {
+      const action = dial.attributes['action'];
+      if (dial.clients.length > 0 && !behaviour.repTakesCall) {
+        const timeoutMs = (Number(dial.attributes['timeout'] ?? 30) || 30) * 1000;
+        // Without an action, Twilio goes on to the next verb; there is none, so the call ends.
+        if (action) later(Math.min(timeoutMs, timing.ringMs), () => void followDialAction(call, action), call.sid);
+        else later(Math.min(timeoutMs, timing.ringMs), () => end(call, 'completed'), call.sid);
+        return;
+      }
+      const record = dial.attributes['record'] ?? '';
+      if (/^(true|record-from-answer|record-from-ringing)/.test(record)) {
+        const events = (dial.attributes['recordingStatusCallbackEvent'] ?? '').split(/[\s,]+/).filter((event) => event !== '');
+        call.dialRecording = { statusCallback: dial.attributes['recordingStatusCallback'], events, channels: record.endsWith('-dual') ? 2 : 1, startMs: Date.now() };
+      }
+      return;
+    }
+    if (document.hangsUp) later(document.says.length > 0 ? timing.sayMs : 0, () => end(call, 'completed'), call.sid);
+  }
+
+  /** The rep's browser did not take the bridge: Twilio asks the Dial's action what to do next. */
+  async function followDialAction(call: SimCall, url: string): Promise<void> {
+    if (FINAL.includes(call.status)) return;
+    const next = await send(call.sid, dialActionCallback(url, call, 'no-answer', `CA${randomBytes(16).toString('hex')}`));
+    if (next === undefined) return;
+    call.followUps.push(next);
+    play(call, next);
   }
 
   const isAsyncAmd = (call: SimCall) => machineDetectionOf(call) !== undefined && param(call.params, 'AsyncAmd') === 'true';
@@ -365,6 +419,21 @@ export async function startTwilioSim(options: TwilioSimOptions = {}): Promise<Tw
       const verdict = amdCallback(amdUrl, call, call.answeredBy, timing.amdMs);
       if (held.has(call.sid)) emit(call, verdict);
       else later(delivery.delayMs + timing.amdMs, () => afterDelivered(call.sid, () => emit(call, verdict)));
+    }
+    const dialRecording = call.dialRecording;
+    if (dialRecording?.statusCallback && call.answerMs !== undefined && (dialRecording.events.length === 0 || dialRecording.events.includes('completed'))) {
+      const sid = `RE${randomBytes(16).toString('hex')}`;
+      const bridged = Math.max(0, Math.floor((call.endMs ?? dialRecording.startMs) / 1000) - Math.floor(dialRecording.startMs / 1000));
+      const callback = recordingCallback(dialRecording.statusCallback, call, {
+        url: `${baseUrl}/2010-04-01/Accounts/${accountSid}/Recordings/${sid}`,
+        sid,
+        durationSeconds: bridged,
+        startMs: dialRecording.startMs,
+        source: 'DialVerb',
+        channels: dialRecording.channels,
+      });
+      if (held.has(call.sid)) emit(call, callback);
+      else later(timing.recordingDelayMs, () => emit(call, callback));
     }
     const recordingUrl = param(call.params, 'RecordingStatusCallback');
     const recordingEvents = list(call.params, 'RecordingStatusCallbackEvent');
@@ -505,6 +574,9 @@ export async function startTwilioSim(options: TwilioSimOptions = {}): Promise<Tw
       endMs: undefined,
       answeredBy: undefined,
       twiml: undefined,
+      followUps: [],
+      said: [],
+      dialRecording: undefined,
       sentDigits: undefined,
       updates: [],
     };

@@ -115,14 +115,8 @@ export function createTwilioProvider(options: TwilioProviderOptions): TwilioProv
             asyncAmdStatusCallbackMethod: 'POST',
           }
         : {}),
-      ...(call.recording_enabled
-        ? {
-            record: true,
-            recordingStatusCallback: twilioWebhookUrl(base, 'recording', call.id),
-            recordingStatusCallbackMethod: 'POST',
-            recordingStatusCallbackEvent: ['completed'],
-          }
-        : {}),
+      // No `record` here: recording starts at the bridge, from the answer TwiML (src/webhooks/twilio-answer.ts),
+      // after the consent notice where one is due, and only as the call's recording decision says.
     };
   }
 
