@@ -3,6 +3,7 @@ import { parse } from 'csv-parse/sync';
 import { describe, expect, inject, it } from 'vitest';
 import { nextWednesdayUtc, openComplianceTab, setSimulatedClock, waitForDialCheck } from './support/compliance-page.js';
 import { goTo, newUser, screenshot, setDemoTimings, signIn, signUp, unexpectedErrors } from './support/dialer-page.js';
+import { importCsv } from './support/leads-page.js';
 import { useTrackedPage } from './support/use-tracked-page.js';
 
 /** A refused dial answers 409: Chromium logs that response as a console error, which these tests provoke. */
@@ -16,9 +17,8 @@ describe('The compliance gate in Chromium (demo mode)', () => {
   it('CG a number on the do-not-call list is refused from the keypad and from a lead: said before Call, refused by the server, no call created', async () => {
     const { page } = pages.current;
     await signUp(page, baseUrl, admin);
-    await setDemoTimings(page, { outcome: 'completed', dialSeconds: 0.5, ringSeconds: 1, talkSeconds: 2 });
     // A Wednesday at 11:00 in California: inside every calling window, so only the list can refuse.
-    await setSimulatedClock(page, nextWednesdayUtc(19));
+    await setDemoTimings(page, { outcome: 'completed', dialSeconds: 0.5, ringSeconds: 1, talkSeconds: 2, gateClock: nextWednesdayUtc(19) });
 
     await openComplianceTab(page, 'Do-not-call list');
     const add = page.getByRole('form', { name: 'Add to the do-not-call list' });
@@ -59,16 +59,11 @@ describe('The compliance gate in Chromium (demo mode)', () => {
     await screenshot(page, '62-keypad-do-not-call-refused');
 
     // A lead with that number: the DialerModal says so, and its Call is refused the same way.
+    // The lead comes from an import that says where its callee is (its state and time zone).
     await goTo(page, 'Leads');
-    await page.getByRole('button', { name: 'Add lead' }).click();
-    const form = page.getByRole('form', { name: 'Add a lead' });
-    await form.getByLabel('Name').fill('Dora Nocall');
-    await form.getByLabel('Phone').fill('+1 415 555 0190');
-    await form.getByLabel('State').fill('ca');
-    await form.getByLabel('Time zone').fill('America/Los_Angeles');
-    await form.getByRole('button', { name: 'Add lead' }).click();
+    const imported = await importCsv(page, 'dnc-lead.csv', 'Name,Phone,State,Time zone\nDora Nocall,+1 415 555 0190,California,America/Los_Angeles\n');
+    expect(imported).toMatchObject({ inserted: 1, refused: 0 });
     await page.getByTestId('lead-row').filter({ hasText: 'Dora Nocall' }).waitFor();
-    await page.getByRole('button', { name: 'Close form' }).click();
     await page.getByRole('button', { name: 'Call Dora Nocall' }).click();
     const modal = page.getByRole('dialog', { name: 'Dora Nocall' });
     await expect(modal.getByTestId('modal-lead-place').textContent()).resolves.toBe('CA · America/Los_Angeles');

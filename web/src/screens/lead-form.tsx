@@ -3,7 +3,6 @@ import { useSupabase } from '../../../src/client/use-call-subscription.js';
 import { isCountryCode, normalizePhoneNumber } from '../../../src/core/phone-number.js';
 import type { Lead } from '../../../src/core/rows.js';
 import { describeCountry } from '../lib/labels.js';
-import type { LeadLocation } from '../lib/lead-place.js';
 import { useWorkspace } from '../lib/workspace-context.js';
 
 /** The workspace's country for numbers written without `+` (US until it is known). */
@@ -17,17 +16,7 @@ export function useDefaultCountry() {
  * stored in E.164; an extension ("ext. 89", or its own field) is stored apart and dialed after
  * the answer, never merged into the number.
  */
-/** A valid IANA time zone name as the browser knows it ('America/Chicago'), else false. */
-function isTimeZone(zone: string): boolean {
-  try {
-    new Intl.DateTimeFormat('en', { timeZone: zone });
-    return /^[A-Za-z_]+(\/[A-Za-z0-9_+-]+)*$/.test(zone);
-  } catch {
-    return false;
-  }
-}
-
-export function LeadForm({ userEmail, lead, onSaved }: { userEmail: string; lead?: Lead & LeadLocation; onSaved(): void }) {
+export function LeadForm({ userEmail, lead, onSaved }: { userEmail: string; lead?: Lead; onSaved(): void }) {
   const supabase = useSupabase();
   const country = useDefaultCountry();
   const [name, setName] = useState(lead?.name ?? '');
@@ -36,12 +25,9 @@ export function LeadForm({ userEmail, lead, onSaved }: { userEmail: string; lead
   const [company, setCompany] = useState(lead?.company ?? '');
   const [email, setEmail] = useState(lead?.email ?? '');
   const [notes, setNotes] = useState(lead?.notes ?? '');
-  // Where the callee is, when known: the dial gate checks these as well as what the number says.
-  const [region, setRegion] = useState(lead?.region ?? '');
-  const [timeZone, setTimeZone] = useState(lead?.time_zone ?? '');
   const [error, setError] = useState<string | null>(null);
   const [isSaving, setSaving] = useState(false);
-  const ids = { name: useId(), phone: useId(), phoneHint: useId(), extension: useId(), company: useId(), email: useId(), notes: useId(), region: useId(), timeZone: useId() };
+  const ids = { name: useId(), phone: useId(), phoneHint: useId(), extension: useId(), company: useId(), email: useId(), notes: useId() };
   const checked = useMemo(() => normalizePhoneNumber(phone, country, { canHaveExtension: true }), [phone, country]);
   const extensionDigits = extension.replace(/\D/g, '');
   const shownExtension = extensionDigits || (checked.ok ? (checked.value.extension ?? '') : '');
@@ -50,9 +36,6 @@ export function LeadForm({ userEmail, lead, onSaved }: { userEmail: string; lead
     if (name.trim() === '') return setError('Enter the lead’s name.');
     if (!checked.ok) return setError(checked.error.message);
     if (extension.trim() !== '' && !/^\d{1,10}$/.test(extensionDigits)) return setError('An extension is 1 to 10 digits.');
-    const regionCode = region.trim().toUpperCase();
-    if (regionCode !== '' && !/^[A-Z]{2}$/.test(regionCode)) return setError('A state is its two-letter code, such as TX.');
-    if (timeZone.trim() !== '' && !isTimeZone(timeZone.trim())) return setError('A time zone is an IANA name, such as America/Chicago.');
     setSaving(true);
     setError(null);
     // One lead per number in the workspace (duplicates are found by E.164, as imports find them).
@@ -73,8 +56,6 @@ export function LeadForm({ userEmail, lead, onSaved }: { userEmail: string; lead
       company: company.trim() || null,
       email: email.trim() || null,
       notes: notes.trim() || null,
-      region: regionCode || null,
-      time_zone: timeZone.trim() || null,
     };
     const { error: saveError } = lead ? await supabase.from('leads').update(fields).eq('id', lead.id) : await supabase.from('leads').insert({ user_email: userEmail, ...fields });
     setSaving(false);
@@ -87,8 +68,6 @@ export function LeadForm({ userEmail, lead, onSaved }: { userEmail: string; lead
       setCompany('');
       setEmail('');
       setNotes('');
-      setRegion('');
-      setTimeZone('');
     }
     onSaved();
   }
@@ -128,14 +107,6 @@ export function LeadForm({ userEmail, lead, onSaved }: { userEmail: string; lead
       <div className="field">
         <label htmlFor={ids.email}>Email</label>
         <input id={ids.email} type="email" value={email} onChange={(e) => setEmail(e.target.value)} />
-      </div>
-      <div className="field">
-        <label htmlFor={ids.region}>State</label>
-        <input id={ids.region} value={region} onChange={(e) => setRegion(e.target.value)} maxLength={2} placeholder="optional, e.g. TX" autoCapitalize="characters" />
-      </div>
-      <div className="field">
-        <label htmlFor={ids.timeZone}>Time zone</label>
-        <input id={ids.timeZone} value={timeZone} onChange={(e) => setTimeZone(e.target.value)} maxLength={64} placeholder="optional, e.g. America/Chicago" />
       </div>
       {lead && (
         <div className="field">
