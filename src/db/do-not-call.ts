@@ -75,8 +75,8 @@ async function workspaceOf(tx: Queryable, userEmail: string): Promise<string> {
 export async function addToDoNotCall(tx: Queryable, addition: DoNotCallAddition): Promise<DoNotCallAdded> {
   const numbers = [...new Set(addition.numbers)].sort();
   if (numbers.length === 0) return { added: 0, alreadyListed: 0 };
+  const workspaceId = await workspaceOf(tx, addition.userEmail);
   if (numbers.length <= LOCKED_ADD_LIMIT) {
-    const workspaceId = await workspaceOf(tx, addition.userEmail);
     for (const number of numbers) await lockDialGate(tx, workspaceId, number);
   }
   let added = 0;
@@ -87,6 +87,9 @@ export async function addToDoNotCall(tx: Queryable, addition: DoNotCallAddition)
         insert into do_not_call_numbers (user_email, phone_number, source, note, call_log_id)
         select ${addition.userEmail}, number, ${addition.source}, ${addition.note ?? null}::text, ${addition.callLogId ?? null}::uuid
         from jsonb_array_elements_text(${batch}::text::jsonb) as t(number)
+        -- Listed numbers are left out before the insert: its trigger (the row's workspace) would
+        -- run for each of them first. A number listed meanwhile is still caught by the conflict.
+        where not exists (select 1 from do_not_call_numbers d where d.workspace_id = ${workspaceId}::uuid and d.phone_number = t.number)
         on conflict (workspace_id, phone_number) do nothing
         returning phone_number
       ), events as (
