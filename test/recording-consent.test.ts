@@ -88,8 +88,9 @@ describe.each(DATABASE_KINDS)('recording consent and the safe-harbor message in 
     const { row, identity } = await answeredCall(stack.server.db, 'off', { workspace: { safe_harbor_caller_name: 'Acme <Solar>', safe_harbor_opt_out_number: '+18005550123' } });
     const twiml = await dialResultOf(row, identity);
     expect(twiml).toBe(
-      '<?xml version="1.0" encoding="UTF-8"?><Response><Say>This call was made for telemarketing purposes on behalf of Acme &lt;Solar&gt;, and no representative is free to take it. ' +
-        'To ask Acme &lt;Solar&gt; not to call you again, call 8 0 0, 5 5 5, 0 1 2 3.</Say><Hangup/></Response>',
+      `<?xml version="1.0" encoding="UTF-8"?><Response><Gather numDigits="1" timeout="5" action="${twilioWebhookUrl(stack.server.url, 'optOut', row.id)}" method="POST" actionOnEmptyResult="false">` +
+        '<Say>This call was made for telemarketing purposes on behalf of Acme &lt;Solar&gt;, and no representative is free to take it. ' +
+        'To ask Acme &lt;Solar&gt; not to call you again, call 8 0 0, 5 5 5, 0 1 2 3. To be added to our do-not-call list now, press 9.</Say></Gather><Hangup/></Response>',
     );
     const again = await dialResultOf(row, identity);
     expect(again).toBe(twiml);
@@ -100,6 +101,24 @@ describe.each(DATABASE_KINDS)('recording consent and the safe-harbor message in 
     expect(marked?.connected_at).toBeNull();
     const events = await stack.server.db.sql`select kind, rule from compliance_events where call_id = ${row.id}`;
     expect(events).toEqual([{ kind: 'abandoned', rule: 'rep_unavailable' }]);
+  });
+
+  it('the opt-out key during the message puts the number on the workspace’s do-not-call list and hangs up (47 CFR 64.1200(a)(7)(i)(B)); another key only hangs up', async () => {
+    const { db } = stack.server;
+    const { row, member, identity } = await answeredCall(db, 'off');
+    await dialResultOf(row, identity);
+    const optOut = (digits: string) => postSigned(twilioWebhookUrl(stack.server.url, 'optOut', row.id), stack.sim.authToken, { ...identity, CallStatus: 'in-progress', Digits: digits });
+    const hangUp = '<?xml version="1.0" encoding="UTF-8"?><Response><Hangup/></Response>';
+    expect(await optOut('1')).toBe(hangUp);
+    expect(await db.sql`select 1 from do_not_call_numbers where phone_number = ${row.to_number} and workspace_id = ${member.workspace_id}`).toEqual([]);
+    expect(await optOut('9')).toBe(hangUp);
+    expect(await optOut('9')).toBe(hangUp);
+    const listed = await db.sql<{ source: string; user_email: string }>`select source, user_email from do_not_call_numbers where phone_number = ${row.to_number} and workspace_id = ${member.workspace_id}`;
+    expect(listed).toEqual([{ source: 'manual', user_email: member.user_email }]);
+    const events = await db.sql<{ kind: string }>`select kind from compliance_events where phone_number = ${row.to_number} and workspace_id = ${member.workspace_id} order by id`;
+    expect(events.map((e) => e.kind)).toEqual(['abandoned', 'dnc_added']);
+    const outcomes = (await twilioLogsOf(db, row.id)).filter((l) => l.event === 'opt-out').map((l) => l.outcome);
+    expect(outcomes).toEqual(['no_opt_out', 'do_not_call_added', 'already_listed']);
   });
 
   it('without a caller name or opt-out number, the message names the workspace and the call’s caller ID', async () => {

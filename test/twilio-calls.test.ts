@@ -180,10 +180,11 @@ describe.each(DATABASE_KINDS)('production mode through twilio-node against the l
       const simCall = await waitForSimCall(sim, callSid, (c) => c.status === 'completed');
       // The message names the workspace's caller and the call's caller ID, then Twilio hangs up.
       expect(simCall.said).toEqual([
-        `This call was made for telemarketing purposes on behalf of Acme Solar, and no representative is free to take it. To ask Acme Solar not to call you again, call 5 0 0, 5 5 5, 0 0 0 6.`,
+        'This call was made for telemarketing purposes on behalf of Acme Solar, and no representative is free to take it. ' +
+          'To ask Acme Solar not to call you again, call 5 0 0, 5 5 5, 0 0 0 6. To be added to our do-not-call list now, press 9.',
       ]);
       expect(simCall.followUps).toHaveLength(1);
-      expect(simCall.followUps[0]).toMatch(/<Response><Say>This call was made[^<]+<\/Say><Hangup\/><\/Response>/);
+      expect(simCall.followUps[0]).toMatch(/<Response><Gather [^>]*action="[^"]+\/webhooks\/twilio\/opt-out\?callId=[0-9a-f-]+"[^>]*><Say>This call was made[^<]+<\/Say><\/Gather><Hangup\/><\/Response>/);
       const action = sim.deliveries.find((d) => d.callSid === callSid && d.kind === 'dial-action');
       expect(action).toMatchObject({ status: 200, params: { DialCallStatus: 'no-answer' } });
       // The callee hung up on Twilio's Hangup, not on the rep: the call is complete, abandoned, with the message's time.
@@ -201,6 +202,28 @@ describe.each(DATABASE_KINDS)('production mode through twilio-node against the l
       expect(logs.filter((l) => l.event === 'dial-result').map((l) => l.outcome)).toEqual(['safe_harbor']);
     } finally {
       sim.setBehaviour({ repTakesCall: true });
+    }
+  });
+
+  it('the abandoned callee presses the opt-out key during the message: the number goes on the workspace’s do-not-call list and the call ends', async () => {
+    const { server, sim } = stack;
+    const rep = await signUpProductionRep(server, 'twilio-opt-out');
+    sim.setBehaviour({ repTakesCall: false, calleePresses: '9' });
+    try {
+      const placed = await placeTwilioCall(rep.client, { to: SIM_NUMBERS.humanStays, userEmail: rep.email, lineNumber: 3 });
+      const callSid = placed.body['callSid'] as string;
+      await waitForEnd(server.db, placed.body['callId'] as string);
+      const simCall = await waitForSimCall(sim, callSid, (c) => c.followUps.length === 2, 'the opt-out TwiML');
+      expect(simCall.followUps[1]).toBe('<?xml version="1.0" encoding="UTF-8"?><Response><Hangup/></Response>');
+      expect(sim.deliveries.find((d) => d.callSid === callSid && d.kind === 'gather')).toMatchObject({ status: 200, params: { Digits: '9' } });
+      const listed = await server.db.sql`select d.source from do_not_call_numbers d join workspace_members m on m.workspace_id = d.workspace_id
+        where m.user_email = ${rep.email} and d.phone_number = ${SIM_NUMBERS.humanStays}`;
+      expect(listed).toEqual([{ source: 'manual' }]);
+      // The next dial of that number is refused by the gate.
+      const again = await placeTwilioCall(rep.client, { to: SIM_NUMBERS.humanStays, userEmail: rep.email, lineNumber: 3 });
+      expect(again).toMatchObject({ status: 409, body: { code: 'do_not_call' } });
+    } finally {
+      sim.setBehaviour({ repTakesCall: true, calleePresses: undefined });
     }
   });
 

@@ -4,6 +4,7 @@ import { isTerminal } from '../core/call-status.js';
 import { isRecorded } from '../core/recording-consent.js';
 import { E164_PATTERN } from '../core/rows.js';
 import { markAbandoned, readCallCompliance } from '../db/abandonment.js';
+import { addToDoNotCall } from '../db/do-not-call.js';
 import { loadDialerSettings } from '../db/dialer-settings.js';
 import { insertTwilioLog } from '../db/twilio-call-logs.js';
 import { findUserByEmail } from '../db/users.js';
@@ -21,6 +22,15 @@ export const BROWSER_RING_SECONDS = 20;
  * safe-harbor message, so the browser gets only a few seconds to take it.
  */
 export const REP_ANSWER_SECONDS = 5;
+
+/**
+ * The key an abandoned callee presses during the safe-harbor message to be put on the do-not-call
+ * list at once (47 CFR 64.1200(a)(7)(i)(B): an automated, key-press-activated opt-out).
+ */
+export const OPT_OUT_KEY = '9';
+
+/** Seconds Twilio waits for that key after the message before hanging up. */
+export const OPT_OUT_WAIT_SECONDS = 5;
 
 /** Dial outcomes after which nothing more is tried (`<Dial action>`'s DialCallStatus). */
 const DIAL_DONE = new Set(['completed', 'answered']);
@@ -88,7 +98,7 @@ export async function handleAnswer(deps: TwilioWebhookDeps, webhook: SignedWebho
  * A callee who hung up while the browser rang was abandoned too if they had waited past the
  * two seconds (nothing is played to them then). An answering-machine verdict is never abandoned.
  */
-export async function handleDialResult(deps: TwilioWebhookDeps, webhook: SignedWebhook): Promise<Response> {
+export async function handleDialResult(deps: TwilioWebhookDeps, webhook: SignedWebhook, request: Request): Promise<Response> {
   const { params } = webhook;
   const callSid = params['CallSid'] || undefined;
   const dialStatus = params['DialCallStatus'] ?? '';
@@ -117,14 +127,40 @@ export async function handleDialResult(deps: TwilioWebhookDeps, webhook: SignedW
     twiml.dial({ callerId: call.to_number }).number(forwardTo);
     return twimlResponse(twiml);
   }
-  if (outcome === 'safe_harbor' && compliance) {
+  if (outcome === 'safe_harbor' && compliance && call) {
     // The caller ID the callee saw (Twilio's From on an outbound call), which reaches us.
     const from = params['From'] ?? '';
     const callerId = E164_PATTERN.test(from) ? from : (settings?.caller_id ?? null);
     const twiml = new twilio.twiml.VoiceResponse();
-    twiml.say(safeHarborMessage({ callerName: compliance.callerName, optOutNumber: compliance.optOutNumber ?? callerId }));
+    const base = deps.publicUrl ?? new URL(request.url).origin;
+    // The message plays inside a Gather, so the opt-out key works while it plays; no key: hang up.
+    twiml
+      .gather({ numDigits: 1, timeout: OPT_OUT_WAIT_SECONDS, action: twilioWebhookUrl(base, 'optOut', call.id), method: 'POST', actionOnEmptyResult: false })
+      .say(safeHarborMessage({ callerName: compliance.callerName, optOutNumber: compliance.optOutNumber ?? callerId, optOutKey: OPT_OUT_KEY }));
     twiml.hangup();
     return twimlResponse(twiml);
   }
+  return twimlResponse(hangUpTwiml());
+}
+
+/**
+ * The key the abandoned callee pressed during the safe-harbor message. OPT_OUT_KEY puts the
+ * called number on the workspace's do-not-call list (one `dnc_added` compliance event, as every
+ * addition) and ends the call at once, as 47 CFR 64.1200(a)(7)(i)(B) requires; any other key
+ * just ends it. A repeated request adds nothing twice (the list keeps a number's first entry).
+ */
+export async function handleOptOut(deps: TwilioWebhookDeps, webhook: SignedWebhook): Promise<Response> {
+  const { params } = webhook;
+  const callSid = params['CallSid'] || undefined;
+  const digits = params['Digits'] ?? '';
+  await deps.db.transaction(async (tx) => {
+    const call = await findWebhookCall(tx, webhook.callId, callSid);
+    const isOptOut = call !== undefined && digits === OPT_OUT_KEY;
+    const added = isOptOut
+      ? await addToDoNotCall(tx, { userEmail: call.user_email, numbers: [call.to_number], source: 'manual', note: `The callee pressed ${OPT_OUT_KEY} during the safe-harbor message of an abandoned call.` })
+      : undefined;
+    const outcome = !call ? 'unknown_call' : !isOptOut ? 'no_opt_out' : added && added.added > 0 ? 'do_not_call_added' : 'already_listed';
+    await insertTwilioLog(tx, { direction: 'webhook', event: 'opt-out', callSid: callSid ?? null, activeCallId: call?.id ?? null, isSignatureValid: true, outcome, payload: params });
+  });
   return twimlResponse(hangUpTwiml());
 }

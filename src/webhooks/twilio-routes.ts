@@ -1,7 +1,7 @@
 import { Hono, type Context } from 'hono';
 import { loggerFor } from '../request-logger.js';
 import { handleAmdCallback } from './twilio-amd.js';
-import { handleAnswer, handleDialResult } from './twilio-answer.js';
+import { handleAnswer, handleDialResult, handleOptOut } from './twilio-answer.js';
 import { handleRecordingCallback } from './twilio-recording.js';
 import { readSignedWebhook, type SignedWebhook } from './twilio-signature.js';
 import { handleStatusCallback } from './twilio-status.js';
@@ -43,6 +43,7 @@ export function createTwilioWebhookRoutes(deps: TwilioWebhookDeps): Hono {
   routes.post(`/${TWILIO_WEBHOOKS.amd}`, signed('amd', (d, webhook) => handleAmdCallback(d, webhook)));
   routes.post(`/${TWILIO_WEBHOOKS.recording}`, signed('recording', (d, webhook) => handleRecordingCallback(d, webhook)));
   routes.post(`/${TWILIO_WEBHOOKS.answer}`, signed('answer', (d, webhook, request) => handleAnswer(d, webhook, request)));
-  routes.post(`/${TWILIO_WEBHOOKS.dialResult}`, signed('dialResult', (d, webhook) => handleDialResult(d, webhook)));
+  routes.post(`/${TWILIO_WEBHOOKS.dialResult}`, signed('dialResult', (d, webhook, request) => handleDialResult(d, webhook, request)));
+  routes.post(`/${TWILIO_WEBHOOKS.optOut}`, signed('optOut', (d, webhook) => handleOptOut(d, webhook)));
   return routes;
 }

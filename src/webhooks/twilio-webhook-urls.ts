@@ -12,6 +12,8 @@ export const TWILIO_WEBHOOKS = {
   answer: 'answer',
   /** Where the bridge goes after the rep's browser did not take the call. */
   dialResult: 'dial-result',
+  /** The key an abandoned callee pressed during the safe-harbor message (do-not-call request). */
+  optOut: 'opt-out',
 } as const;
 export type TwilioWebhook = keyof typeof TWILIO_WEBHOOKS;
 

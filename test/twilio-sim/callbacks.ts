@@ -18,7 +18,7 @@ export function formatTwilioDate(ms: number): string {
   return new Date(Math.floor(ms / 1000) * 1000).toUTCString().replace('GMT', '+0000');
 }
 
-export type CallbackKind = 'status' | 'amd' | 'recording' | 'answer' | 'dial-action';
+export type CallbackKind = 'status' | 'amd' | 'recording' | 'answer' | 'dial-action' | 'gather';
 
 /** One request the simulator makes to the application. */
 export interface Callback {
@@ -120,6 +120,11 @@ export function dialActionCallback(url: string, call: CallIdentity, dialCallStat
     url,
     params: { ...common(call), CallStatus: 'in-progress', DialCallStatus: dialCallStatus, DialCallSid: dialCallSid, DialCallDuration: '0' },
   };
+}
+
+/** The keys the callee pressed during a `<Gather>` (its `action`). */
+export function gatherCallback(url: string, call: CallIdentity, digits: string): Callback {
+  return { kind: 'gather', url, params: { ...common(call), CallStatus: 'in-progress', Digits: digits, FinishedOnKey: '' } };
 }
 
 /** A permutation of `items` from a seed (mulberry32 + Fisher-Yates): the same seed, the same order. */

@@ -5,7 +5,7 @@ import { serve } from '@hono/node-server';
 import { Hono, type Context } from 'hono';
 import { LOCAL_TWILIO_SIMULATOR } from '../../src/telephony/twilio/local-simulator.js';
 import { CALLS_SPEC, checkForm, shapeCallResource, type Form, type FormValue, type OperationFacts } from './calls-spec.js';
-import { amdCallback, answerRequest, dialActionCallback, formatTwilioDate, recordingCallback, shuffleWithSeed, signTwilioRequest, statusCallback, type Callback, type CallIdentity } from './callbacks.js';
+import { amdCallback, answerRequest, dialActionCallback, formatTwilioDate, gatherCallback, recordingCallback, shuffleWithSeed, signTwilioRequest, statusCallback, type Callback, type CallIdentity } from './callbacks.js';
 import { scenarioFor, type CallLife } from './scenarios.js';
 import { readTwiml } from './twiml.js';
 
@@ -63,9 +63,11 @@ export interface SimBehaviour {
    * `action` with DialCallStatus `no-answer` and plays the TwiML it gets back.
    */
   readonly repTakesCall: boolean;
+  /** The keys the callee presses when TwiML gathers some (a `<Gather>`); none by default. */
+  readonly calleePresses: string | undefined;
 }
 
-const DEFAULT_BEHAVIOUR: SimBehaviour = { verdictAfterEnd: false, answerOnCancel: false, repTakesCall: true };
+const DEFAULT_BEHAVIOUR: SimBehaviour = { verdictAfterEnd: false, answerOnCancel: false, repTakesCall: true, calleePresses: undefined };
 
 export interface TwilioSimOptions {
   readonly port?: number;
@@ -97,7 +99,7 @@ export interface SimCall extends CallIdentity {
   answeredBy: string | undefined;
   /** The TwiML the application answered the call with. */
   twiml: string | undefined;
-  /** The TwiML that followed it: what each `<Dial action>` request was answered with, in order. */
+  /** The TwiML that followed it: what each `<Dial>` or `<Gather>` action request was answered with, in order. */
   readonly followUps: string[];
   /** Every `<Say>` text played to the callee, in order. */
   readonly said: string[];
@@ -348,13 +350,24 @@ export async function startTwilioSim(options: TwilioSimOptions = {}): Promise<Tw
       }
       return;
     }
+    const gatherAction = document.gather?.attributes['action'];
+    if (gatherAction && behaviour.calleePresses !== undefined) {
+      const digits = behaviour.calleePresses;
+      later(timing.sayMs, () => void followAction(call, gatherCallback(gatherAction, call, digits)), call.sid);
+      return;
+    }
     if (document.hangsUp) later(document.says.length > 0 ? timing.sayMs : 0, () => end(call, 'completed'), call.sid);
   }
 
   /** The rep's browser did not take the bridge: Twilio asks the Dial's action what to do next. */
-  async function followDialAction(call: SimCall, url: string): Promise<void> {
+  function followDialAction(call: SimCall, url: string): Promise<void> {
+    return followAction(call, dialActionCallback(url, call, 'no-answer', `CA${randomBytes(16).toString('hex')}`));
+  }
+
+  /** Requests the TwiML that comes next (a Dial's or a Gather's action) and plays it. */
+  async function followAction(call: SimCall, callback: Callback): Promise<void> {
     if (FINAL.includes(call.status)) return;
-    const next = await send(call.sid, dialActionCallback(url, call, 'no-answer', `CA${randomBytes(16).toString('hex')}`));
+    const next = await send(call.sid, callback);
     if (next === undefined) return;
     call.followUps.push(next);
     play(call, next);

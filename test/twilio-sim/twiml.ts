@@ -12,6 +12,8 @@ export interface TwimlDial {
 export interface TwimlDocument {
   readonly says: readonly string[];
   readonly dial: TwimlDial | undefined;
+  /** A `<Gather>` (its attributes): keys pressed while it plays go to its `action`. */
+  readonly gather: { readonly attributes: Readonly<Record<string, string>> } | undefined;
   readonly hangsUp: boolean;
 }
 
@@ -34,5 +36,7 @@ export function readTwiml(twiml: string): TwimlDocument {
         numbers: [...(dialMatch[2] ?? '').matchAll(/<Number(?:\s[^>]*)?>([\s\S]*?)<\/Number>/g)].map((match) => unescape(match[1] ?? '')),
       }
     : undefined;
-  return { says, dial, hangsUp: /<Hangup\s*\/>/.test(twiml) };
+  const gatherMatch = /<Gather(\s[^>]*)?>/.exec(twiml);
+  const gather = gatherMatch ? { attributes: readAttributes(gatherMatch[1] ?? '') } : undefined;
+  return { says, dial, gather, hangsUp: /<Hangup\s*\/>/.test(twiml) };
 }
