@@ -162,7 +162,7 @@ describe.each(DATABASE_KINDS)('bulk actions on leads on %s', (kind) => {
     expect(await snapshot()).toEqual(before);
   });
 
-  it('BU5 set_status never clears do_not_call; setting do_not_call adds the number to its owner\'s do-not-call list; a status change ends a promised callback', async () => {
+  it('BU5 set_status never clears do_not_call; setting do_not_call adds the number to the workspace\'s do-not-call list (source lead_status); a status change ends a promised callback', async () => {
     const [fresh, callback] = await seedLeads(rep.email, 2);
     const [blocked] = await seedLeads(rep.email, 1, { status: 'do_not_call' });
     await server.db.sql`update leads set status = 'callback', callback_at = now() + interval '1 day' where id = ${callback ?? ''}`;
@@ -183,8 +183,8 @@ describe.each(DATABASE_KINDS)('bulk actions on leads on %s', (kind) => {
     const marked = await invoke(rep.client, 'bulkUpdateLeads', { action: 'set_status', leadIds: [fresh], status: 'do_not_call' });
     expect(marked.body).toEqual({ updated: 1, skipped: [] });
     const [lead] = await server.db.sql<{ phone: string }>`select phone from leads where id = ${fresh ?? ''}`;
-    const listed = await server.db.sql`select user_email from do_not_call_numbers where phone_number = ${lead?.phone ?? ''}`;
-    expect(listed).toEqual([{ user_email: rep.email }]);
+    const listed = await server.db.sql`select user_email, source from do_not_call_numbers where phone_number = ${lead?.phone ?? ''}`;
+    expect(listed).toEqual([{ user_email: rep.email, source: 'lead_status' }]);
     // The dialer refuses the number now.
     const dial = await invoke(rep.client, 'mockDialerCall', { to: lead?.phone, userEmail: rep.email, lineNumber: 1, leadId: fresh });
     expect(dial).toMatchObject({ status: 409, body: { code: 'do_not_call' } });

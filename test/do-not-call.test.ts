@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { addToDoNotCall, LOCKED_ADD_LIMIT } from '../src/db/do-not-call.js';
 import { fastConfig, invoke, waitForEnd } from './support/calls.js';
 import { DATABASE_KINDS } from './support/databases.js';
-import { startTestServer, type SignedUpUser, type TestServer } from './support/server.js';
+import { startTestServer, waitFor, type SignedUpUser, type TestServer } from './support/server.js';
 
 interface ImportAnswer {
   added: number;
@@ -223,4 +224,75 @@ describe.each(DATABASE_KINDS)('the workspace do-not-call list on %s', (kind) => 
     const again = await importFile(outsider, lines.join('\n'));
     expect(again.body).toMatchObject({ added: 0, alreadyListed: 100_000 });
   }, 120_000);
+});
+
+// Concurrent connections: PGlite has one, and runs one transaction at a time.
+describe.each(DATABASE_KINDS.filter((kind) => kind === 'postgres'))('DN4 do-not-call against a concurrent dial on %s', (kind) => {
+  let server: TestServer;
+  let admin: SignedUpUser;
+  let rep: SignedUpUser;
+  beforeAll(async () => {
+    server = await startTestServer(kind);
+    admin = await server.signUp('race-admin');
+    rep = await server.signUpInto(admin.client, 'rep', 'race-rep');
+  });
+  afterAll(async () => {
+    await server?.close();
+  });
+
+  const waitingGateLocks = async () => {
+    const [row] = await server.db.sql<{ n: number }>`
+      select count(*)::int as n from pg_locks where locktype = 'advisory' and not granted
+        and database = (select oid from pg_database where datname = current_database())`;
+    return row?.n ?? 0;
+  };
+  const dial = (to: string) => invoke(rep.client, 'mockDialerCall', { to, userEmail: rep.email, lineNumber: 1, mockConfig: fastConfig('completed', { talkSeconds: [0, 0] }) });
+
+  /** Adds numbers in a transaction held open until `commit` is called. */
+  function holdAdd(numbers: string[]) {
+    let commit!: () => void;
+    const released = new Promise<void>((resolve) => {
+      commit = resolve;
+    });
+    let markWritten!: () => void;
+    const written = new Promise<void>((resolve) => {
+      markWritten = resolve;
+    });
+    const done = server.db.transaction(async (tx) => {
+      const counts = await addToDoNotCall(tx, { userEmail: admin.email, numbers, source: 'manual' });
+      markWritten();
+      await released;
+      return counts;
+    });
+    return { written, commit, done };
+  }
+
+  it('DN4 a dial of a number being added by hand waits for the add (the gate lock) and is refused once it commits: no call is written', async () => {
+    const to = '+14155550240';
+    const adding = holdAdd([to]);
+    await adding.written;
+    const dialing = dial(to);
+    await waitFor(async () => ((await waitingGateLocks()) > 0 ? true : undefined), 10_000, 'the dial to wait for the dial gate lock');
+    adding.commit();
+    expect(await adding.done).toEqual({ added: 1, alreadyListed: 0 });
+    const answer = await dialing;
+    expect([answer.status, answer.body['code']]).toEqual([409, 'do_not_call']);
+    expect(await server.db.sql`select 1 from active_calls where to_number = ${to}`).toEqual([]);
+  });
+
+  it(`DN4 a file's add (over ${LOCKED_ADD_LIMIT} numbers) takes no lock: a dial checked before it commits is not held up, and every dial after the commit is refused`, async () => {
+    const numbers = Array.from({ length: LOCKED_ADD_LIMIT + 1 }, (_, i) => `+1415555${String(3000 + i)}`);
+    const [to] = numbers;
+    const adding = holdAdd(numbers);
+    await adding.written;
+    // Checked while the file's transaction is open: the entry is not committed, so not seen.
+    const before = await dial(to ?? '');
+    expect(before.status, JSON.stringify(before.body)).toBe(200);
+    expect(await waitingGateLocks()).toBe(0);
+    adding.commit();
+    expect(await adding.done).toEqual({ added: LOCKED_ADD_LIMIT + 1, alreadyListed: 0 });
+    await waitForEnd(server.db, before.body['callId'] as string);
+    const after = await dial(to ?? '');
+    expect([after.status, after.body['code']]).toEqual([409, 'do_not_call']);
+  });
 });

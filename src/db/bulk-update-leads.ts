@@ -115,8 +115,12 @@ async function applyChange(tx: Queryable, actor: BulkActor, change: BulkLeadChan
       );
       if (change.status === 'do_not_call') {
         // As saveDisposition does: the workspace's do-not-call list keeps the number even if the
-        // lead goes. The one who set the status added it; each lead's number once.
-        await addToDoNotCall(tx, { userEmail: actor.email, numbers: leads.map((lead) => lead.phone), source: 'lead_status' });
+        // lead goes. The one who set the status added it; each lead's number once. Without the
+        // dial gate's lock: the leads are locked FOR UPDATE already, and a dial that holds the
+        // gate's lock waits for its lead's row (the foreign key of its call), so taking the gate's
+        // lock now could deadlock. Not needed either: a dial whose check starts after this commits
+        // reads the entry (and the lead's status) under READ COMMITTED (see addToDoNotCall).
+        await addToDoNotCall(tx, { userEmail: actor.email, numbers: leads.map((lead) => lead.phone), source: 'lead_status', takesDialGateLock: false });
       }
       return;
     case 'delete':

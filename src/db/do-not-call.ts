@@ -29,6 +29,13 @@ export interface DoNotCallAddition {
   readonly note?: string | null;
   /** The call whose disposition asked for it. */
   readonly callLogId?: string | null;
+  /**
+   * false: take no dial gate lock even for a few numbers. For a caller that already holds row
+   * locks a dial may wait for after taking the gate's lock (a bulk action holds its leads FOR
+   * UPDATE, and a dial's insert takes a key-share lock on its lead through the foreign key), so
+   * taking the gate's lock after them could deadlock. Default true.
+   */
+  readonly takesDialGateLock?: boolean;
 }
 
 export interface DoNotCallAdded {
@@ -76,7 +83,7 @@ export async function addToDoNotCall(tx: Queryable, addition: DoNotCallAddition)
   const numbers = [...new Set(addition.numbers)].sort();
   if (numbers.length === 0) return { added: 0, alreadyListed: 0 };
   const workspaceId = await workspaceOf(tx, addition.userEmail);
-  if (numbers.length <= LOCKED_ADD_LIMIT) {
+  if (numbers.length <= LOCKED_ADD_LIMIT && addition.takesDialGateLock !== false) {
     for (const number of numbers) await lockDialGate(tx, workspaceId, number);
   }
   let added = 0;
