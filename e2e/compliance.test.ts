@@ -32,10 +32,25 @@ describe('The compliance gate in Chromium (demo mode)', () => {
     await listed.waitFor();
     await expect(listed.textContent()).resolves.toContain('Asked by email');
     await expect(page.getByTestId('pager-count').getAttribute('data-total')).resolves.toBe('1');
+    // A file of numbers (any column): one new, one already listed.
+    await page.getByLabel('Import a file of numbers').setInputFiles({ name: 'dnc.csv', mimeType: 'text/csv', buffer: Buffer.from('Name,Phone\nRo,(415) 555-0193\nDora,+14155550190\n') });
+    await outcome.getByText('dnc.csv: added 1; 1 already listed; 0 not valid.').waitFor();
+    await page.locator('[data-testid="pager-count"][data-total="2"]').waitFor();
     await page.getByLabel('Search numbers').fill('5550199');
+    await page.getByText('No listed number matches.').waitFor();
+    await page.getByLabel('Search numbers').fill('0193');
+    const fromFile = page.locator('[data-testid="dnc-row"][data-number="+14155550193"]');
+    await fromFile.waitFor();
+    await expect(page.getByTestId('dnc-row').count()).resolves.toBe(1);
+    // Removing a number needs a reason, and is logged.
+    await fromFile.getByRole('button', { name: 'Remove +14155550193' }).click();
+    await fromFile.getByLabel('Reason for removing').fill('Imported by mistake');
+    await screenshot(page, '60-compliance-do-not-call-remove');
+    await fromFile.getByRole('button', { name: 'Confirm removal' }).click();
     await page.getByText('No listed number matches.').waitFor();
     await page.getByLabel('Search numbers').fill('');
     await listed.waitFor();
+    await page.locator('[data-testid="pager-count"][data-total="1"]').waitFor();
     await screenshot(page, '60-compliance-do-not-call-list');
 
     // The keypad: a clean number can be called now (its local time shown), the listed one cannot.
@@ -114,7 +129,8 @@ describe('The compliance gate in Chromium (demo mode)', () => {
     await refusals.nth(2).waitFor();
     await expect(refusals.first().getAttribute('data-code')).resolves.toBe('outside_calling_hours');
     await expect(page.locator('[data-testid="compliance-event"][data-kind="dial_refused"][data-code="do_not_call"]').count()).resolves.toBe(2);
-    await page.locator('[data-testid="compliance-event"][data-kind="dnc_added"]').waitFor();
+    await expect(page.locator('[data-testid="compliance-event"][data-kind="dnc_added"]').count()).resolves.toBe(2);
+    await expect(page.locator('[data-testid="compliance-event"][data-kind="dnc_removed"]').count()).resolves.toBe(1);
     await screenshot(page, '67-compliance-log');
     await page.getByLabel('Reason').selectOption('outside_calling_hours');
     await page.locator('[data-testid="pager-count"][data-total="1"]').waitFor();

@@ -162,7 +162,8 @@ describe('Leads and DialerModal in Chromium', () => {
     const refusal = page.getByTestId('call-error');
     await refusal.waitFor();
     await expect(refusal.getAttribute('data-code')).resolves.toBe('do_not_call');
-    await expect(refusal.textContent()).resolves.toContain('Ada Lovelace with this number asked not to be called');
+    // The do_not_call disposition put the number on the workspace's list, which the gate checks first.
+    await expect(refusal.textContent()).resolves.toContain("+14155550171 is on your workspace's do-not-call list");
     await screenshot(page, '15-dialer-do-not-call');
 
     // Demo calls count in the demo figures only.
