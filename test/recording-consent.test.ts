@@ -50,8 +50,8 @@ describe.each(DATABASE_KINDS)('recording consent and the safe-harbor message in 
 
   const answerOf = (row: ActiveCallRow, identity: Record<string, string>) =>
     postSigned(twilioWebhookUrl(stack.server.url, 'answer', row.id), stack.sim.authToken, { ...identity, CallStatus: 'in-progress' });
-  const dialResultOf = (row: ActiveCallRow, identity: Record<string, string>, dialCallStatus = 'no-answer') =>
-    postSigned(twilioWebhookUrl(stack.server.url, 'dialResult', row.id), stack.sim.authToken, { ...identity, CallStatus: 'in-progress', DialCallStatus: dialCallStatus });
+  const dialResultOf = (row: ActiveCallRow, identity: Record<string, string>, dialCallStatus = 'no-answer', callStatus = 'in-progress') =>
+    postSigned(twilioWebhookUrl(stack.server.url, 'dialResult', row.id), stack.sim.authToken, { ...identity, CallStatus: callStatus, DialCallStatus: dialCallStatus });
 
   it('the database holds the words of src/core: recording decisions and consent modes', async () => {
     const definitions = await stack.server.db.sql<{ table_name: string; definition: string }>`
@@ -157,6 +157,23 @@ describe.each(DATABASE_KINDS)('recording consent and the safe-harbor message in 
     await dialResultOf(quick.row, quick.identity);
     const [notAbandoned] = await db.sql<{ abandoned_at: Date | null }>`select abandoned_at from call_logs where active_call_id = ${quick.row.id}`;
     expect(notAbandoned?.abandoned_at).toBeNull();
+  });
+
+  it('TR3 the Dial’s action says the callee hung up before the status callback ended the row: no message; abandoned only past the 2 s', async () => {
+    const { db } = stack.server;
+    const hangUp = '<?xml version="1.0" encoding="UTF-8"?><Response><Hangup/></Response>';
+    // Hung up at once: the action comes within the two seconds of the answer.
+    const quick = await answeredCall(db, 'off');
+    expect(await dialResultOf(quick.row, quick.identity, 'canceled', 'completed')).toBe(hangUp);
+    const [quickRow] = await db.sql<{ abandoned_at: Date | null }>`select abandoned_at from active_calls where id = ${quick.row.id}`;
+    expect(quickRow?.abandoned_at).toBeNull();
+    // Waited five seconds for a rep, then hung up.
+    const waited = await answeredCall(db, 'off');
+    await db.sql`update active_calls set answered_at = now() - interval '5 seconds' where id = ${waited.row.id}`;
+    expect(await dialResultOf(waited.row, waited.identity, 'canceled', 'completed')).toBe(hangUp);
+    const [waitedRow] = await db.sql<{ abandoned_at: Date | null; safe_harbor_at: Date | null }>`select abandoned_at, safe_harbor_at from active_calls where id = ${waited.row.id}`;
+    expect(waitedRow?.abandoned_at).toBeInstanceOf(Date);
+    expect(waitedRow?.safe_harbor_at).toBeNull();
   });
 
   it('the dial gate decides: recording on, a California number → recorded_after_notice, and the callee hears the notice before the bridge', async () => {

@@ -107,10 +107,16 @@ export async function handleDialResult(deps: TwilioWebhookDeps, webhook: SignedW
   const settings = call ? await loadDialerSettings(deps.db, call.user_email, false) : undefined;
   const forwardTo = settings?.forward_to_number ?? undefined;
   const isRepOnLine = DIAL_DONE.has(dialStatus);
-  const isOver = !call || isTerminal(call.status);
+  // The callee hung up during the Dial: Twilio ends the Dial and asks its action at that moment,
+  // with the call's own CallStatus, often before the status callback has ended our row.
+  const isOver = !call || isTerminal(call.status) || (params['CallStatus'] !== undefined && params['CallStatus'] !== 'in-progress');
   const isPerson = call !== undefined && isAnsweredByPerson(call.answered_by);
   const wasAbandoned =
-    call !== undefined && !isRepOnLine && call.answered_at !== null && isPerson && (!isOver || isAbandoned({ answeredAt: call.answered_at, connectedAt: null, endedAt: call.ended_at, answeredBy: call.answered_by }, now));
+    call !== undefined &&
+    !isRepOnLine &&
+    call.answered_at !== null &&
+    isPerson &&
+    (!isOver || isAbandoned({ answeredAt: call.answered_at, connectedAt: null, endedAt: call.ended_at ?? now, answeredBy: call.answered_by }, now));
   const playsSafeHarbor = call !== undefined && !isOver && !isRepOnLine && !forwardTo;
   const outcome = isRepOnLine || !call ? 'done' : forwardTo && !isOver ? 'dial_number' : playsSafeHarbor ? 'safe_harbor' : wasAbandoned ? 'abandoned' : 'done';
 
