@@ -1,4 +1,6 @@
 import { federalHolidays } from '../../src/core/calling-hours.js';
+import type { Database } from '../../src/db/database.js';
+import { migrate } from '../../src/db/migrate.js';
 
 /**
  * The dial gate's clock in test servers. Calls are refused outside 08:00–21:00 at the callee's
@@ -55,4 +57,17 @@ export function createTestDialClock(): TestDialClock {
       pinned = undefined;
     },
   };
+}
+
+/**
+ * For a server run as its own process, whose gate has the real clock: migrates the storage and
+ * makes every new user's demo clock (`demo_clock_offset_seconds`) start at the same weekday
+ * midday, so the process's demo calls do not depend on when the suite runs. Real calls keep the
+ * real clock there (the product has no other), so a process test that places Twilio calls to a
+ * US number is refused at night in the US.
+ */
+export async function startDemoCallsAtMidday(db: Database): Promise<void> {
+  await migrate(db);
+  const offsetSeconds = Math.round((nextPermissiveInstant(Date.now()) - Date.now()) / 1000);
+  await db.query(`alter table dialer_settings alter column demo_clock_offset_seconds set default ${offsetSeconds}`);
 }

@@ -8,6 +8,7 @@ import type { Database } from '../../src/db/database.js';
 import { openPglite } from '../../src/db/pglite.js';
 import { openPostgres } from '../../src/db/postgres.js';
 import { createEmptyDatabase, type DatabaseKind } from './databases.js';
+import { startDemoCallsAtMidday } from './dial-clock.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 
@@ -65,12 +66,21 @@ export interface ServerStorage {
   open(): Promise<Database>;
 }
 
-/** Fresh storage for server processes (a data dir, and a database on PostgreSQL); removed by `cleanups`. */
+/**
+ * Fresh storage for server processes (a data dir, and a database on PostgreSQL), migrated, with
+ * demo calls on a weekday-midday gate clock (test/support/dial-clock.ts); removed by `cleanups`.
+ */
 export async function createServerStorage(kind: DatabaseKind, jwtSecret: string, cleanups: Array<() => Promise<void>>): Promise<ServerStorage> {
   const dataDir = await mkdtemp(join(tmpdir(), 'dialer-server-'));
   cleanups.push(() => rm(dataDir, { recursive: true, force: true }));
-  if (kind === 'pglite') return { env: { DIALER_DATA_DIR: dataDir, JWT_SECRET: jwtSecret }, open: () => openPglite(join(dataDir, 'pgdata')) };
+  if (kind === 'pglite') {
+    const prepared = await openPglite(join(dataDir, 'pgdata'));
+    await startDemoCallsAtMidday(prepared);
+    await prepared.close();
+    return { env: { DIALER_DATA_DIR: dataDir, JWT_SECRET: jwtSecret }, open: () => openPglite(join(dataDir, 'pgdata')) };
+  }
   const testDb = await createEmptyDatabase('postgres');
+  await startDemoCallsAtMidday(testDb.db);
   await testDb.db.close();
   cleanups.push(() => testDb.dispose());
   const url = testDb.url ?? '';
