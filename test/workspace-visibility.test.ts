@@ -4,7 +4,9 @@ import { DATABASE_KINDS } from './support/databases.js';
 import { startTestServer, type SignedUpUser, type TestServer } from './support/server.js';
 
 /** Every table whose rows belong to a member (user_email), as clients read them over REST. */
-const OWNED_TABLES = ['leads', 'active_calls', 'call_logs', 'user_stats', 'dialer_settings', 'do_not_call_numbers', 'workspace_members', 'rep_states', 'rep_state_log'] as const;
+const OWNED_TABLES = ['leads', 'active_calls', 'call_logs', 'user_stats', 'dialer_settings', 'workspace_members', 'rep_states', 'rep_state_log'] as const;
+/** Tables of the whole workspace: every member reads every row of theirs (user_email is who added it). */
+const WORKSPACE_TABLES = ['do_not_call_numbers'] as const;
 
 async function emailsSeen(client: SupabaseClient, table: string): Promise<string[]> {
   const { data, error } = await client.from(table).select('user_email');
@@ -19,7 +21,8 @@ async function seedRowsOf(server: TestServer, email: string, line: number): Prom
   await db.sql`insert into active_calls (user_email, line_number, to_number, call_sid) values (${email}, 1, '+14155550100', ${`CA-vis-${crypto.randomUUID()}`})`;
   await db.sql`insert into call_logs (user_email, outcome, started_at) values (${email}, 'busy', now())`;
   await db.sql`insert into user_stats (user_email) values (${email}) on conflict do nothing`;
-  await db.sql`insert into do_not_call_numbers (user_email, phone_number) values (${email}, '+14155550199')`;
+  // The list is the workspace's since 0018: one entry per number, so each member adds their own.
+  await db.sql`insert into do_not_call_numbers (user_email, phone_number) values (${email}, ${`+1415555${String(2000 + line)}`})`;
 }
 
 describe.each(DATABASE_KINDS)('WS1 who sees what, through REST with supabase-js, on %s', (kind) => {
@@ -46,19 +49,25 @@ describe.each(DATABASE_KINDS)('WS1 who sees what, through REST with supabase-js,
     await server.close();
   });
 
-  it('WS1 a rep sees only their own calls, history, stats, leads, settings, state and membership', async () => {
+  it('WS1 a rep sees only their own calls, history, stats, leads, settings, state and membership, and their whole workspace’s do-not-call list', async () => {
     for (const rep of [rep1, rep2, repB]) {
       for (const table of OWNED_TABLES) expect({ table, seen: await emailsSeen(rep.client, table) }).toEqual({ table, seen: [rep.email] });
+    }
+    const workspaceA = [adminA, managerA, rep1, rep2].map((user) => user.email).sort();
+    const workspaceB = [adminB, repB].map((user) => user.email).sort();
+    for (const table of WORKSPACE_TABLES) {
+      expect({ table, seen: await emailsSeen(rep1.client, table) }).toEqual({ table, seen: workspaceA });
+      expect({ table, seen: await emailsSeen(repB.client, table) }).toEqual({ table, seen: workspaceB });
     }
   });
 
   it('WS1 managers and admins see every row of their workspace and nothing of another', async () => {
     const workspaceA = [adminA, managerA, rep1, rep2].map((user) => user.email).sort();
     for (const viewer of [adminA, managerA]) {
-      for (const table of OWNED_TABLES) expect({ table, seen: await emailsSeen(viewer.client, table) }).toEqual({ table, seen: workspaceA });
+      for (const table of [...OWNED_TABLES, ...WORKSPACE_TABLES]) expect({ table, seen: await emailsSeen(viewer.client, table) }).toEqual({ table, seen: workspaceA });
     }
     const workspaceB = [adminB, repB].map((user) => user.email).sort();
-    for (const table of OWNED_TABLES) expect({ table, seen: await emailsSeen(adminB.client, table) }).toEqual({ table, seen: workspaceB });
+    for (const table of [...OWNED_TABLES, ...WORKSPACE_TABLES]) expect({ table, seen: await emailsSeen(adminB.client, table) }).toEqual({ table, seen: workspaceB });
   });
 
   it('WS1 each member sees their own workspace row only; invitations and audit are for admins of the workspace', async () => {
