@@ -66,6 +66,11 @@ async function workspaceOf(tx: Queryable, userEmail: string): Promise<string> {
 }
 
 /**
+ * The workspace's list is the seller's own do-not-call list (47 CFR 64.1200(d); 16 CFR
+ * 310.4(b)(1)(iii)(A): a person who asked not to be called is not called again), and holds the
+ * National Do Not Call Registry's numbers a workspace imports (16 CFR 310.4(b)(1)(iii)(B); 47 CFR
+ * 64.1200(c)(2)). The dial gate refuses every number on it.
+ *
  * Puts numbers on the adder's workspace do-not-call list, in the caller's transaction: one row per
  * number not listed yet (a listed number keeps its first entry) and, for each row really added,
  * one compliance_events row (kind `dnc_added`, rule = the source), written by the same statement.
