@@ -105,6 +105,7 @@ describe('The compliance gate in Chromium (demo mode)', () => {
     // 06:30 UTC on a Wednesday: 22:30 (or 23:30 in summer time) on Tuesday evening in California.
     await setSimulatedClock(page, nextWednesdayUtc(6, 30));
     await page.getByTestId('simulated-time').getByText('Simulated time:', { exact: false }).waitFor();
+    await expect(page.getByTestId('simulated-zones').textContent()).resolves.toMatch(/Tue 2[23]:3\d Pacific/);
     await screenshot(page, '64-settings-simulated-clock');
 
     await goTo(page, 'Dial');

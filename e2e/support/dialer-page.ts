@@ -110,7 +110,7 @@ export async function setSimulatedClock(page: Page, at: number): Promise<void> {
     const pad = (n: number) => String(n).padStart(2, '0');
     return `${date.getFullYear()}-${pad(date.getMonth() + 1)}-${pad(date.getDate())}T${pad(date.getHours())}:${pad(date.getMinutes())}`;
   }, at);
-  await clock.getByLabel('Simulated date and time').fill(local);
+  await clock.getByLabel('Simulated date and time', { exact: false }).fill(local);
   await clock.getByRole('button', { name: 'Set clock' }).click();
   await clock.getByText('Simulated clock set.').waitFor();
 }

@@ -14,6 +14,22 @@ import { FloorRep } from './floor-rep.js';
 
 const NO_CALLS: readonly ActiveCall[] = [];
 
+/** One rolling abandonment rate (the team's or a list's) against the workspace's limit, marked when at or over it. */
+function AbandonmentTile({ label, figures, limitPercent }: { label: string; figures: AbandonmentFigures | undefined; limitPercent: number | undefined }) {
+  const isOver = figures?.hasReachedLimit ?? false;
+  return (
+    <div className={`tile ${isOver ? 'tile--alert' : ''}`} data-testid="abandonment-tile" data-over-limit={isOver}>
+      <div className="tile__label">{label}</div>
+      <div className="tile__value">{formatPercent(figures?.percent ?? null)}</div>
+      <div className="tile__detail">
+        {figures && limitPercent !== undefined
+          ? `${figures.abandoned} of ${figures.answered} answered · limit ${limitPercent}%${isOver ? ' · at or over the limit: power dialing uses one line' : ''}`
+          : 'Loading…'}
+      </div>
+    </div>
+  );
+}
+
 const sameCalls = (a: readonly ActiveCall[], b: readonly ActiveCall[]) => a.length === b.length && a.every((call, i) => call === b[i]);
 
 /**
@@ -112,15 +128,17 @@ export function FloorScreen({ userEmail: _userEmail }: { userEmail: string }) {
         </p>
       ) : (
         <div className="tiles" data-testid="floor-abandonment" data-over-limit={abandonment.rates?.total.hasReachedLimit ?? false}>
-          <div className={`tile ${abandonment.rates?.total.hasReachedLimit ? 'tile--alert' : ''}`}>
-            <div className="tile__label">Team abandonment rate</div>
-            <div className="tile__value">{formatPercent(abandonment.rates?.total.percent ?? null)}</div>
-            <div className="tile__detail">
-              {abandonment.rates
-                ? `${abandonment.rates.total.abandoned} of ${abandonment.rates.total.answered} answered · limit ${abandonment.rates.limitPercent}%${abandonment.rates.total.hasReachedLimit ? ' · at or over the limit: power dialing uses one line' : ''}`
-                : 'Loading…'}
-            </div>
-          </div>
+          <AbandonmentTile label="Team" figures={abandonment.rates?.total} limitPercent={abandonment.rates?.limitPercent} />
+          {abandonment.rates?.lists
+            .filter((list) => list.answered > 0)
+            .map((list) => (
+              <AbandonmentTile
+                key={list.listId ?? 'none'}
+                label={list.listId === null ? 'No list' : `${list.name ?? 'A list'}${list.isArchived ? ' (archived)' : ''}`}
+                figures={list}
+                limitPercent={abandonment.rates?.limitPercent}
+              />
+            ))}
         </div>
       )}
       <h3 className="section-title">Members</h3>

@@ -3,8 +3,24 @@ import { useSettings } from '../lib/settings-context.js';
 import { demoClockOffset, offsetFor, toLocalInput } from '../lib/simulated-clock.js';
 import { useNow } from '../lib/use-now.js';
 
-const shown = new Intl.DateTimeFormat(undefined, { weekday: 'short', dateStyle: undefined, hour: '2-digit', minute: '2-digit', second: '2-digit' });
+const shown = new Intl.DateTimeFormat(undefined, { weekday: 'short', hour: '2-digit', minute: '2-digit', second: '2-digit' });
 const day = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium' });
+/** Where calling hours are most often tried: the simulated time in the four mainland US zones. */
+const US_ZONES = [
+  { label: 'Pacific', zone: 'America/Los_Angeles' },
+  { label: 'Mountain', zone: 'America/Denver' },
+  { label: 'Central', zone: 'America/Chicago' },
+  { label: 'Eastern', zone: 'America/New_York' },
+] as const;
+const clocks = new Map<string, Intl.DateTimeFormat>();
+const clock = (zone: string) => {
+  let format = clocks.get(zone);
+  if (!format) {
+    format = new Intl.DateTimeFormat('en-US', { timeZone: zone, weekday: 'short', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' });
+    clocks.set(zone, format);
+  }
+  return format;
+};
 
 /** Most a simulated clock may be off the real one (the database's check, 0018): 366 days. */
 const MAX_OFFSET_SECONDS = 366 * 86_400;
@@ -49,11 +65,14 @@ export function SimulatedClock() {
           </>
         )}
       </p>
-      <div className="field-row">
-        <div className="field">
-          <label htmlFor={ids.input}>Simulated date and time</label>
-          <input id={ids.input} type="datetime-local" value={draft || toLocalInput(simulated)} onChange={(e) => setDraft(e.target.value)} aria-describedby={ids.hint} />
-        </div>
+      {offset !== null && (
+        <p className="muted" data-testid="simulated-zones">
+          Then it is {US_ZONES.map(({ label, zone }) => `${clock(zone).format(simulated)} ${label}`).join(' · ')}.
+        </p>
+      )}
+      <div className="field">
+        <label htmlFor={ids.input}>Simulated date and time (your time zone)</label>
+        <input id={ids.input} type="datetime-local" value={draft || toLocalInput(simulated)} onChange={(e) => setDraft(e.target.value)} aria-describedby={ids.hint} />
       </div>
       <div className="toolbar">
         <button

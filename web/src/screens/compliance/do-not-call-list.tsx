@@ -81,10 +81,10 @@ function AddNumbers({ onAdded }: { onAdded(): void }) {
         void add();
       }}
     >
-      <div className="field-row">
+      <div className="dnc-add__fields">
         <div className="field">
           <label htmlFor={ids.numbers}>Numbers to add</label>
-          <textarea id={ids.numbers} rows={2} value={numbers} onChange={(e) => setNumbers(e.target.value)} placeholder="One per line, in any format" />
+          <textarea id={ids.numbers} rows={3} value={numbers} onChange={(e) => setNumbers(e.target.value)} placeholder="One per line, in any format" />
         </div>
         <div className="field">
           <label htmlFor={ids.note}>Note</label>
