@@ -140,7 +140,8 @@ describe.each(DATABASE_KINDS)('production mode through twilio-node against the l
     const call = sim.calls.get(callSid);
     expect(call?.said).toEqual(['This call may be recorded.']);
     expect(call?.twiml).toMatch(/<Response><Say>This call may be recorded\.<\/Say><Dial [^>]*record="record-from-answer-dual" recordingStatusCallback="[^"]+\/webhooks\/twilio\/recording\?callId=[0-9a-f-]+" recordingStatusCallbackMethod="POST" recordingStatusCallbackEvent="completed"><Client>/);
-    const recording = sim.deliveries.find((d) => d.callSid === callSid && d.kind === 'recording');
+    // The row has the URL once the webhook committed; the simulator notes the delivery when its answer arrives.
+    const recording = await waitFor(async () => sim.deliveries.find((d) => d.callSid === callSid && d.kind === 'recording' && d.status !== undefined));
     expect(recording).toMatchObject({ status: 200, params: { RecordingSource: 'DialVerb', RecordingChannels: '2', RecordingStatus: 'completed' } });
   });
 
