@@ -123,6 +123,11 @@ interface WorkspaceRules {
   max_attempts_per_day: number | null;
   max_attempts_per_24h: number | null;
   recording_consent_mode: 'notice' | 'do_not_record';
+  db_now: Date;
+  /** JSON texts: the calling-hours table; the do-not-call entry and lead, or null. */
+  rules: string;
+  listed: string | null;
+  do_not_call_lead: string | null;
 }
 
 /**
@@ -165,10 +170,18 @@ async function readAttempts(
  */
 export async function evaluateDialGate(db: Queryable, prepared: PreparedDial): Promise<DialGateOutcome> {
   const { request, workspaceId, gateNow } = prepared;
+  // One read for the workspace's rules, its calling-hours table, the do-not-call facts and the
+  // database's clock (which stamped the attempts): a dial holds the gate's lock while it runs.
   const [workspace] = await db.sql<WorkspaceRules>`
-    select calling_window_start::text as calling_window_start, calling_window_end::text as calling_window_end,
-      max_attempts_lifetime, max_attempts_per_day, max_attempts_per_24h, recording_consent_mode
-    from workspaces where id = ${workspaceId}`;
+    select w.calling_window_start::text as calling_window_start, w.calling_window_end::text as calling_window_end,
+      w.max_attempts_lifetime, w.max_attempts_per_day, w.max_attempts_per_24h, w.recording_consent_mode, now() as db_now,
+      coalesce((select json_agg(json_build_object('region', r.region, 'day', r.day, 'start', r.window_start::text, 'end', r.window_end::text, 'source', r.source))
+        from calling_hour_rules r where r.workspace_id = w.id), '[]'::json)::text as rules,
+      (select json_build_object('addedBy', d.user_email, 'addedAt', d.created_at, 'source', d.source)
+        from do_not_call_numbers d where d.workspace_id = w.id and d.phone_number = ${request.phoneNumber})::text as listed,
+      (select json_build_object('id', l.id, 'name', l.name) from leads l
+        where l.workspace_id = w.id and l.phone = ${request.phoneNumber} and l.status = 'do_not_call' order by l.created_at, l.id limit 1)::text as do_not_call_lead
+    from workspaces w where w.id = ${workspaceId}`;
   if (!workspace) throw new Error(`workspace ${workspaceId} of ${request.userEmail} is gone`);
   // The lead as it is now; a changed time zone or region (rare: edited since) is located again.
   const lead = await readLead(db, workspaceId, request);
@@ -177,21 +190,15 @@ export async function evaluateDialGate(db: Queryable, prepared: PreparedDial): P
       ? prepared.location
       : await locateCallee(request.phoneNumber, lead ? { timeZone: lead.timeZone, region: lead.region } : undefined);
 
-  const ruleRows = await db.sql<{ region: string; day: RuleDay; window_start: string | null; window_end: string | null; source: string }>`
-    select region, day, window_start::text as window_start, window_end::text as window_end, source
-    from calling_hour_rules where workspace_id = ${workspaceId}`;
+  const ruleRows = JSON.parse(workspace.rules) as { region: string; day: RuleDay; start: string | null; end: string | null; source: string }[];
   const regionRules: RegionDayRule[] = ruleRows.map((rule) => ({
     region: rule.region,
     day: rule.day,
-    window: rule.window_start && rule.window_end ? { start: hhmm(rule.window_start), end: hhmm(rule.window_end) } : null,
+    window: rule.start && rule.end ? { start: hhmm(rule.start), end: hhmm(rule.end) } : null,
     source: rule.source,
   }));
-
-  const [listed] = await db.sql<{ user_email: string; created_at: Date; source: string }>`
-    select user_email, created_at, source from do_not_call_numbers where workspace_id = ${workspaceId} and phone_number = ${request.phoneNumber}`;
-  const [doNotCallLead] = await db.sql<{ id: string; name: string }>`
-    select id, name from leads where workspace_id = ${workspaceId} and phone = ${request.phoneNumber} and status = 'do_not_call'
-    order by created_at, id limit 1`;
+  const listed = workspace.listed === null ? null : (JSON.parse(workspace.listed) as { addedBy: string; addedAt: string; source: string });
+  const doNotCallLead = workspace.do_not_call_lead === null ? null : (JSON.parse(workspace.do_not_call_lead) as { id: string; name: string });
 
   const hours = decideCallingHours({
     location,
@@ -207,8 +214,7 @@ export async function evaluateDialGate(db: Queryable, prepared: PreparedDial): P
   // started last, so an attempt counts against the day every zone agrees it belongs to).
   const dayStart = localDayStart(gateNow, location.zones);
   const nextDayStart = nextLocalDayStart(gateNow, location.zones);
-  const [clock] = await db.sql<{ now: Date }>`select now() as now`;
-  const dbNow = clock?.now ?? new Date(request.clockNowMs);
+  const dbNow = new Date(workspace.db_now);
   const skewMs = gateNow.getTime() - dbNow.getTime();
   const since = { dayStart: new Date(dayStart.getTime() - skewMs), last24h: new Date(dbNow.getTime() - 24 * 3_600_000) };
   const numberAttempts = await readAttempts(db, workspaceId, { column: 'to_number', value: request.phoneNumber }, since, skewMs);
@@ -218,7 +224,7 @@ export async function evaluateDialGate(db: Queryable, prepared: PreparedDial): P
     now: gateNow.toISOString(),
     phoneNumber: request.phoneNumber,
     doNotCall: {
-      listed: listed ? { addedBy: listed.user_email, addedAt: new Date(listed.created_at).toISOString(), source: listed.source } : null,
+      listed: listed ? { addedBy: listed.addedBy, addedAt: new Date(listed.addedAt).toISOString(), source: listed.source } : null,
       lead: doNotCallLead ? { id: doNotCallLead.id, name: doNotCallLead.name } : null,
     },
     location,
