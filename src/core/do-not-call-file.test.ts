@@ -89,3 +89,20 @@ describe('a CSV or text file of numbers', () => {
     expect(file.refusals[0]?.input).toHaveLength(100);
   });
 });
+
+describe('plainly written US numbers', () => {
+  it('are read by their shape in a US workspace (or with +1), everything else by the phone library', () => {
+    const file = read('Phone\n(303) 555-0123\n303.555.0124\n+1 303 555 0125\n1-303-555-0126\n3035550127\n(303) 155-0128\n+44 20 7946 0958\n');
+    expect(numbersOf(file)).toEqual([
+      [2, '+13035550123'],
+      [3, '+13035550124'],
+      [4, '+13035550125'],
+      [5, '+13035550126'],
+      [6, '+13035550127'],
+      [8, '+442079460958'],
+    ]);
+    expect(refusalsOf(file)).toEqual([[7, '(303) 155-0128']]);
+    // In Germany, digits without + are a German number.
+    expect(numbersOf(read('Telefon\n030 1234567\n+1 303 555 0123\n', 'DE'))).toEqual([[2, '+49301234567'], [3, '+13035550123']]);
+  });
+});
