@@ -96,6 +96,15 @@ describe('The compliance gate in Chromium (demo mode)', () => {
     await goTo(page, 'History');
     await page.getByText('No calls yet.').waitFor();
     await expect(page.getByTestId('pager-count').getAttribute('data-total')).resolves.toBe('0');
+
+    // From the keypad, a member puts a number on the list; the dialer then says so.
+    await goTo(page, 'Dial');
+    await page.getByLabel('Phone number').fill('+1 415 555 0194');
+    await waitForDialCheck(page, 'allowed');
+    page.once('dialog', (dialog) => void dialog.accept());
+    await page.getByRole('button', { name: 'Add to do-not-call list' }).click();
+    await page.getByText('+14155550194 is now on the do-not-call list.').waitFor();
+    await waitForDialCheck(page, 'refused', 'do_not_call');
     expect(unexpectedErrors(pages.current, REFUSED)).toEqual([]);
   });
 
@@ -130,7 +139,7 @@ describe('The compliance gate in Chromium (demo mode)', () => {
     await refusals.nth(2).waitFor();
     await expect(refusals.first().getAttribute('data-code')).resolves.toBe('outside_calling_hours');
     await expect(page.locator('[data-testid="compliance-event"][data-kind="dial_refused"][data-code="do_not_call"]').count()).resolves.toBe(2);
-    await expect(page.locator('[data-testid="compliance-event"][data-kind="dnc_added"]').count()).resolves.toBe(2);
+    await expect(page.locator('[data-testid="compliance-event"][data-kind="dnc_added"]').count()).resolves.toBe(3);
     await expect(page.locator('[data-testid="compliance-event"][data-kind="dnc_removed"]').count()).resolves.toBe(1);
     await screenshot(page, '67-compliance-log');
     await page.getByLabel('Reason').selectOption('outside_calling_hours');

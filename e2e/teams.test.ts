@@ -154,6 +154,11 @@ describe('Teams in Chromium', () => {
     await screenshot(page('rep'), '46-floor-refused-for-rep');
     await page('rep').goto(`${server.url}/compliance`);
     await page('rep').getByTestId('not-allowed').filter({ hasText: 'managers and admins only' }).waitFor();
+    // A manager reads the compliance rules; only an admin changes them.
+    await goToScreen(page('manager'), 'Compliance');
+    await page('manager').getByRole('tab', { name: 'Rules', exact: true }).click();
+    await page('manager').getByText('Only an admin changes these rules').waitFor();
+    await expect(page('manager').getByRole('button', { name: 'Save compliance settings' }).count()).resolves.toBe(0);
 
     await goToScreen(page('rep'), 'History');
     await page('rep').getByTestId('history-row').filter({ hasText: '+14155550142' }).waitFor();
