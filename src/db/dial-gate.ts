@@ -212,8 +212,10 @@ export async function evaluateDialGate(db: Queryable, prepared: PreparedDial): P
 
   // Per-day caps count since the latest local midnight across the callee's zones (the day that
   // started last, so an attempt counts against the day every zone agrees it belongs to).
-  const dayStart = localDayStart(gateNow, location.zones);
-  const nextDayStart = nextLocalDayStart(gateNow, location.zones);
+  // (A number placed nowhere, which locateCallee should never answer, counts its days in UTC.)
+  const dayZones = location.zones.length > 0 ? location.zones : ['UTC'];
+  const dayStart = localDayStart(gateNow, dayZones);
+  const nextDayStart = nextLocalDayStart(gateNow, dayZones);
   const dbNow = new Date(workspace.db_now);
   const skewMs = gateNow.getTime() - dbNow.getTime();
   const since = { dayStart: new Date(dayStart.getTime() - skewMs), last24h: new Date(dbNow.getTime() - 24 * 3_600_000) };
