@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { parse } from 'csv-parse/sync';
 import { describe, expect, inject, it } from 'vitest';
 import { nextWednesdayUtc, openComplianceTab, setSimulatedClock, waitForDialCheck } from './support/compliance-page.js';
-import { goTo, newUser, screenshot, setDemoTimings, signIn, signUp, unexpectedErrors } from './support/dialer-page.js';
+import { goTo, newUser, screenshot, setDemoTimings, signIn, signUp, unexpectedErrors, waitForStatus } from './support/dialer-page.js';
 import { importCsv } from './support/leads-page.js';
 import { useTrackedPage } from './support/use-tracked-page.js';
 
@@ -162,12 +162,12 @@ describe('The compliance gate in Chromium (demo mode)', () => {
     expect(unexpectedErrors(pages.current, REFUSED)).toEqual([]);
   });
 
-  it('the admin edits the rules and a state’s calling hours; a list narrows its calling window; the floor shows the abandonment rate against the limit', async () => {
+  it('the admin edits the rules and a state’s calling hours; a list narrows its calling window; a second attempt within 24 hours is refused with when the next is allowed; the floor shows the abandonment rate against the limit', async () => {
     const { page } = pages.current;
     await signUp(page, baseUrl, newUser('compliance-rules'));
     await openComplianceTab(page, 'Rules');
     const rules = page.getByRole('form', { name: 'Compliance settings' });
-    await rules.getByLabel('Attempts per 24 h').fill('5');
+    await rules.getByLabel('Attempts per 24 h').fill('1');
     await rules.getByLabel('Abandonment limit (%)').fill('2.5');
     await rules.getByRole('button', { name: 'Save compliance settings' }).click();
     await rules.getByText('Compliance settings saved.').waitFor();
@@ -205,11 +205,29 @@ describe('The compliance gate in Chromium (demo mode)', () => {
     await expect(list.textContent()).resolves.toContain('calls 09:00–12:00');
     await expect(list.textContent()).resolves.toContain('2 a day');
 
+    // One attempt per 24 hours: a second call to the same number is refused until the first is a day old.
+    await setDemoTimings(page, { outcome: 'completed', dialSeconds: 0.5, ringSeconds: 0.5, talkSeconds: 1 });
+    await goTo(page, 'Dial');
+    await page.getByLabel('Phone number').fill('+1 415 555 0195');
+    await waitForDialCheck(page, 'allowed');
+    await page.getByRole('button', { name: 'Call', exact: true }).click();
+    await waitForStatus(page.getByTestId('dialer-status'), 'completed');
+    const capped = await waitForDialCheck(page, 'refused', 'attempt_limit_reached');
+    await expect(capped.textContent()).resolves.toMatch(/^Attempt limit reached — .* Next attempt in (23 h \d+ min|24 h)\.$/);
+    await page.getByRole('button', { name: 'Call', exact: true }).click();
+    const error = page.getByTestId('call-error');
+    await error.waitFor();
+    await expect(error.getAttribute('data-code')).resolves.toBe('attempt_limit_reached');
+    await expect(error.textContent()).resolves.toContain('Code: attempt_limit_reached');
+    await screenshot(page, '71-keypad-attempt-limit');
+
     await goTo(page, 'Floor');
     const abandonment = page.getByTestId('floor-abandonment');
-    await abandonment.getByText('limit 2.5%', { exact: false }).waitFor();
+    const team = abandonment.getByTestId('abandonment-tile').first();
+    await team.getByText('limit 2.5%', { exact: false }).waitFor();
+    await expect(team.textContent()).resolves.toMatch(/^Team0%0 of 1 answered · limit 2\.5%$/);
     await expect(abandonment.getAttribute('data-over-limit')).resolves.toBe('false');
     await screenshot(page, '70-floor-abandonment');
-    expect(unexpectedErrors(pages.current)).toEqual([]);
+    expect(unexpectedErrors(pages.current, REFUSED)).toEqual([]);
   });
 });

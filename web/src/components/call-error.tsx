@@ -18,6 +18,7 @@ export function CallError({ error, onUseDemoMode }: { error: AppError; onUseDemo
     <div className={`notice ${needsDemoMode ? 'notice--warn' : 'notice--bad'}`} role="alert" data-testid="call-error" data-code={error.code}>
       {title && <strong className="notice__title">{title}</strong>}
       <p>{error.message}</p>
+      {REFUSAL_TITLE[error.code] && <small className="muted">Code: {error.code}</small>}
       {needsDemoMode && (
         <button type="button" className="button button--primary" onClick={onUseDemoMode}>
           Use demo mode

@@ -17,6 +17,7 @@ describe('dial check text', () => {
     expect(formatWait(61_000)).toBe('in 2 min');
     expect(formatWait((10 * 60 + 46) * 60_000)).toBe('in 10 h 46 min');
     expect(formatWait(3 * 3_600_000)).toBe('in 3 h');
+    expect(formatWait(24 * 3_600_000)).toBe('in 24 h');
     expect(formatWait((2 * 1440 + 3 * 60) * 60_000)).toBe('in 2 d 3 h');
   });
 
@@ -38,5 +39,10 @@ describe('dial check text', () => {
     expect(describeDialCheck({ ...base, allowed: false, code: 'do_not_call', message: 'On the list.' }, 0).title).toBe('On the do-not-call list');
     const capped = describeDialCheck({ ...base, allowed: false, code: 'attempt_limit_reached', message: 'Called 5 times.', nextAttemptAt: null }, 0);
     expect(capped.detail).toBe('Called 5 times. No further attempt is allowed.');
+    const daily = describeDialCheck(
+      { ...base, allowed: false, code: 'attempt_limit_reached', message: 'Called once today.', now: '2026-12-07T19:00:00Z', nextAttemptAt: '2026-12-08T19:00:00Z' },
+      0,
+    );
+    expect(daily.detail).toBe('Called once today. Next attempt in 24 h.');
   });
 });

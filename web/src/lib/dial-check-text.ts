@@ -6,15 +6,17 @@ export const cityOf = (zone: string) => (zone.split('/').at(-1) ?? zone).replace
 /** The wall-clock time an ISO 8601 timestamp with an offset names ('2026-12-07T10:14:00-06:00' → '10:14'). */
 export const clockOf = (iso: string) => /T(\d\d:\d\d)/.exec(iso)?.[1] ?? iso;
 
-/** A wait as people say it: 'in 10 h 46 min', 'in 5 min', 'in 2 d 3 h', 'now'. */
+/** A wait as people say it: 'in 10 h 46 min', 'in 5 min', 'in 24 h', 'in 2 d 3 h', 'now'. */
 export function formatWait(ms: number): string {
   const minutes = Math.ceil(ms / 60_000);
   if (minutes <= 0) return 'now';
   const days = Math.floor(minutes / 1440);
   const hours = Math.floor((minutes % 1440) / 60);
   const rest = minutes % 60;
-  if (days > 0) return `in ${days} d${hours > 0 ? ` ${hours} h` : ''}`;
-  if (hours > 0) return `in ${hours} h${rest > 0 ? ` ${rest} min` : ''}`;
+  // Days only from two on: "in 24 h" says a rolling day's wait better than "in 1 d".
+  if (days > 1) return `in ${days} d${hours > 0 ? ` ${hours} h` : ''}`;
+  const allHours = Math.floor(minutes / 60);
+  if (allHours > 0) return `in ${allHours} h${rest > 0 ? ` ${rest} min` : ''}`;
   return `in ${rest} min`;
 }
 
@@ -33,8 +35,6 @@ export interface DialCheckText {
   readonly detail: string;
 }
 
-const dateTime = new Intl.DateTimeFormat(undefined, { weekday: 'short', hour: '2-digit', minute: '2-digit' });
-
 /** What the dialer says beside Call about the server's answer, in one line. */
 export function describeDialCheck(check: DialCheck, now: number): DialCheckText {
   if (check.allowed) {
@@ -52,7 +52,8 @@ export function describeDialCheck(check: DialCheck, now: number): DialCheckText 
     }
     case 'attempt_limit_reached': {
       const next = check.nextAttemptAt ? Date.parse(check.nextAttemptAt) : Number.NaN;
-      const when = Number.isNaN(next) ? 'No further attempt is allowed.' : `Next attempt allowed at ${dateTime.format(new Date(next))} (${formatWait(next - at)}).`;
+      // The server's message says when (in UTC); this adds the wait, on the gate's clock.
+      const when = Number.isNaN(next) ? 'No further attempt is allowed.' : `Next attempt ${formatWait(next - at)}.`;
       return { tone: 'bad', title: 'Attempt limit reached', detail: `${message} ${when}` };
     }
     default:

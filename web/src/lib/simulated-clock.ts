@@ -9,10 +9,13 @@ export function demoClockOffset(settings: DialerSettings | null): number | null 
   return typeof value === 'number' && Number.isFinite(value) ? value : null;
 }
 
-/** The offset that makes the gate's clock read `local` ('YYYY-MM-DDTHH:MM', the browser's time) now. */
+/**
+ * The offset that makes the gate's clock read `local` ('YYYY-MM-DDTHH:MM', the browser's time)
+ * now; rounded up to a whole second, so the gate never reads a moment before it.
+ */
 export function offsetFor(local: string, now: number): number | null {
   const at = new Date(local).getTime();
-  return Number.isNaN(at) ? null : Math.round((at - now) / 1000);
+  return Number.isNaN(at) ? null : Math.ceil((at - now) / 1000);
 }
 
 /** 'YYYY-MM-DDTHH:MM' in the browser's time zone, for a datetime-local field. */
