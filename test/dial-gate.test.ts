@@ -189,6 +189,20 @@ describe.each(DATABASE_KINDS)('CG1 every dial passes one gate, on %s', (kind) =>
     expect((await invoke(admin.client, 'checkDial', { to: '+13125550111' })).body).toMatchObject({ allowed: true });
   });
 
+  it('CG1 the lead’s own time zone is checked beside the number’s, on a lead’s call and on a keypad dial of its number', async () => {
+    const rep = await server.signUp('lead-zone');
+    const leadId = await insertLead(server.db, rep.email, 'Ada Lovelace', '+14155550195');
+    await server.db.sql`update leads set time_zone = 'America/New_York', region = 'NY' where id = ${leadId}`;
+    // 21:30 in New York, 18:30 in San Francisco.
+    server.dialClock.pin(new Date('2026-12-10T02:30:00Z'));
+    for (const body of [{ to: '+14155550195', leadId }, { to: '+14155550195' }]) {
+      const refused = await dial(rep, 'mockDialerCall', body);
+      expect(refused, JSON.stringify(body)).toMatchObject({ status: 409, body: { code: 'outside_calling_hours', details: { rule: 'lead_time_zone', zones: expect.arrayContaining(['America/Los_Angeles', 'America/New_York']) } } });
+    }
+    expect(await callsOf(server, rep.email)).toEqual([]);
+    expect((await refusalsOf(server, rep.email)).map((event) => event.lead_id)).toEqual([leadId, leadId]);
+  });
+
   it('CG1 an allowed dial stores the lead’s list, the gate’s facts and the recording decision on its call', async () => {
     const admin = await server.signUp('allowed');
     cleanups.push(() => hangUpAll(server, admin));
