@@ -39,6 +39,8 @@ interface SeedCall {
   readonly disposition?: string;
   readonly isMock?: boolean;
   readonly leadId?: string;
+  /** No rep was connected in time: the history row carries abandoned_at. */
+  readonly abandoned?: boolean;
 }
 
 /** A history row as the server's end-of-call trigger writes it (the workspace filled in from the member). */
@@ -48,10 +50,10 @@ async function insertCallLog(db: Database, userEmail: string, call: SeedCall): P
   const answeredAt = call.answered ? new Date(endedAt.getTime() - (call.talkSeconds ?? 0) * 1000) : null;
   await db.sql`
     insert into call_logs (user_email, to_number, line_number, outcome, status_source, is_mock, provider, started_at, answered_at, ended_at,
-                           talk_seconds, answered_by, disposition, lead_id)
+                           talk_seconds, answered_by, disposition, lead_id, abandoned_at)
     values (${userEmail}, '+14155550142', 1, ${call.outcome}, 'webhook', ${call.isMock ?? false}, ${call.isMock ? 'mock' : 'twilio'},
             ${startedAt}, ${answeredAt}, ${endedAt}, ${call.talkSeconds ?? 0}, ${call.answered ? 'human' : null}, ${call.disposition ?? null},
-            ${call.leadId ?? null})`;
+            ${call.leadId ?? null}, ${call.abandoned ? answeredAt : null})`;
 }
 
 /** A lead list of the member's workspace (archived when `archived`); its id. */
@@ -88,11 +90,12 @@ const REP_ONE_CALLS: readonly SeedCall[] = [
   { outcome: 'completed', answered: true, talkSeconds: 500, endedAt: '2026-03-09T23:59:59Z' },
   { outcome: 'busy', endedAt: '2026-03-13T00:00:00Z' },
 ];
-/** Rep two's: 4 dials, 1 connect (120 s), busy, failed, canceled. */
+/** Rep two's: 4 dials, 1 connect (120 s, abandoned), busy, failed, canceled. */
 const REP_TWO_CALLS: readonly SeedCall[] = [
   { outcome: 'busy', endedAt: '2026-03-10T12:00:00Z' },
   { outcome: 'failed', disposition: 'wrong_number', endedAt: '2026-03-10T13:00:00Z' },
-  { outcome: 'completed', answered: true, talkSeconds: 120, disposition: 'interested', endedAt: '2026-03-12T08:00:00Z' },
+  // Answered, and no rep was connected within 2 s: abandoned (the rep came on later and talked).
+  { outcome: 'completed', answered: true, talkSeconds: 120, disposition: 'interested', endedAt: '2026-03-12T08:00:00Z', abandoned: true },
   { outcome: 'canceled', endedAt: '2026-03-12T09:00:00Z' },
 ];
 
@@ -101,7 +104,7 @@ const REP_ONE_FIGURES = {
   dispositions: { ...NO_DISPOSITIONS, interested: 1, callback: 1 },
 };
 const REP_TWO_FIGURES = {
-  dials: 4, connects: 1, connectRate: 0.25, talkSeconds: 120, voicemails: 0, noAnswers: 0, busy: 1, failed: 1, canceled: 1, abandoned: 0,
+  dials: 4, connects: 1, connectRate: 0.25, talkSeconds: 120, voicemails: 0, noAnswers: 0, busy: 1, failed: 1, canceled: 1, abandoned: 1,
   dispositions: { ...NO_DISPOSITIONS, interested: 1, wrong_number: 1 },
 };
 const ZERO_FIGURES = { dials: 0, connects: 0, connectRate: 0, talkSeconds: 0, voicemails: 0, noAnswers: 0, busy: 0, failed: 0, canceled: 0, abandoned: 0, dispositions: NO_DISPOSITIONS };
@@ -148,7 +151,7 @@ describe.each(DATABASE_KINDS)('getReport on %s', (kind) => {
     ].sort((a, b) => (a.key < b.key ? -1 : 1));
     expect(body.rows).toEqual(expected);
     expect(body.totals).toEqual({
-      dials: 9, connects: 3, connectRate: 3 / 9, talkSeconds: 210, voicemails: 1, noAnswers: 1, busy: 1, failed: 1, canceled: 1, abandoned: 0,
+      dials: 9, connects: 3, connectRate: 3 / 9, talkSeconds: 210, voicemails: 1, noAnswers: 1, busy: 1, failed: 1, canceled: 1, abandoned: 1,
       dispositions: { ...NO_DISPOSITIONS, interested: 2, callback: 1, wrong_number: 1 },
     });
   });

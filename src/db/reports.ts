@@ -56,7 +56,7 @@ export interface ReportFigures {
   readonly busy: number;
   readonly failed: number;
   readonly canceled: number;
-  /** Answered calls no rep was free to take: 0 until power-dial sessions exist (issue 14). */
+  /** Answered calls no rep was connected to in time (call_logs.abandoned_at; 47 CFR 64.1200(a)(7)). */
   readonly abandoned: number;
   /** Saved dispositions, every disposition present (0 when none). */
   readonly dispositions: Readonly<Record<Disposition, number>>;
@@ -101,6 +101,7 @@ interface FigureRow {
   busy: number;
   failed: number;
   canceled: number;
+  abandoned: number;
   dispositions: string;
 }
 
@@ -126,7 +127,7 @@ export async function readReport(db: Database, viewer: Viewer, query: ReportQuer
   const rows = await readAs(db, viewer, (tx) =>
     tx.query<FigureRow>(
       `with calls as (
-         select ${grouping.keyOfCall} as key, outcome, answered_at, talk_seconds, disposition
+         select ${grouping.keyOfCall} as key, outcome, answered_at, talk_seconds, disposition, abandoned_at
          from call_logs c
          where ended_at >= $1::timestamptz and ended_at < $2::timestamptz
            and ($4::text = 'all' or is_mock = ($4::text = 'demo'))
@@ -143,7 +144,8 @@ export async function readReport(db: Database, viewer: Viewer, query: ReportQuer
            count(*) filter (where outcome = 'no-answer')::int as no_answers,
            count(*) filter (where outcome = 'busy')::int as busy,
            count(*) filter (where outcome = 'failed')::int as failed,
-           count(*) filter (where outcome = 'canceled')::int as canceled
+           count(*) filter (where outcome = 'canceled')::int as canceled,
+           count(*) filter (where abandoned_at is not null)::int as abandoned
          from calls group by key
        ),
        dispositions as (
@@ -155,7 +157,8 @@ export async function readReport(db: Database, viewer: Viewer, query: ReportQuer
        select keys.key, ${grouping.label} as label, ${grouping.isArchived} as is_archived,
          coalesce(f.dials, 0) as dials, coalesce(f.connects, 0) as connects, coalesce(f.talk_seconds, 0) as talk_seconds,
          coalesce(f.voicemails, 0) as voicemails, coalesce(f.no_answers, 0) as no_answers, coalesce(f.busy, 0) as busy,
-         coalesce(f.failed, 0) as failed, coalesce(f.canceled, 0) as canceled, coalesce(d.dispositions, '{}') as dispositions
+         coalesce(f.failed, 0) as failed, coalesce(f.canceled, 0) as canceled,
+         coalesce(f.abandoned, 0) as abandoned, coalesce(d.dispositions, '{}') as dispositions
        from keys
          -- The null key (calls in no list) must meet its figures: \`using (key)\` would not match it.
          left join figures f on f.key is not distinct from keys.key
@@ -225,7 +228,7 @@ function toFigures(row: FigureRow): ReportFigures {
     busy: row.busy,
     failed: row.failed,
     canceled: row.canceled,
-    abandoned: 0,
+    abandoned: row.abandoned,
     dispositions,
   });
 }
