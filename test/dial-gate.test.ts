@@ -158,6 +158,22 @@ describe.each(DATABASE_KINDS)('CG1 every dial passes one gate, on %s', (kind) =>
     expect(await refusalsOf(server, rep.email)).toEqual([expect.objectContaining({ code: 'attempt_limit_reached', rule: 'cap:number:per_24h:workspace', phone_number: to })]);
   });
 
+  it('CG1 a per-day cap counts the callee’s local day and allows the next attempt at their next midnight', async () => {
+    const admin = await server.signUp('day-cap');
+    cleanups.push(() => hangUpAll(server, admin));
+    expect((await invoke(admin.client, 'setComplianceSettings', { maxAttemptsPerDay: 1, maxAttemptsPer24h: null })).status).toBe(200);
+    server.dialClock.pin(MIDDAY); // 13:00 in Chicago on 2026-12-09; the gate's clock is days ahead of the database's here
+    expect((await dial(admin, 'mockDialerCall', { to: CHICAGO, lineNumber: 1 })).status).toBe(200);
+    const refused = await dial(admin, 'mockDialerCall', { to: CHICAGO, lineNumber: 2 });
+    expect(refused).toMatchObject({
+      status: 409,
+      body: { code: 'attempt_limit_reached', message: expect.stringMatching(/called 1 time today/), details: { rule: 'cap:number:per_day:workspace', nextAttemptAt: '2026-12-10T06:00:00.000Z' } },
+    });
+    // The next day in Chicago, the attempt of the day before no longer counts against the day.
+    server.dialClock.pin(new Date('2026-12-10T15:00:00Z'));
+    expect((await invoke(admin.client, 'checkDial', { to: CHICAGO })).body).toMatchObject({ allowed: true, attempts: { number: { lifetime: 1, perDay: 0 } } });
+  });
+
   it('CG1 a lead’s list narrows the caps: one attempt per 24 hours for its leads, while the workspace allows 3', async () => {
     const admin = await server.signUp('list-cap');
     cleanups.push(() => hangUpAll(server, admin));

@@ -132,8 +132,10 @@ interface WorkspaceRules {
 
 /**
  * Attempts to one number or one lead in the workspace: its `call_logs` rows and its live calls
- * (an `active_calls` row with no history row yet). Thresholds are on the database's clock, which
- * stamped the rows; `skewMs` (gate clock minus database clock) turns them back into gate time.
+ * (an `active_calls` row with no history row yet). An attempt is at the time the gate saw when
+ * it placed the call (`compliance.now`: a demo call's includes its demo clock offset, so moving
+ * the demo clock moves the caps' days too); a row from before the gate, at its start on the
+ * database's clock moved by `skewMs` (gate clock minus database clock). `since` is on the gate's clock.
  */
 async function readAttempts(
   db: Queryable,
@@ -142,24 +144,26 @@ async function readAttempts(
   since: { readonly dayStart: Date; readonly last24h: Date },
   skewMs: number,
 ): Promise<AttemptHistory> {
+  // active_calls.started_at is never null; a history row's may be (then its creation).
+  const at = (alias: string, started: string) => `coalesce((${alias}.compliance->>'now')::timestamptz, ${started} + $5::float8 * interval '1 millisecond')`;
   const [row] = await db.query<{ lifetime: number; per_day: number; recent: string }>(
     `with attempts as (
-       select coalesce(started_at, created_at) as at from call_logs where workspace_id = $1 and ${subject.column} = $2
+       select ${at('c', 'coalesce(c.started_at, c.created_at)')} as at from call_logs c where c.workspace_id = $1 and c.${subject.column} = $2
        union all
-       select a.started_at from active_calls a
+       select ${at('a', 'a.started_at')} from active_calls a
        where a.workspace_id = $1 and a.${subject.column} = $2 and not exists (select 1 from call_logs l where l.active_call_id = a.id)
      )
      select count(*)::int as lifetime,
        (count(*) filter (where at >= $3::timestamptz))::int as per_day,
        coalesce((select json_agg((extract(epoch from at) * 1000)::float8 order by at) from attempts where at > $4::timestamptz), '[]'::json)::text as recent
      from attempts`,
-    [workspaceId, subject.value, since.dayStart.toISOString(), since.last24h.toISOString()],
+    [workspaceId, subject.value, since.dayStart.toISOString(), since.last24h.toISOString(), skewMs],
   );
   const recent = JSON.parse(row?.recent ?? '[]') as number[];
   return {
     lifetime: row?.lifetime ?? 0,
     perDay: row?.per_day ?? 0,
-    last24h: recent.map((ms) => new Date(ms + skewMs).toISOString()),
+    last24h: recent.map((ms) => new Date(ms).toISOString()),
   };
 }
 
@@ -218,7 +222,7 @@ export async function evaluateDialGate(db: Queryable, prepared: PreparedDial): P
   const nextDayStart = nextLocalDayStart(gateNow, dayZones);
   const dbNow = new Date(workspace.db_now);
   const skewMs = gateNow.getTime() - dbNow.getTime();
-  const since = { dayStart: new Date(dayStart.getTime() - skewMs), last24h: new Date(dbNow.getTime() - 24 * 3_600_000) };
+  const since = { dayStart, last24h: new Date(gateNow.getTime() - 24 * 3_600_000) };
   const numberAttempts = await readAttempts(db, workspaceId, { column: 'to_number', value: request.phoneNumber }, since, skewMs);
   const leadAttempts = lead ? await readAttempts(db, workspaceId, { column: 'lead_id', value: lead.id }, since, skewMs) : null;
 
