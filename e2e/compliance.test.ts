@@ -138,6 +138,11 @@ describe('The compliance gate in Chromium (demo mode)', () => {
     const refusals = page.locator('[data-testid="compliance-event"][data-kind="dial_refused"]');
     await refusals.nth(2).waitFor();
     await expect(refusals.first().getAttribute('data-code')).resolves.toBe('outside_calling_hours');
+    // Each entry keeps the facts the gate decided on: here the callee's zone.
+    await refusals.first().getByText('Facts').click();
+    await expect(refusals.first().locator('pre').textContent()).resolves.toContain('America/Los_Angeles');
+    // The refusal from the lead's DialerModal links to the lead.
+    await expect(page.locator('[data-testid="compliance-event"][data-code="do_not_call"]').getByRole('link', { name: 'Open the lead' }).count()).resolves.toBe(1);
     await expect(page.locator('[data-testid="compliance-event"][data-kind="dial_refused"][data-code="do_not_call"]').count()).resolves.toBe(2);
     await expect(page.locator('[data-testid="compliance-event"][data-kind="dnc_added"]').count()).resolves.toBe(3);
     await expect(page.locator('[data-testid="compliance-event"][data-kind="dnc_removed"]').count()).resolves.toBe(1);

@@ -15,6 +15,7 @@ import {
 } from '../../lib/compliance-api.js';
 import { formatDateTime } from '../../lib/format.js';
 import { startOfLocalDay } from '../../lib/report-api.js';
+import { goToPath } from '../../lib/use-route.js';
 import { useMemberEmails } from '../../lib/use-member-emails.js';
 import { useWorkspace } from '../../lib/workspace-context.js';
 
@@ -143,13 +144,33 @@ export function ComplianceLog() {
                   <span className="strong">{COMPLIANCE_EVENT_LABEL[row.kind] ?? row.kind}</span>
                   {row.code && <span className="muted block">{codeLabel(row.code)}</span>}
                 </td>
-                <td data-label="Number">{row.phone_number ?? '—'}</td>
+                <td data-label="Number">
+                  {row.phone_number ?? '—'}
+                  {row.lead_id && (
+                    <a
+                      className="block"
+                      href={`/leads/${row.lead_id}`}
+                      onClick={(event) => {
+                        event.preventDefault();
+                        goToPath(`/leads/${row.lead_id}`);
+                      }}
+                    >
+                      Open the lead
+                    </a>
+                  )}
+                </td>
                 <td data-label="Who">{row.user_email}</td>
                 <td data-label="Rule">
                   <code>{row.rule ?? '—'}</code>
                 </td>
                 <td data-label="Message" className="notes-cell">
                   {row.message}
+                  {Object.keys(row.details).length > 0 && (
+                    <details className="event-facts">
+                      <summary>Facts</summary>
+                      <pre>{JSON.stringify(row.details, null, 2)}</pre>
+                    </details>
+                  )}
                 </td>
               </tr>
             ))}
