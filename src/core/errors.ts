@@ -20,6 +20,11 @@ export const ERROR_HTTP_STATUS = {
   list_not_found: 404,
   list_name_taken: 409,
   list_archived: 409,
+  // Power-dial sessions (src/core/dialer-session.ts): no such session of the caller's; the rep
+  // already has a live (active or paused) session; the session is stopped (final).
+  session_not_found: 404,
+  session_active: 409,
+  session_stopped: 409,
   twilio_not_configured: 503,
   // Twilio refused or could not be reached (src/core/twilio-errors.ts keeps Twilio's code in the message).
   twilio_invalid_number: 422,
