@@ -16,6 +16,7 @@ import { checkDial } from '../functions/check-dial.js';
 import { addDoNotCallNumbers, removeDoNotCallNumber } from '../functions/do-not-call.js';
 import { deleteCallingHourRule, getComplianceSettings, setCallingHourRule, setComplianceSettings } from '../functions/compliance-settings.js';
 import { getAbandonmentRates } from '../functions/get-abandonment-rates.js';
+import { pauseDialerSession, resumeDialerSession, startDialerSession, stopDialerSession } from '../functions/dialer-sessions.js';
 import { getLeadImport, startLeadImport } from '../functions/lead-import.js';
 import { mockDialerCall } from '../functions/mock-dialer-call.js';
 import { saveDisposition } from '../functions/save-disposition.js';
@@ -66,6 +67,11 @@ const FUNCTIONS: Readonly<Record<string, FunctionHandler>> = {
   // Compliance (issue 13): the workspace's do-not-call list (a file is imported at POST /imports/do-not-call).
   addDoNotCallNumbers,
   removeDoNotCallNumber,
+  // Power-dial sessions (issue 14): start, pause, resume, stop (they do not dial yet).
+  startDialerSession,
+  pauseDialerSession,
+  resumeDialerSession,
+  stopDialerSession,
 };
 
 /**

@@ -29,6 +29,9 @@ export const EXPOSED_TABLES = {
   compliance_events: 'read-only',
   calling_hour_rules: 'read-only',
   calling_hour_rule_defaults: 'read-only',
+  // Power-dial sessions (0021): a rep reads their own, admins and managers their workspace's; the
+  // session functions and the dialing loop write them. Reservations and worked leads stay server-only.
+  dialer_sessions: 'read-only',
 } as const;
 export type ExposedTable = keyof typeof EXPOSED_TABLES;
 
