@@ -8,7 +8,7 @@ import type { ActiveCall } from '../src/core/rows.js';
 import type { ActiveCallRow } from '../src/db/active-calls.js';
 import { SERVICE_RESTART_CLOSE_CODE } from '../src/realtime/room.js';
 import { TWILIO_WEBHOOK_PREFIX, TWILIO_WEBHOOKS } from '../src/webhooks/twilio-webhook-urls.js';
-import { SIM_NUMBERS } from './twilio-sim/scenarios.js';
+import { daytimeHumanNumber } from './twilio-sim/scenarios.js';
 import { startTwilioSim } from './twilio-sim/twilio-sim.js';
 import { findFreePort, startBalancer } from './support/balancer.js';
 import { fastConfig, invoke } from './support/calls.js';
@@ -127,7 +127,7 @@ describe.runIf(DATABASE_KINDS.includes('postgres'))('rolling restart: two instan
     const held = balancer.holdNext(({ path, body }) => path.startsWith(STATUS_PATH) && body.includes('CallStatus=completed'));
     const twilio: Array<{ callId: string; callSid: string }> = [];
     for (const lineNumber of [1, 2, 3]) {
-      const placed = await invoke(twilioRep.client, 'twilioInitiateCall', { to: SIM_NUMBERS.human, userEmail: twilioRep.email, lineNumber, enableAMD: false, enableRecording: false });
+      const placed = await invoke(twilioRep.client, 'twilioInitiateCall', { to: daytimeHumanNumber(), userEmail: twilioRep.email, lineNumber, enableAMD: false, enableRecording: false });
       expect(placed.status, JSON.stringify(placed.body)).toBe(200);
       twilio.push({ callId: placed.body['callId'] as string, callSid: placed.body['callSid'] as string });
       await waitForSimCall(sim, placed.body['callSid'] as string, (call) => call.status === 'in-progress', 'the callee to answer');

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { isTerminal, type CallStatus } from '../src/core/call-status.js';
 import type { ActiveCallRow } from '../src/db/active-calls.js';
-import { SIM_NUMBERS } from './twilio-sim/scenarios.js';
+import { daytimeHumanNumber } from './twilio-sim/scenarios.js';
 import { startTwilioSim, type TwilioSim } from './twilio-sim/twilio-sim.js';
 import { invoke } from './support/calls.js';
 import { DATABASE_KINDS } from './support/databases.js';
@@ -34,7 +34,7 @@ describe.each(DATABASE_KINDS)('RS1 killing the server mid-call in production mod
     const rep = await clientOf(first);
     const email = `twilio-restart-${Date.now()}@example.com`;
     expect((await rep.auth.signUp({ email, password: PASSWORD })).error).toBeNull();
-    const placed = await invoke(rep, 'twilioInitiateCall', { to: SIM_NUMBERS.human, userEmail: email, lineNumber: 1, enableAMD: false, enableRecording: false });
+    const placed = await invoke(rep, 'twilioInitiateCall', { to: daytimeHumanNumber(), userEmail: email, lineNumber: 1, enableAMD: false, enableRecording: false });
     expect(placed.status).toBe(200);
     const callId = placed.body['callId'] as string;
     const callSid = placed.body['callSid'] as string;

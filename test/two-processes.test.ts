@@ -7,6 +7,7 @@ import WebSocket from 'ws';
 import { openPostgres } from '../src/db/postgres.js';
 import { fastConfig, invoke, waitForEnd } from './support/calls.js';
 import { createEmptyDatabase, REALTIME_POSTGRES_KINDS, type TestDatabase } from './support/databases.js';
+import { startDemoCallsAtMidday } from './support/dial-clock.js';
 import { subscribe } from './support/realtime.js';
 import { startServerProcess, type ServerProcess } from './support/server-process.js';
 
@@ -19,6 +20,8 @@ describe.each(REALTIME_POSTGRES_KINDS)('two server processes on one PostgreSQL (
   const servers: ServerProcess[] = [];
   beforeAll(async () => {
     database = await createEmptyDatabase(kind);
+    // The processes' gates have the real clock: demo calls start on a weekday midday instead.
+    await startDemoCallsAtMidday(database.db);
     await database.db.close();
     dataDir = await mkdtemp(join(tmpdir(), 'dialer-two-'));
     // Each test signs up a user of their own: each the admin of a workspace of their own.

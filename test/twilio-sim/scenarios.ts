@@ -71,3 +71,25 @@ const REFUSALS: Readonly<Record<string, Scenario>> = {
 export function scenarioFor(to: string): Scenario {
   return REFUSALS[to] ?? { kind: 'life', life: LIVES[to] ?? 'human' };
 }
+
+/**
+ * Numbers answered by a person (like any number not listed above) whose callee lives in a zone
+ * of its own, about five to nine hours apart, so that at any moment one of them is in its
+ * daytime. A test whose server runs as its own process has the real clock in its dial gate
+ * (08:00–21:00 at the callee, 47 CFR 64.1200(c)(1)), so it dials the one in daytime now. None
+ * is in a state with a stricter calling-hours rule.
+ */
+const HUMANS_AROUND_THE_WORLD = [
+  { number: '+18085550100', zone: 'Pacific/Honolulu' },
+  { number: '+12125550100', zone: 'America/New_York' },
+  { number: '+442079460100', zone: 'Europe/London' },
+  { number: '+81355550100', zone: 'Asia/Tokyo' },
+] as const;
+
+/** A person's number where it is now between 09:00 and 19:00 (an hour or more inside the calling window). */
+export function daytimeHumanNumber(now: Date = new Date()): string {
+  const hourIn = (zone: string) => Number(new Intl.DateTimeFormat('en-US', { timeZone: zone, hour: '2-digit', hourCycle: 'h23' }).format(now));
+  const found = HUMANS_AROUND_THE_WORLD.find(({ zone }) => hourIn(zone) >= 9 && hourIn(zone) < 19);
+  if (!found) throw new Error(`no number in daytime at ${now.toISOString()}`);
+  return found.number;
+}
