@@ -37,6 +37,7 @@ import { isTerminal, type CallStatus } from '../src/core/call-status.js';
 import { hashInvitationToken } from '../src/db/invitations.js';
 import { createEmptyDatabase } from '../test/support/databases.js';
 import { startServerProcess } from '../test/support/server-process.js';
+import { demoClockOffsetSeconds } from './support/stack.js';
 
 const REPS = Number(process.env.FLOOR_REPS ?? 50);
 const LINES = Number(process.env.FLOOR_LINES ?? 3);
@@ -201,7 +202,7 @@ async function main() {
             const client = newClient();
             const { error } = await client.auth.signUp({ email, password: PASSWORD, options: { data: { invitation_token: token } } });
             if (error) throw new Error(`${email}: ${error.message}`);
-            const settings = await client.functions.invoke('dialerSettings', { body: { userEmail: email, update: { use_mock_dialer: true, mock_config: MOCK_CONFIG } } });
+            const settings = await client.functions.invoke('dialerSettings', { body: { userEmail: email, update: { use_mock_dialer: true, mock_config: MOCK_CONFIG, demo_clock_offset_seconds: demoClockOffsetSeconds() } } });
             if (settings.error) throw new Error(`${email} settings: ${String(settings.error)}`);
             return { email, client };
           }),

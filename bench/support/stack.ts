@@ -13,6 +13,7 @@ import { fileURLToPath } from 'node:url';
 import postgres from 'postgres';
 import { migrate } from '../../src/db/migrate.js';
 import { openPostgres } from '../../src/db/postgres.js';
+import { nextPermissiveInstant } from '../../test/support/dial-clock.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 
@@ -81,6 +82,14 @@ export interface BenchUser {
  * `emails`. No password works: benches mint access tokens with BENCH_JWT_SECRET instead, since
  * thousands of sign-ups would measure password hashing. Returns the users in the order given.
  */
+/**
+ * The demo clock every bench user dials on: the next weekday midday in Chicago, so the dial gate's
+ * calling hours (08:00–21:00 at the callee) never refuse a bench's demo calls, whenever it runs.
+ */
+export function demoClockOffsetSeconds(): number {
+  return Math.round((nextPermissiveInstant(Date.now()) - Date.now()) / 1000);
+}
+
 export async function seedBenchUsers(url: string, emails: readonly string[], teamSize = 50): Promise<BenchUser[]> {
   const sql = postgres(url, { max: 1, onnotice: () => {} });
   try {
@@ -102,6 +111,7 @@ export async function seedBenchUsers(url: string, emails: readonly string[], tea
       const batch = members.slice(first, first + 5_000);
       await sql`insert into workspace_members ${sql(batch, 'user_id', 'user_email', 'workspace_id', 'role')}`;
       await sql`insert into rep_states ${sql(batch.map(({ user_email, workspace_id }) => ({ user_email, workspace_id })), 'user_email', 'workspace_id')}`;
+      await sql`insert into dialer_settings ${sql(batch.map(({ user_email }) => ({ user_email, demo_clock_offset_seconds: demoClockOffsetSeconds() })), 'user_email', 'demo_clock_offset_seconds')}`;
     }
     return emails.map((email) => ({ id: idOf.get(email) ?? '', email }));
   } finally {
