@@ -131,6 +131,22 @@ describe.each(DATABASE_KINDS)('dialer session queue and claim on %s', (kind) => 
     await stop(rep(0), paused);
   });
 
+  it('PD2 a lead this session placed a call to is not offered again, even with no worked-lead row (a crash between the two); an archived list offers nothing', async () => {
+    const listId = await createList();
+    const called = await addLead(listId, 1);
+    const next = await addLead(listId, 2);
+    const sessionId = await startOn(rep(2), listId);
+    await db.sql`
+      insert into active_calls (user_email, lead_id, line_number, to_number, session_id, status, ended_at)
+      values (${rep(2).email}, ${called}, 3, '+14155550302', ${sessionId}, 'dialing', null)`;
+    await db.sql`update active_calls set status = 'busy', ended_at = now() where lead_id = ${called}`;
+    expect((await reserve(sessionId, 10)).map((lead) => lead.leadId)).toEqual([next]);
+    expect(await db.transaction((tx) => releaseReservation(tx, sessionId, next))).toBe(true);
+    await db.sql`update lead_lists set archived_at = now() where id = ${listId}`;
+    expect(await reserve(sessionId, 10)).toEqual([]);
+    await stop(rep(2), sessionId);
+  });
+
   it('PD2 two reps on one list, 3 lines each, reserving at once from separate connections: every lead is held by exactly one line', async () => {
     const listId = await createList();
     const leads: string[] = [];

@@ -91,8 +91,10 @@ create table dialer_session_leads (
 alter table dialer_session_leads enable row level security;
 grant all on dialer_session_leads to service_role;
 
--- The queue asks, for each lead of a list, whether a call to it is live.
+-- The queue asks, for each lead of a list, whether a call to it is live, and whether this
+-- session placed a call to it (a call written before its dialer_session_leads row, as after a crash between the two).
 create index active_calls_lead_live on active_calls (lead_id) where lead_id is not null and status in ('dialing', 'ringing', 'in-progress');
+create index active_calls_session on active_calls (session_id, lead_id) where session_id is not null;
 create index leads_list_queue on leads (list_id, created_at, id) where list_id is not null;
 
 -- Realtime: clients see their sessions change live, by either capture (RT2).

@@ -10,6 +10,7 @@ import {
   SESSION_MOVES,
   SESSION_STATUSES,
   sessionFilterSchema,
+  skipReasonOf,
   type QueueLead,
   type SessionStatus,
 } from './dialer-session.js';
@@ -93,6 +94,13 @@ describe('session counters', () => {
     counts = countSessionEvent(counts, { kind: 'skipped', reason: 'outside_calling_hours' });
     counts = countSessionEvent(counts, { kind: 'skipped', reason: 'do_not_call' });
     expect(counts).toEqual({ dialed: 2, connected: 1, voicemail: 0, abandoned: 0, skipped: 3, skippedReasons: { do_not_call: 2, outside_calling_hours: 1 } });
+    expect(['do_not_call', 'outside_calling_hours', 'attempt_limit_reached', 'line_busy', 'twilio_error'].map(skipReasonOf)).toEqual([
+      'do_not_call',
+      'outside_calling_hours',
+      'attempt_limit_reached',
+      null,
+      null,
+    ]);
     expect(EMPTY_SESSION_COUNTS).toEqual({ dialed: 0, connected: 0, voicemail: 0, abandoned: 0, skipped: 0, skippedReasons: {} });
   });
 });

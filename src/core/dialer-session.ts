@@ -104,7 +104,7 @@ export function normalizeSessionFilter(filter: SessionFilter): SessionFilter {
  * 1. due callbacks first (`leads.callback_at <= now`), earliest due first: a promise to call back
  *    is kept before anyone new is called;
  * 2. then the list's order: the lead added first (`leads.created_at`), ties by `leads.id`, so the
- *    order is total and the same for every process.
+ *    order is total and the same on every server.
  * Never in the queue: `do_not_call` leads; leads with a live call (any rep, any session); leads
  * another session holds (an unexpired reservation); leads this session has already dialed.
  */
@@ -112,7 +112,7 @@ export const QUEUE_ORDER = [
   { key: 'due_callback', direction: 'first', why: 'a promise to call back is kept before anyone new is called' },
   { key: 'callback_at', direction: 'asc', why: 'among due callbacks, the one due longest first' },
   { key: 'created_at', direction: 'asc', why: "the list's order: the lead added first" },
-  { key: 'id', direction: 'asc', why: 'ties broken the same way in every process' },
+  { key: 'id', direction: 'asc', why: 'ties broken the same way on every server' },
 ] as const;
 
 /** What the queue orders by, for one lead. */
@@ -144,7 +144,7 @@ export const RESERVATION_SECONDS = 120;
 /**
  * A session whose heartbeat is older than this (seconds) is dead to the queue: its reservations
  * are released (PD2). Twice the presence timeout of realtime (30 s, db/migrations/0011), so a
- * process that misses one beat keeps its leads.
+ * server that misses one beat keeps its leads.
  */
 export const SESSION_HEARTBEAT_TIMEOUT_SECONDS = 60;
 
@@ -180,6 +180,18 @@ export type SessionCounter = (typeof SESSION_COUNTERS)[number];
 /** Why a lead was skipped: the dial gate's refusal codes (src/core/dial-gate.ts). */
 export const SKIP_REASONS = DIAL_REFUSAL_CODES;
 export type SkipReason = DialRefusalCode;
+
+/**
+ * The skip reason for a refused dial: the gate's refusal code (openCall's error code, src/db/place-call.ts),
+ * or null for an error that is no refusal of the lead (a busy line, a provider error): such a lead is not skipped.
+ */
+export function skipReasonOf(code: string): SkipReason | null {
+  return isSkipReason(code) ? code : null;
+}
+
+function isSkipReason(code: string): code is SkipReason {
+  return (SKIP_REASONS as readonly string[]).includes(code);
+}
 
 export interface SessionCounts {
   readonly dialed: number;

@@ -161,16 +161,18 @@ export const stopDialerSession = (db: Database, owner: SessionOwner, sessionId: 
  * a reserver that loses such a race gets fewer leads and may ask again.
  * Never reserved: leads outside the session's list or filter, `do_not_call` leads, leads with a
  * live call (any rep), leads under another unexpired reservation, leads this session has worked
- * (dialer_session_leads). An expired reservation is taken over. `lineNumbers[i]`, when given, is
+ * (dialer_session_leads) or placed a call to (`active_calls.session_id`). A session that is not
+ * active, or whose list is archived, gets none. An expired reservation is taken over. `lineNumbers[i]`, when given, is
  * stored as the line of the i-th lead. The reservation lasts RESERVATION_SECONDS from `now`,
- * renewed by heartbeatDialerSession. A session that is not active gets none.
+ * renewed by heartbeatDialerSession.
  */
 export async function reserveNextLeads(tx: Queryable, sessionId: string, count: number, now: Date, lineNumbers: readonly number[] = []): Promise<ReservedLead[]> {
   if (!Number.isInteger(count) || count < 1) return [];
   const at = iso(now);
   const rows = await tx.sql<{ lead_id: string; name: string; phone: string; callback_at: Date | null; line_number: number | null; expires_at: Date; position: number }>`
     with session as (
-      select id, workspace_id, list_id, filter from dialer_sessions where id = ${sessionId} and status = 'active'
+      select s.id, s.workspace_id, s.list_id, s.filter from dialer_sessions s join lead_lists ll on ll.id = s.list_id
+      where s.id = ${sessionId} and s.status = 'active' and ll.archived_at is null
     ), picked as (
       select l.id, l.callback_at, l.created_at from leads l, session s
       where l.list_id = s.list_id and l.workspace_id = s.workspace_id
@@ -180,6 +182,7 @@ export async function reserveNextLeads(tx: Queryable, sessionId: string, count: 
         and not exists (select 1 from active_calls a where a.lead_id = l.id and a.status in ('dialing', 'ringing', 'in-progress'))
         and not exists (select 1 from lead_reservations r where r.lead_id = l.id and r.expires_at > ${at}::timestamptz)
         and not exists (select 1 from dialer_session_leads w where w.session_id = s.id and w.lead_id = l.id)
+        and not exists (select 1 from active_calls a where a.session_id = s.id::text and a.lead_id = l.id)
       order by (l.callback_at is not null and l.callback_at <= ${at}::timestamptz) desc,
         case when l.callback_at <= ${at}::timestamptz then l.callback_at end, l.created_at, l.id
       limit ${count}::integer
