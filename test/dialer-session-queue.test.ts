@@ -254,6 +254,19 @@ describe.each(DATABASE_KINDS)('dialer session queue and claim on %s', (kind) => 
     await stop(rep(2), otherSession);
   });
 
+  it('WS1 the database itself keeps a session in its rep\'s workspace and one live session per rep', async () => {
+    const outsider = await addMember(db);
+    const [foreignList] = await db.sql<{ id: string }>`insert into lead_lists (user_email, name) values (${outsider.user_email}, 'Elsewhere') returning id`;
+    const codeOf = async (work: Promise<unknown>) => work.then(() => 'stored', (error: unknown) => String((error as { code?: unknown }).code));
+    expect(await codeOf(db.sql`insert into dialer_sessions (user_email, list_id, lines) values (${rep(1).email}, ${foreignList?.id}, 1)`)).toBe('23503');
+    const listId = await createList();
+    const sessionId = await startOn(rep(1), listId);
+    expect(await codeOf(db.sql`insert into dialer_sessions (user_email, list_id, lines) values (${rep(1).email}, ${listId}, 1)`)).toBe('23505');
+    expect(await codeOf(db.sql`insert into dialer_sessions (user_email, list_id, lines) values (${rep(0).email}, ${listId}, 4)`)).toBe('23514');
+    expect(await codeOf(db.sql`update dialer_sessions set status = 'stopped' where id = ${sessionId}`)).toBe('23514');
+    await stop(rep(1), sessionId);
+  });
+
   it('session counters: a lead dialed or skipped counts once, under its reason; voicemails and abandons count', async () => {
     const listId = await createList();
     const lead = await addLead(listId, 1);
