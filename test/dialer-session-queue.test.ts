@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { compareQueueLeads, RESERVATION_SECONDS, SESSION_HEARTBEAT_TIMEOUT_SECONDS } from '../src/core/dialer-session.js';
+import { compareQueueLeads, RESERVATION_SECONDS, SESSION_HEARTBEAT_TIMEOUT_SECONDS, SESSION_STATUSES, SESSION_STOP_REASONS } from '../src/core/dialer-session.js';
 import type { Database } from '../src/db/database.js';
 import {
   claimConnection,
@@ -265,6 +265,15 @@ describe.each(DATABASE_KINDS)('dialer session queue and claim on %s', (kind) => 
     expect(await codeOf(db.sql`insert into dialer_sessions (user_email, list_id, lines) values (${rep(0).email}, ${listId}, 4)`)).toBe('23514');
     expect(await codeOf(db.sql`update dialer_sessions set status = 'stopped' where id = ${sessionId}`)).toBe('23514');
     await stop(rep(1), sessionId);
+  });
+
+  it('each word once: the session statuses and stop reasons of src/core are the table\'s checks', async () => {
+    const wordsOf = async (name: string) => {
+      const [row] = await db.sql<{ definition: string }>`select pg_get_constraintdef(oid) as definition from pg_constraint where conname = ${name}`;
+      return [...new Set([...(row?.definition ?? '').matchAll(/'([^']*)'/g)].map((m) => m[1] ?? ''))].sort();
+    };
+    expect(await wordsOf('dialer_sessions_status_check')).toEqual([...SESSION_STATUSES].sort());
+    expect(await wordsOf('dialer_sessions_stop_reason_check')).toEqual([...SESSION_STOP_REASONS].sort());
   });
 
   it('session counters: a lead dialed or skipped counts once, under its reason; voicemails and abandons count', async () => {
