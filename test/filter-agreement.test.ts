@@ -23,6 +23,7 @@ const KEY_COLUMNS: Readonly<Record<RealtimeTable, readonly string[]>> = {
   dialer_settings: ['user_email'],
   workspace_members: ['user_id'],
   rep_states: ['user_email'],
+  dialer_sessions: ['id'],
 };
 
 const UUIDS = [
@@ -70,6 +71,13 @@ function storedValue(column: string, type: string, table: RealtimeTable, isNulla
   if (column === 'user_email') return fc.constantFrom('ann@example.com', 'bob@example.com', 'B', 'null');
   if (column === 'line_number' && table === 'active_calls') return fc.constantFrom('1', '2', '3');
   if (column === 'live_lines') return fc.constantFrom('0', '1', '3');
+  // A live session: its checks tie paused_at, stopped_at, stop_reason and the connection to its status.
+  if (table === 'dialer_sessions') {
+    if (column === 'status') return fc.constant('active');
+    if (column === 'lines') return fc.constantFrom('1', '2', '3');
+    if (['paused_at', 'stopped_at', 'stop_reason', 'connected_call_id'].includes(column)) return fc.constant(null);
+    if (['dialed', 'connected', 'voicemail', 'abandoned', 'skipped'].includes(column)) return fc.constantFrom('0', '1', '9');
+  }
   if (column === 'status') return fc.constantFrom(...(table === 'leads' ? ['new', 'callback'] : ['dialing', 'completed']));
   const checked = CHECKED_TEXT[column];
   if (checked) return orNull(fc.constantFrom(...checked));

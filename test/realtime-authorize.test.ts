@@ -24,7 +24,7 @@ import { TEST_JWT_SECRET } from './support/server.js';
  */
 
 /** The tables a member may own rows of besides their membership and rep state, which every member has. */
-const OWNED_TABLES = ['leads', 'active_calls', 'call_logs', 'user_stats', 'dialer_settings'] as const;
+const OWNED_TABLES = ['leads', 'active_calls', 'call_logs', 'user_stats', 'dialer_settings', 'dialer_sessions'] as const;
 type OwnedTable = (typeof OWNED_TABLES)[number];
 
 interface MemberPlan {
@@ -117,6 +117,11 @@ describe.each(REALTIME_DATABASE_KINDS)('WS1 realtime visibility agrees with row-
       case 'dialer_settings':
         await db.sql`insert into dialer_settings (user_email) values (${email}) on conflict do nothing`;
         return;
+      case 'dialer_sessions': {
+        const [list] = await db.sql<{ id: string }>`insert into lead_lists (user_email, name) values (${email}, ${`List ${++leadNumber}`}) returning id`;
+        await db.sql`insert into dialer_sessions (user_email, list_id, lines) values (${email}, ${list?.id}, 1)`;
+        return;
+      }
       default: {
         const unreachable: never = table;
         throw new Error(`no rows for ${String(unreachable)}`);

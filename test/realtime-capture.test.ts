@@ -34,7 +34,10 @@ async function writeEveryTable(db: TestServer['db'], email: string, notes: strin
   await db.sql`update user_stats set calls_made = calls_made + 1 where user_email = ${email}`;
   await db.sql`update workspace_members set updated_at = now() where user_email = ${email}`;
   await db.sql`update rep_states set is_away = true where user_email = ${email}`;
-  return { leads: leadId, dialer_settings: email, active_calls: call?.id ?? '', call_logs: log?.id ?? '', user_stats: email, workspace_members: email, rep_states: email };
+  const [list] = await db.sql<{ id: string }>`insert into lead_lists (user_email, name) values (${email}, 'Capture list') returning id`;
+  const [session] = await db.sql<{ id: string }>`insert into dialer_sessions (user_email, list_id, lines) values (${email}, ${list?.id}, 3) returning id`;
+  await db.sql`update dialer_sessions set dialed = dialed + 1 where id = ${session?.id}`;
+  return { dialer_sessions: session?.id ?? '', leads: leadId, dialer_settings: email, active_calls: call?.id ?? '', call_logs: log?.id ?? '', user_stats: email, workspace_members: email, rep_states: email };
 }
 
 describe.each(REALTIME_DATABASE_KINDS)('RT2 change capture on %s', (kind) => {

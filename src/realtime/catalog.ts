@@ -5,7 +5,7 @@ import type { ColumnTypes } from './filter.js';
  * Tables clients can subscribe to; each row belongs to the member named in its `user_email` and
  * to the workspace in its `workspace_id` (see canViewRow).
  */
-export const REALTIME_TABLES = ['active_calls', 'leads', 'call_logs', 'user_stats', 'dialer_settings', 'workspace_members', 'rep_states'] as const;
+export const REALTIME_TABLES = ['active_calls', 'leads', 'call_logs', 'user_stats', 'dialer_settings', 'workspace_members', 'rep_states', 'dialer_sessions'] as const;
 export type RealtimeTable = (typeof REALTIME_TABLES)[number];
 
 export function isRealtimeTable(value: unknown): value is RealtimeTable {
@@ -21,6 +21,7 @@ export const TABLE_KEYS: Readonly<Record<RealtimeTable, string>> = {
   dialer_settings: 'user_email',
   workspace_members: 'user_email',
   rep_states: 'user_email',
+  dialer_sessions: 'id',
 };
 
 export type RealtimeCatalog = ReadonlyMap<RealtimeTable, ColumnTypes>;
