@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { addToDoNotCall, LOCKED_ADD_LIMIT } from '../src/db/do-not-call.js';
+import type { Database } from '../src/db/database.js';
+import { addToDoNotCall, importToDoNotCall, LOCKED_ADD_LIMIT } from '../src/db/do-not-call.js';
 import { fastConfig, invoke, waitForEnd } from './support/calls.js';
 import { DATABASE_KINDS } from './support/databases.js';
 import { startTestServer, waitFor, type SignedUpUser, type TestServer } from './support/server.js';
@@ -18,7 +19,8 @@ interface ImportAnswer {
  * from it with a reason (audited), every change is a compliance event, and another workspace
  * never sees or changes it. DN2 a do_not_call disposition or lead status puts the number on it, so
  * no rep of the workspace dials it. DN3 files of numbers (any CSV or text, or a National Do Not
- * Call Registry download) import in one transaction, counted, with refused rows numbered.
+ * Call Registry download) import in batches of FILE_COMMIT_SIZE numbers, each its own transaction,
+ * counted, with refused rows numbered.
  */
 describe.each(DATABASE_KINDS)('the workspace do-not-call list on %s', (kind) => {
   let server: TestServer;
@@ -209,6 +211,37 @@ describe.each(DATABASE_KINDS)('the workspace do-not-call list on %s', (kind) => 
     expect(await importFile(admin, '')).toMatchObject({ status: 422, body: { code: 'invalid_file' } });
     expect(await importFile(admin, 'Name,Notes\nAda,hello\n')).toMatchObject({ status: 422, body: { code: 'invalid_file' } });
     expect(await listed(admin)).toEqual(before);
+  });
+
+  it('DN3 a file commits in batches, each its own transaction (PGlite runs one at a time: one transaction for a whole registry extract held every dial for minutes)', async () => {
+    const numbers = ['+13035550905', '+13035550901', '+13035550904', '+13035550902', '+13035550903', '+13035550901'];
+    const listed = async () => {
+      const [row] = await server.db.sql<{ n: number }>`
+        select count(*)::int as n from do_not_call_numbers where user_email = ${rep2.email} and phone_number like '+130355509%'`;
+      return row?.n ?? 0;
+    };
+    // What another connection sees after each transaction of the import ends: its batch committed.
+    const seenAfterEach: number[] = [];
+    const watched = new Proxy(server.db, {
+      get(target, property) {
+        if (property === 'transaction') {
+          return async <T>(work: Parameters<Database['transaction']>[0]) => {
+            const result = (await target.transaction(work)) as T;
+            seenAfterEach.push(await listed());
+            return result;
+          };
+        }
+        const value: unknown = Reflect.get(target, property, target);
+        return typeof value === 'function' ? (value as (...args: unknown[]) => unknown).bind(target) : value;
+      },
+    });
+    const first = await importToDoNotCall(watched, { userEmail: rep2.email, numbers, source: 'import' }, 2);
+    expect(first).toEqual({ added: 5, alreadyListed: 0 });
+    expect(seenAfterEach).toEqual([2, 4, 5]);
+    const [events] = await server.db.sql<{ n: number }>`
+      select count(*)::int as n from compliance_events where user_email = ${rep2.email} and kind = 'dnc_added' and phone_number like '+130355509%'`;
+    expect(events?.n).toBe(5);
+    expect(await importToDoNotCall(watched, { userEmail: rep2.email, numbers: [...numbers, '+13035550906'], source: 'import' }, 2)).toEqual({ added: 1, alreadyListed: 5 });
   });
 
   it('DN3 100,000 registry numbers import in one request, each listed once with its event; the same file again adds none', async () => {

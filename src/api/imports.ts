@@ -4,7 +4,7 @@ import { suggestMapping } from '../core/lead-import.js';
 import { decodeText, describeBinaryFile, readCsv } from '../core/read-csv.js';
 import { seesWholeWorkspace } from '../core/workspace.js';
 import type { Database } from '../db/database.js';
-import { addToDoNotCall, workspaceCountry } from '../db/do-not-call.js';
+import { importToDoNotCall, workspaceCountry } from '../db/do-not-call.js';
 import { insertUpload, readWorkspaceCountry } from '../db/lead-import.js';
 import { findMemberByUserId, type MemberRow } from '../db/workspaces.js';
 import { appErrorResponse, errorResponse } from './http.js';
@@ -93,7 +93,7 @@ export function createImportRoutes({ db, tokens }: ImportRouteDeps): Hono {
    * `POST /imports/do-not-call[?name=<file name>]` (admins and managers) with the file as the raw
    * body, as /imports/leads takes it → 200 `{added, alreadyListed, invalid, errors: [{row, input,
    * message}] (the first 100), format: "registry"|"table", columns}`: every number of the file on
-   * the workspace's do-not-call list in one transaction (src/core/do-not-call-file.ts reads a CSV
+   * the workspace's do-not-call list, committed 2,000 numbers at a time (src/core/do-not-call-file.ts reads a CSV
    * or text file, numbers in any column, or a National Do Not Call Registry download; source
    * `registry` for that, `import` otherwise; one compliance event per number added). `invalid`
    * counts the cells and lines that are not numbers; a number the file names twice counts once.
@@ -117,7 +117,9 @@ export function createImportRoutes({ db, tokens }: ImportRouteDeps): Hono {
     const { format, columns, numbers, refusals } = file.value;
     const source = format === 'registry' ? 'registry' : 'import';
     const note = fileName ? `From the file "${fileName}".`.slice(0, 500) : null;
-    const counts = await db.transaction((tx) => addToDoNotCall(tx, { userEmail: member.user_email, numbers: numbers.map((entry) => entry.e164), source, note }));
+    // In batches of FILE_COMMIT_SIZE, each its own transaction: one transaction for a whole
+    // registry extract held PGlite's only connection, and every dial of every workspace, for minutes.
+    const counts = await importToDoNotCall(db, { userEmail: member.user_email, numbers: numbers.map((entry) => entry.e164), source, note });
     return c.json({
       ...counts,
       invalid: refusals.length,
