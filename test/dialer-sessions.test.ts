@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { invoke } from './support/calls.js';
+import { subscribe } from './support/realtime.js';
 import { DATABASE_KINDS } from './support/databases.js';
 import { startTestServer, type SignedUpUser, type TestServer } from './support/server.js';
 
@@ -120,6 +121,26 @@ describe.each(DATABASE_KINDS)('dialer sessions through the functions on %s', (ki
     expect((await invoke(rep.client, 'pauseDialerSession', { sessionId: 'x' })).body['code']).toBe('invalid_request');
     const after = await server.db.sql<{ n: number }>`select count(*)::int as n from dialer_sessions`;
     expect(after).toEqual(before);
+  });
+
+  it('RT2 WS1 a session\'s changes reach its rep and the workspace\'s managers live, and no other rep', async () => {
+    const repFeed = subscribe(rep.client, 'dialer_sessions', undefined);
+    const managerFeed = subscribe(manager.client, 'dialer_sessions', `user_email=eq.${rep.email}`);
+    const otherFeed = subscribe(otherRep.client, 'dialer_sessions', undefined);
+    for (const feed of [repFeed, managerFeed, otherFeed]) await feed.waitForState('SUBSCRIBED');
+    const session = sessionOf((await invoke(rep.client, 'startDialerSession', { listId, lines: 2 })).body);
+    await invoke(rep.client, 'pauseDialerSession', { sessionId: session.id });
+    await invoke(rep.client, 'stopDialerSession', { sessionId: session.id });
+    // The other rep's own session comes after the three changes on the same feed: by then they would have arrived.
+    const own = sessionOf((await invoke(otherRep.client, 'startDialerSession', { listId, lines: 1 })).body);
+    const statusesOf = (changes: readonly { eventType: string; new: Record<string, unknown> }[], id: string) =>
+      changes.filter((change) => change.new['id'] === id).map((change) => `${change.eventType} ${String(change.new['status'])}`);
+    expect(statusesOf(await repFeed.waitForChanges(3), session.id)).toEqual(['INSERT active', 'UPDATE paused', 'UPDATE stopped']);
+    expect(statusesOf(await managerFeed.waitForChanges(3), session.id)).toEqual(['INSERT active', 'UPDATE paused', 'UPDATE stopped']);
+    const seenByOther = await otherFeed.waitForChanges(1);
+    expect(seenByOther.map((change) => (change.new as Record<string, unknown>)['id'])).toEqual([own.id]);
+    for (const feed of [repFeed, managerFeed, otherFeed]) await feed.channel.unsubscribe();
+    await stopLive(otherRep);
   });
 
   it('WS1 a rep reads their own sessions, a manager their workspace\'s, an outsider none; TR1 a client writes none', async () => {
