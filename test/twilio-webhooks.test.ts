@@ -223,6 +223,43 @@ describe.each(DATABASE_KINDS)('Twilio webhooks on %s', (kind) => {
     },
   );
 
+  it('TR3 a machine verdict after the dial result that played the safe-harbor message: not abandoned, as when the verdict came first; the message is in history either way', async () => {
+    const { server, sim } = stack;
+    const sendInOrder = async (order: ReadonlyArray<'answered' | 'dialResult' | 'verdict' | 'completed'>) => {
+      const call = await newTwilioCall(server.db, sim.accountSid);
+      const urls = urlsFor(server.url, call.row.id);
+      const baseMs = Math.ceil(call.row.started_at.getTime() / 1000) * 1000;
+      const callbacks: Record<(typeof order)[number], Callback> = {
+        answered: statusCallback(urls.status, call.identity, { status: 'in-progress', sequenceNumber: 2, atMs: baseMs + 3000 }),
+        // The rep's browser did not take the answered call: no forward-to number, so the message plays.
+        dialResult: {
+          kind: 'answer',
+          url: urls.dialResult,
+          params: { AccountSid: call.identity.accountSid, CallSid: call.identity.callSid, DialCallStatus: 'no-answer', CallStatus: 'in-progress', From: call.identity.from },
+        },
+        verdict: amdCallback(urls.amd, call.identity, 'machine_end_beep', 12_000),
+        completed: statusCallback(urls.status, call.identity, { status: 'completed', sequenceNumber: 3, atMs: baseMs + 30_000, durationSeconds: 27 }),
+      };
+      for (const name of order) {
+        const answer = await post(callbacks[name], sim.authToken);
+        expect(answer.status).toBe(200);
+        if (name === 'dialResult') expect(await answer.text()).toContain('press 9');
+      }
+      const [row] = await server.db.sql<{ abandoned: boolean; safe_harbor: boolean; answered_by: string }>`
+        select abandoned_at is not null as abandoned, safe_harbor_at is not null as safe_harbor, answered_by from active_calls where id = ${call.row.id}`;
+      const history = await server.db.sql<{ abandoned: boolean; safe_harbor: boolean; outcome: string }>`
+        select abandoned_at is not null as abandoned, safe_harbor_at is not null as safe_harbor, outcome from call_logs where active_call_id = ${call.row.id}`;
+      return { row, history };
+    };
+    const expected = {
+      row: { abandoned: false, safe_harbor: true, answered_by: 'machine_end_beep' },
+      history: [{ abandoned: false, safe_harbor: true, outcome: 'voicemail_detected' }],
+    };
+    expect(await sendInOrder(['answered', 'dialResult', 'verdict', 'completed'])).toEqual(expected);
+    expect(await sendInOrder(['answered', 'verdict', 'dialResult', 'completed'])).toEqual(expected);
+    expect(await sendInOrder(['answered', 'dialResult', 'completed', 'verdict'])).toEqual(expected);
+  });
+
   it('TR3 in-progress, completed without AnsweredBy, then a machine verdict: the call ends voicemail_detected, not a connect, as in the other order', async () => {
     const { server, sim } = stack;
     const sendInOrder = async (order: ReadonlyArray<'answered' | 'completed' | 'verdict'>) => {

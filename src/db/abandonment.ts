@@ -26,6 +26,8 @@ export async function markAbandoned(
       safe_harbor_at = coalesce(safe_harbor_at, ${options.safeHarborAt ?? null}::timestamptz),
       connected_at = case when connected_at > answered_at + make_interval(secs => ${ABANDON_CONNECT_SECONDS}) then connected_at end
     where id = ${callId} and abandoned_at is null
+      -- A machine or fax is never abandoned (migration 0022 clears it when the verdict comes later).
+      and not coalesce(answered_by like 'machine%' or answered_by = 'fax', false)
     returning *`;
   if (!row) return undefined;
   const reason = options.reason ?? 'no_rep_within_2s';
@@ -42,6 +44,15 @@ export async function markAbandoned(
         provider: row.provider,
       })}::text::jsonb)`;
   return row;
+}
+
+/**
+ * Records that the safe-harbor message started playing on a call that is not abandoned (an
+ * answering machine's verdict came first), so the message is in history whichever came first:
+ * the verdict, or the dial result that played it. The first time written stays.
+ */
+export async function markSafeHarborPlayed(tx: Queryable, callId: string, at: Date): Promise<void> {
+  await tx.sql`update active_calls set safe_harbor_at = ${at} where id = ${callId} and safe_harbor_at is null`;
 }
 
 /** One row of rates: abandoned calls over calls answered by a person, in the window. */

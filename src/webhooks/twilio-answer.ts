@@ -3,7 +3,7 @@ import { isAbandoned, isAnsweredByPerson, safeHarborMessage } from '../core/aban
 import { isTerminal } from '../core/call-status.js';
 import { isRecorded } from '../core/recording-consent.js';
 import { E164_PATTERN } from '../core/rows.js';
-import { markAbandoned, readCallCompliance } from '../db/abandonment.js';
+import { markAbandoned, markSafeHarborPlayed, readCallCompliance } from '../db/abandonment.js';
 import { addToDoNotCall } from '../db/do-not-call.js';
 import { loadDialerSettings } from '../db/dialer-settings.js';
 import { insertTwilioLog } from '../db/twilio-call-logs.js';
@@ -124,6 +124,9 @@ export async function handleDialResult(deps: TwilioWebhookDeps, webhook: SignedW
   await deps.db.transaction(async (tx) => {
     if (call && wasAbandoned && (outcome === 'safe_harbor' || outcome === 'abandoned')) {
       await markAbandoned(tx, call.id, now, { reason: 'rep_unavailable', ...(playsSafeHarbor ? { safeHarborAt: now } : {}) });
+    } else if (call && outcome === 'safe_harbor' && compliance) {
+      // A machine's verdict came first: not abandoned, but the message plays and history says so.
+      await markSafeHarborPlayed(tx, call.id, now);
     }
     await insertTwilioLog(tx, { direction: 'webhook', event: 'dial-result', callSid: callSid ?? null, activeCallId: call?.id ?? null, isSignatureValid: true, outcome, payload: params });
   });
