@@ -164,6 +164,26 @@ describe.each(DATABASE_KINDS)('the workspace do-not-call list on %s', (kind) => 
     expect([refused.status, refused.body['code']]).toEqual([409, 'do_not_call']);
   });
 
+  it('DN2 a rep cannot drop the stop of a lead that asked not to be called: its phone is not changed and it is not deleted through REST, and its number stays refused', async () => {
+    const number = '+14155550207';
+    const [lead] = await server.db.sql<{ id: string }>`insert into leads (user_email, name, phone) values (${rep.email}, 'Ada', ${number}) returning id`;
+    const set = await invoke(manager.client, 'bulkUpdateLeads', { action: 'set_status', leadIds: [lead?.id], status: 'do_not_call' });
+    expect(set.body).toEqual({ updated: 1, skipped: [] });
+    // The number is taken off the list; the lead's status still stops it.
+    expect((await invoke(admin.client, 'removeDoNotCallNumber', { phoneNumber: number, reason: 'Listed in error' })).body).toEqual({ removed: true });
+    const renumbered = await rep.client.from('leads').update({ phone: '+14155550208' }).eq('id', lead?.id ?? '').select();
+    expect(renumbered.error?.code).toBe('42501');
+    const deleted = await rep.client.from('leads').delete().eq('id', lead?.id ?? '').select();
+    expect(deleted.error?.code).toBe('42501');
+    // Other contact fields stay the rep's to edit.
+    const noted = await rep.client.from('leads').update({ notes: 'asked twice' }).eq('id', lead?.id ?? '').select('phone, notes');
+    expect(noted.data).toEqual([{ phone: number, notes: 'asked twice' }]);
+    const refused = await invoke(rep.client, 'mockDialerCall', { to: '(415) 555-0207', userEmail: rep.email, lineNumber: 1, mockConfig: fastConfig('completed') });
+    expect([refused.status, refused.body['code'], (refused.body['details'] as Record<string, unknown>)['rule']]).toEqual([409, 'do_not_call', 'dnc:lead_status']);
+    // A manager's bulk delete (the server) still removes it.
+    expect((await invoke(manager.client, 'bulkUpdateLeads', { action: 'delete', leadIds: [lead?.id] })).body).toMatchObject({ updated: 1 });
+  });
+
   it('DN3 imports a CSV (numbers in any column, the workspace’s country), counting added, already listed and invalid rows by row number; a re-import adds nothing', async () => {
     await invoke(rep.client, 'addDoNotCallNumbers', { numbers: ['+14155550210'] });
     const csv = ['Name;Company;Mobile number', 'Ada;Engines;(415) 555-0210', 'Bob;;415 555 0211', '', 'Cy;Looms;not known', 'Di;;', 'Ed;x;415-555-0211', 'Flo;y;+44 20 7946 0958'].join('\r\n');
