@@ -132,7 +132,7 @@ interface WorkspaceRules {
 
 /**
  * Attempts to one number or one lead in the workspace: its `call_logs` rows and its live calls
- * (an `active_calls` row with no history row yet). An attempt is at the time the gate saw when
+ * (an `active_calls` row in a live status, with no history row yet). An attempt is at the time the gate saw when
  * it placed the call (`compliance.now`: a demo call's includes its demo clock offset, so moving
  * the demo clock moves the caps' days too); a row from before the gate, at its start on the
  * database's clock moved by `skewMs` (gate clock minus database clock). `since` is on the gate's clock.
@@ -151,7 +151,11 @@ async function readAttempts(
        select ${at('c', 'coalesce(c.started_at, c.created_at)')} as at from call_logs c where c.workspace_id = $1 and c.${subject.column} = $2
        union all
        select ${at('a', 'a.started_at')} from active_calls a
-       where a.workspace_id = $1 and a.${subject.column} = $2 and not exists (select 1 from call_logs l where l.active_call_id = a.id)
+       -- Only a live call has no history row yet (HI1: the final status writes it). Said so, the
+       -- read uses the partial index of live calls; without it, every dial scanned every call the
+       -- database ever held (active_calls keeps ended rows), under the gate's lock.
+       where a.workspace_id = $1 and a.${subject.column} = $2 and a.status in ('dialing', 'ringing', 'in-progress')
+         and not exists (select 1 from call_logs l where l.active_call_id = a.id)
      )
      select count(*)::int as lifetime,
        (count(*) filter (where at >= $3::timestamptz))::int as per_day,
