@@ -90,7 +90,8 @@ describe.each(DATABASE_KINDS)('CG1 every dial passes one gate, on %s', (kind) =>
     const leadId = await insertLead(server.db, admin.email, 'Grace Hopper', SIM_NUMBERS.machine);
     await server.db.sql`update leads set status = 'do_not_call' where id = ${leadId}`;
     const refused = await dial(rep, path, { to: SIM_NUMBERS.machine });
-    expect(refused).toMatchObject({ status: 409, body: { code: 'do_not_call', message: expect.stringMatching(/Grace Hopper with this number asked not to be called/), details: { rule: 'dnc:lead_status' } } });
+    // The rep does not see the admin's lead, so it is not named to them (AU1).
+    expect(refused).toMatchObject({ status: 409, body: { code: 'do_not_call', message: expect.stringMatching(/^A lead of your workspace \(another rep's\) with this number asked not to be called/), details: { rule: 'dnc:lead_status' } } });
     expect(await callsOf(server, rep.email)).toEqual([]);
     expect(await refusalsOf(server, rep.email)).toEqual([expect.objectContaining({ code: 'do_not_call', rule: 'dnc:lead_status', lead_id: leadId })]);
   });

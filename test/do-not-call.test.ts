@@ -184,6 +184,26 @@ describe.each(DATABASE_KINDS)('the workspace do-not-call list on %s', (kind) => 
     expect((await invoke(manager.client, 'bulkUpdateLeads', { action: 'delete', leadIds: [lead?.id] })).body).toMatchObject({ updated: 1 });
   });
 
+  it('DN2 a keypad dial refused by another rep’s do_not_call lead does not name that lead to the dialer (a rep sees only their own leads)', async () => {
+    const number = '+14155550209';
+    const [lead] = await server.db.sql<{ id: string }>`insert into leads (user_email, name, phone) values (${rep2.email}, 'Hedy Private', ${number}) returning id`;
+    expect((await invoke(manager.client, 'bulkUpdateLeads', { action: 'set_status', leadIds: [lead?.id], status: 'do_not_call' })).body).toEqual({ updated: 1, skipped: [] });
+    expect((await invoke(admin.client, 'removeDoNotCallNumber', { phoneNumber: number, reason: 'Listed in error' })).body).toEqual({ removed: true });
+    const check = await invoke(rep.client, 'checkDial', { to: number });
+    const refused = await invoke(rep.client, 'mockDialerCall', { to: number, userEmail: rep.email, lineNumber: 1, mockConfig: fastConfig('completed') });
+    expect([refused.status, refused.body['code']]).toEqual([409, 'do_not_call']);
+    expect(refused.body['message']).toBe("A lead of your workspace (another rep's) with this number asked not to be called. The call was not placed.");
+    expect(JSON.stringify(check.body)).not.toContain('Hedy');
+    const events = await rep.client.from('compliance_events').select('message, details').eq('phone_number', number).eq('kind', 'dial_refused');
+    expect(events.data).toHaveLength(1);
+    expect(JSON.stringify(events.data)).not.toContain('Hedy');
+    // The lead's own rep is told which lead it is.
+    const own = await invoke(rep2.client, 'checkDial', { to: number });
+    expect(own.body['message']).toBe('The lead Hedy Private with this number asked not to be called.');
+    // A manager sees every lead of the workspace, and is told too.
+    expect((await invoke(manager.client, 'checkDial', { to: number })).body['message']).toBe('The lead Hedy Private with this number asked not to be called.');
+  });
+
   it('DN3 imports a CSV (numbers in any column, the workspace’s country), counting added, already listed and invalid rows by row number; a re-import adds nothing', async () => {
     await invoke(rep.client, 'addDoNotCallNumbers', { numbers: ['+14155550210'] });
     const csv = ['Name;Company;Mobile number', 'Ada;Engines;(415) 555-0210', 'Bob;;415 555 0211', '', 'Cy;Looms;not known', 'Di;;', 'Ed;x;415-555-0211', 'Flo;y;+44 20 7946 0958'].join('\r\n');

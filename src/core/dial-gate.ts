@@ -58,8 +58,12 @@ export interface AttemptHistory {
 export interface DoNotCallFacts {
   /** The workspace's list entry for the number. */
   readonly listed: { readonly addedBy: string; readonly addedAt: string; readonly source: string } | null;
-  /** A lead of the workspace with this number whose status is `do_not_call`. */
-  readonly lead: { readonly id: string; readonly name: string } | null;
+  /**
+   * A lead of the workspace with this number whose status is `do_not_call`. Its name only when the
+   * dialer may see the lead (their own, or an admin's or manager's dial): a rep sees only their
+   * own leads (AU1), and the refusal and its facts are theirs to read.
+   */
+  readonly lead: { readonly id: string; readonly name: string | null } | null;
 }
 
 /** Everything the gate decides on. Instants are ISO 8601 on the gate's clock. */
@@ -164,7 +168,9 @@ export function decideDial(facts: DialFacts): DialDecision {
       rule: listed ? 'dnc:list' : 'dnc:lead_status',
       message: listed
         ? `${facts.phoneNumber} is on your workspace's do-not-call list.`
-        : `The lead ${lead?.name ?? ''} with this number asked not to be called.`,
+        : lead?.name
+          ? `The lead ${lead.name} with this number asked not to be called.`
+          : "A lead of your workspace (another rep's) with this number asked not to be called.",
       calleeLocalTime: firstLocalTime,
     };
   }

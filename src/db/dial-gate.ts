@@ -1,6 +1,7 @@
 import { decideCallingHours, localDayStart, type CalleeLocation, type CallingWindow, type RegionDayRule, type RuleDay } from '../core/calling-hours.js';
 import { decideDial, describeDialFacts, effectiveCaps, nextLocalDayStart, type AttemptHistory, type DialDecision, type DialFacts } from '../core/dial-gate.js';
 import { decideRecording, type RecordingDecision } from '../core/recording-consent.js';
+import { isRole, seesWholeWorkspace } from '../core/workspace.js';
 import { locateCallee } from '../phone-geo/locate-callee.js';
 import type { Queryable } from './database.js';
 
@@ -33,6 +34,8 @@ export interface PreparedDial {
   /** The gate's clock: real time, plus the user's demo offset for a demo call. */
   readonly gateNow: Date;
   readonly demoOffsetSeconds: number | null;
+  /** The dialer is an admin or manager: they see every lead of the workspace (a rep their own). */
+  readonly seesWholeWorkspace: boolean;
   readonly lead: LeadFacts | null;
   readonly location: CalleeLocation;
 }
@@ -97,8 +100,8 @@ async function readLead(db: Queryable, workspaceId: string, request: DialGateReq
  * held while it runs. Undefined when the user is a member of no workspace.
  */
 export async function prepareDial(db: Queryable, request: DialGateRequest): Promise<PreparedDial | undefined> {
-  const [member] = await db.sql<{ workspace_id: string; demo_offset: number | null }>`
-    select m.workspace_id, s.demo_clock_offset_seconds as demo_offset
+  const [member] = await db.sql<{ workspace_id: string; role: string; demo_offset: number | null }>`
+    select m.workspace_id, m.role, s.demo_clock_offset_seconds as demo_offset
     from workspace_members m left join dialer_settings s on s.user_email = m.user_email
     where m.user_email = ${request.userEmail}`;
   if (!member) return undefined;
@@ -111,6 +114,7 @@ export async function prepareDial(db: Queryable, request: DialGateRequest): Prom
     workspaceId: member.workspace_id,
     gateNow: new Date(request.clockNowMs + (demoOffsetSeconds ?? 0) * 1000),
     demoOffsetSeconds,
+    seesWholeWorkspace: isRole(member.role) && seesWholeWorkspace(member.role),
     lead,
     location,
   };
@@ -187,7 +191,7 @@ export async function evaluateDialGate(db: Queryable, prepared: PreparedDial): P
         from calling_hour_rules r where r.workspace_id = w.id), '[]'::json)::text as rules,
       (select json_build_object('addedBy', d.user_email, 'addedAt', d.created_at, 'source', d.source)
         from do_not_call_numbers d where d.workspace_id = w.id and d.phone_number = ${request.phoneNumber})::text as listed,
-      (select json_build_object('id', l.id, 'name', l.name) from leads l
+      (select json_build_object('id', l.id, 'name', l.name, 'userEmail', l.user_email) from leads l
         where l.workspace_id = w.id and l.phone = ${request.phoneNumber} and l.status = 'do_not_call' order by l.created_at, l.id limit 1)::text as do_not_call_lead
     from workspaces w where w.id = ${workspaceId}`;
   if (!workspace) throw new Error(`workspace ${workspaceId} of ${request.userEmail} is gone`);
@@ -206,7 +210,7 @@ export async function evaluateDialGate(db: Queryable, prepared: PreparedDial): P
     source: rule.source,
   }));
   const listed = workspace.listed === null ? null : (JSON.parse(workspace.listed) as { addedBy: string; addedAt: string; source: string });
-  const doNotCallLead = workspace.do_not_call_lead === null ? null : (JSON.parse(workspace.do_not_call_lead) as { id: string; name: string });
+  const doNotCallLead = workspace.do_not_call_lead === null ? null : (JSON.parse(workspace.do_not_call_lead) as { id: string; name: string; userEmail: string });
 
   const hours = decideCallingHours({
     location,
@@ -235,7 +239,10 @@ export async function evaluateDialGate(db: Queryable, prepared: PreparedDial): P
     phoneNumber: request.phoneNumber,
     doNotCall: {
       listed: listed ? { addedBy: listed.addedBy, addedAt: new Date(listed.addedAt).toISOString(), source: listed.source } : null,
-      lead: doNotCallLead ? { id: doNotCallLead.id, name: doNotCallLead.name } : null,
+      // Another rep's lead is not named to a rep: the dialer reads this refusal and its facts (AU1).
+      lead: doNotCallLead
+        ? { id: doNotCallLead.id, name: doNotCallLead.userEmail === request.userEmail || prepared.seesWholeWorkspace ? doNotCallLead.name : null }
+        : null,
     },
     location,
     hours,
