@@ -219,7 +219,11 @@ describe.each(DATABASE_KINDS)('production mode through twilio-node against the l
       expect(sim.deliveries.find((d) => d.callSid === callSid && d.kind === 'gather')).toMatchObject({ status: 200, params: { Digits: '9' } });
       const listed = await server.db.sql`select d.source from do_not_call_numbers d join workspace_members m on m.workspace_id = d.workspace_id
         where m.user_email = ${rep.email} and d.phone_number = ${SIM_NUMBERS.humanStays}`;
-      expect(listed).toEqual([{ source: 'manual' }]);
+      // The callee's own request, not the rep's hand (it was recorded as source manual).
+      expect(listed).toEqual([{ source: 'opt_out' }]);
+      const [event] = await server.db.sql<{ rule: string; message: string }>`
+        select rule, message from compliance_events where user_email = ${rep.email} and kind = 'dnc_added' and phone_number = ${SIM_NUMBERS.humanStays}`;
+      expect(event).toEqual({ rule: 'opt_out', message: 'Added to the do-not-call list by the callee, who pressed the opt-out key during the safe-harbor message.' });
       // The next dial of that number is refused by the gate.
       const again = await placeTwilioCall(rep.client, { to: SIM_NUMBERS.humanStays, userEmail: rep.email, lineNumber: 3 });
       expect(again).toMatchObject({ status: 409, body: { code: 'do_not_call' } });

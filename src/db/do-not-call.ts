@@ -5,8 +5,8 @@ import { lockDialGate } from './dial-gate-lock.js';
 import { readWorkspaceCountry } from './lead-import.js';
 import { recordAudit } from './workspaces.js';
 
-/** How a number came onto a workspace's do-not-call list (db/migrations/0018_compliance.sql checks the same words). */
-export const DO_NOT_CALL_SOURCES = ['manual', 'import', 'registry', 'disposition', 'lead_status'] as const;
+/** How a number came onto a workspace's do-not-call list (db/migrations/0018_compliance.sql and 0024 check the same words). */
+export const DO_NOT_CALL_SOURCES = ['manual', 'import', 'registry', 'disposition', 'lead_status', 'opt_out'] as const;
 export type DoNotCallSource = (typeof DO_NOT_CALL_SOURCES)[number];
 
 /**
@@ -51,6 +51,7 @@ const MESSAGES: Readonly<Record<DoNotCallSource, string>> = {
   registry: 'Added to the do-not-call list from a National Do Not Call Registry file.',
   disposition: 'Added to the do-not-call list by a do_not_call disposition.',
   lead_status: "Added to the do-not-call list when a lead's status was set to do_not_call.",
+  opt_out: 'Added to the do-not-call list by the callee, who pressed the opt-out key during the safe-harbor message.',
 };
 
 /** The country the workspace reads numbers without `+` in (workspaces.default_country). */

@@ -166,7 +166,7 @@ export async function handleOptOut(deps: TwilioWebhookDeps, webhook: SignedWebho
     const call = await findWebhookCall(tx, webhook.callId, callSid);
     const isOptOut = call !== undefined && digits === OPT_OUT_KEY;
     const added = isOptOut
-      ? await addToDoNotCall(tx, { userEmail: call.user_email, numbers: [call.to_number], source: 'manual', note: `The callee pressed ${OPT_OUT_KEY} during the safe-harbor message of an abandoned call.` })
+      ? await addToDoNotCall(tx, { userEmail: call.user_email, numbers: [call.to_number], source: 'opt_out', note: `The callee pressed ${OPT_OUT_KEY} during the safe-harbor message of an abandoned call.` })
       : undefined;
     const outcome = !call ? 'unknown_call' : !isOptOut ? 'no_opt_out' : added && added.added > 0 ? 'do_not_call_added' : 'already_listed';
     await insertTwilioLog(tx, { direction: 'webhook', event: 'opt-out', callSid: callSid ?? null, activeCallId: call?.id ?? null, isSignatureValid: true, outcome, payload: params });

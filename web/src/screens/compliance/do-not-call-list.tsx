@@ -14,6 +14,7 @@ const SOURCE_LABEL: Readonly<Record<string, string>> = {
   registry: 'National registry',
   disposition: 'Do-not-call disposition',
   lead_status: 'Lead marked do not call',
+  opt_out: 'Callee pressed the opt-out key',
 };
 
 type Outcome = { tone: 'good' | 'bad'; text: string; problems?: readonly string[] };
