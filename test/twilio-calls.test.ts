@@ -46,7 +46,10 @@ describe.each(DATABASE_KINDS)('production mode through twilio-node against the l
     const leadId = await insertLead(server.db, rep.email, 'Grace Hopper', outcome.to);
     const placed = await placeTwilioCall(rep.client, { to: outcome.to, userEmail: rep.email, leadId, enableAMD: outcome.enableAMD });
     expect(placed.status).toBe(200);
-    expect(placed.body).toMatchObject({ success: true, status: 'dialing', callSid: expect.stringMatching(/^CA[0-9a-f]{32}$/) });
+    expect(placed.body).toMatchObject({ success: true, callSid: expect.stringMatching(/^CA[0-9a-f]{32}$/) });
+    // The answer carries the row as it was when the CallSid was stored: Twilio's first callbacks
+    // may already have moved it (the simulator calls back as fast as Twilio may).
+    expect(['dialing', 'ringing', 'in-progress', outcome.status]).toContain(placed.body['status']);
     const callId = placed.body['callId'] as string;
     const callSid = placed.body['callSid'] as string;
 
