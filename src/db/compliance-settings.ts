@@ -1,22 +1,11 @@
 import { fail, ok, type Result } from '../core/errors.js';
 import type { RuleDay } from '../core/calling-hours.js';
+import type { ComplianceSettings } from '../core/compliance-settings.js';
 import type { RecordingConsentMode } from '../core/recording-consent.js';
 import type { Database, Queryable } from './database.js';
 import { recordAudit } from './workspaces.js';
 
-/** A workspace's compliance settings as the functions answer them (camelCase; times 'HH:MM'; caps null = none). */
-export interface ComplianceSettings {
-  readonly callingWindowStart: string;
-  readonly callingWindowEnd: string;
-  readonly maxAttemptsLifetime: number | null;
-  readonly maxAttemptsPerDay: number | null;
-  readonly maxAttemptsPer24h: number | null;
-  readonly abandonmentLimitPercent: number;
-  readonly recordingConsentMode: RecordingConsentMode;
-  readonly consentNotice: string;
-  readonly safeHarborCallerName: string | null;
-  readonly safeHarborOptOutNumber: string | null;
-}
+export type { ComplianceSettings };
 
 export interface CallingHourRuleView {
   readonly region: string;

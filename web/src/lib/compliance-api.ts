@@ -1,4 +1,5 @@
 import type { SupabaseClient } from '@supabase/supabase-js';
+import type { ComplianceSettings } from '../../../src/core/compliance-settings.js';
 import { isErrorCode } from '../../../src/core/errors.js';
 import { pageRange } from '../components/pager.js';
 import { readPublicConfig } from './create-app-client.js';
@@ -36,22 +37,9 @@ export interface DialCheckRequest {
 export const checkDial = (supabase: SupabaseClient, request: DialCheckRequest) =>
   invokeFunction<DialCheck>(supabase, 'checkDial', Object.fromEntries(Object.entries(request).filter(([, value]) => value !== undefined && value !== '')));
 
-export const RECORDING_CONSENT_MODES = ['notice', 'do_not_record'] as const;
-export type RecordingConsentMode = (typeof RECORDING_CONSENT_MODES)[number];
+export { RECORDING_CONSENT_MODES, type RecordingConsentMode } from '../../../src/core/recording-consent.js';
+export type { ComplianceSettings };
 
-/** The workspace's compliance rules (`getComplianceSettings`); times are 'HH:MM', caps null = none. */
-export interface ComplianceSettings {
-  readonly callingWindowStart: string;
-  readonly callingWindowEnd: string;
-  readonly maxAttemptsLifetime: number | null;
-  readonly maxAttemptsPerDay: number | null;
-  readonly maxAttemptsPer24h: number | null;
-  readonly abandonmentLimitPercent: number;
-  readonly recordingConsentMode: RecordingConsentMode;
-  readonly consentNotice: string;
-  readonly safeHarborCallerName: string | null;
-  readonly safeHarborOptOutNumber: string | null;
-}
 
 export const RULE_DAYS = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun', 'holiday'] as const;
 export type RuleDay = (typeof RULE_DAYS)[number];
