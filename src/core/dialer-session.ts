@@ -167,6 +167,11 @@ export interface DialerSession<Time = string> {
   /** PD1: the one call connected to the rep, or null. */
   connected_call_id: string | null;
   heartbeat_at: Time;
+  /** The server (one running instance) driving the session and until when its lease holds (migration 0025); null when none. */
+  runner_id: string | null;
+  runner_until: Time | null;
+  /** Why a live session places no calls (e.g. Twilio mode, not run yet), for the rep; null when it dials. */
+  idle_reason: string | null;
   started_at: Time;
   paused_at: Time | null;
   stopped_at: Time | null;
