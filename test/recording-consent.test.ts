@@ -114,7 +114,7 @@ describe.each(DATABASE_KINDS)('recording consent and the safe-harbor message in 
     expect(await optOut('9')).toBe(hangUp);
     expect(await optOut('9')).toBe(hangUp);
     const listed = await db.sql<{ source: string; user_email: string }>`select source, user_email from do_not_call_numbers where phone_number = ${row.to_number} and workspace_id = ${member.workspace_id}`;
-    expect(listed).toEqual([{ source: 'manual', user_email: member.user_email }]);
+    expect(listed).toEqual([{ source: 'opt_out', user_email: member.user_email }]);
     const events = await db.sql<{ kind: string }>`select kind from compliance_events where phone_number = ${row.to_number} and workspace_id = ${member.workspace_id} order by id`;
     expect(events.map((e) => e.kind)).toEqual(['abandoned', 'dnc_added']);
     const outcomes = (await twilioLogsOf(db, row.id)).filter((l) => l.event === 'opt-out').map((l) => l.outcome);
