@@ -3,6 +3,7 @@ import { serve } from '@hono/node-server';
 import { createApp } from './app.js';
 import { createTokenService } from './api/jwt.js';
 import { loadConfig } from './config.js';
+import { createDialerSessionRunner } from './db/dialer-session-runner.js';
 import { migrate } from './db/migrate.js';
 import { openDatabase } from './db/open-database.js';
 import { createLogger } from './logger.js';
@@ -100,6 +101,9 @@ async function main(): Promise<void> {
   // Lead imports a killed process left unfinished are resumed after their last committed batch.
   const leadImports = leadImportRunnerFor(db, logger);
   leadImports.startSweeping();
+  // Power-dial sessions (demo mode) dial from here; each session is run by one instance at a time (its lease).
+  const sessionRunner = createDialerSessionRunner({ db, mock, clock: systemClock, logger, isTwilioConfigured: config.twilio !== undefined });
+  sessionRunner.start();
 
   // A rolling restart loses nothing: see createGracefulShutdown. A second signal skips the delay.
   const shutdown = createGracefulShutdown({
@@ -108,6 +112,9 @@ async function main(): Promise<void> {
     readiness,
     stopRealtime: () => realtimeServer.stop(),
     stopBackgroundWork: async () => {
+      // First, so no pass places a call the simulator no longer plays here; its leases are given
+      // up, and another instance takes its sessions over at once.
+      await sessionRunner.stop();
       mock.stop();
       production?.provider.stop();
       // An import stops after its current batch and stays running, for the next process to resume.

@@ -285,7 +285,10 @@ export function createDialerSessionRunner(deps: DialerSessionRunnerDeps): Dialer
       cancelNext?.();
       cancelNext = undefined;
       await running;
-      await db.sql`update dialer_sessions set runner_id = null, runner_until = null where runner_id = ${instanceId}`;
+      // Best effort: a lease not given up lapses after RUNNER_LEASE_SECONDS anyway.
+      await db.sql`update dialer_sessions set runner_id = null, runner_until = null where runner_id = ${instanceId}`.catch((error: unknown) =>
+        logger.warn({ err: error }, 'could not give up the power-dial session leases; they lapse on their own'),
+      );
     },
   };
 }

@@ -15,8 +15,8 @@ import { parseBody, type FunctionContext, type FunctionHandler } from './context
 /**
  * Power-dial session functions (issue 14), JSON in and out, the caller from their token. A rep
  * drives only their own session; a manager's or admin's session is theirs alike. These move the
- * session and nothing else: they do NOT dial yet. The dialing loop (reserving leads, the dial
- * gate, first human wins, wrap-up) is the next slice and runs over src/db/dialer-sessions.ts.
+ * session and nothing else; the dialing itself (reserving leads, the dial gate, first human
+ * wins, wrap-up) is done by the runner, src/db/dialer-session-runner.ts (demo mode so far).
  */
 
 const linesMessage = `lines is ${MIN_SESSION_LINES}, 2 or ${MAX_SESSION_LINES}`;
