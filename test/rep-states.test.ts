@@ -159,7 +159,9 @@ describe.each(DATABASE_KINDS)('endRepCall on %s', (kind) => {
 
     const own = await placeCall(otherRep);
     const before = await server.db.sql`select id from audit_log`;
-    expect((await invoke(otherRep.client, 'endRepCall', { callId: own })).body).toMatchObject({ ended: true });
+    const endedOwn = (await invoke(otherRep.client, 'endRepCall', { callId: own })).body as { ended: boolean; status: string; call?: { last_error: string | null } };
+    // Status and error beside the flag, so a call that had already ended says how.
+    expect({ ended: endedOwn.ended, status: endedOwn.status, lastError: endedOwn.call?.last_error ?? null }).toMatchObject({ ended: true, lastError: null });
     expect(await server.db.sql`select id from audit_log`).toEqual(before);
 
     for (const body of [{}, { callId: 'not-a-uuid' }, { callId: own, extra: true }]) {
