@@ -290,6 +290,21 @@ describe.each(DATABASE_KINDS)('power-dial session runner (demo mode) on %s', (ki
     expect(await sessionRow(sessionId)).toMatchObject({ status: 'stopped', stop_reason: 'rep_stopped', dialed: 1 });
   });
 
+  it('PD1 stopped while lines ring: nothing new is dialed, and a person answering afterwards hears the safe-harbor message, is abandoned and hung up', async () => {
+    const owner = await addRep(demoConfig({ completed: 1 }, { ringSeconds: [0.3, 0.3] }));
+    const { listId } = await createList(owner, 6);
+    const sessionId = await start(owner, listId, 3);
+    const runner = runnerOn(db, 'stop-ringing');
+    await runner.runPass();
+    expect(await db.sql`select id from active_calls where session_id = ${sessionId}`).toHaveLength(3);
+    expect((await stopDialerSession(db, owner, sessionId, new Date())).ok).toBe(true);
+    await waitFor(async () => (await db.sql`select id from active_calls where session_id = ${sessionId} and status = 'in-progress'`).length === 3, 'the three lines answered');
+    await runUntilStopped([{ owner, sessionId, runner }]);
+    const session = await expectCountersMatchHistory(sessionId, 3);
+    expect(session).toMatchObject({ stop_reason: 'rep_stopped', dialed: 3, connected: 0, abandoned: 3, connected_call_id: null });
+    expect(await db.sql`select id from active_calls where session_id = ${sessionId} and status <> 'completed'`).toHaveLength(0);
+  });
+
   it('PD2 two reps on one list, each with 3 lines and a runner of their own, never dial the same lead at once (and, with a cap of one attempt, never twice)', async () => {
     const first = await addRep(mixed);
     const second = await addRep(mixed);
@@ -313,6 +328,29 @@ describe.each(DATABASE_KINDS)('power-dial session runner (demo mode) on %s', (ki
       // A lead the other rep had already dialed is refused by the gate's cap, never dialed twice.
       expect(Object.keys(session.skipped_reasons).every((reason) => reason === 'attempt_limit_reached')).toBe(true);
     }
+  });
+
+  it('PD2 one server runs a session at a time: a second runner leaves a leased session alone, and takes it over once the lease is given up', async () => {
+    const owner = await addRep(demoConfig({ 'no-answer': 1 }, { ringSeconds: [600, 600] }));
+    const { listId } = await createList(owner, 3);
+    const sessionId = await start(owner, listId, 1);
+    const first = createDialerSessionRunner({ db, mock, clock: systemClock, gateNow: () => gateClock.now(), logger, instanceId: 'lease-a' });
+    const second = runnerOn(otherDb, 'lease-b');
+    await first.runPass();
+    await second.runPass();
+    expect(await sessionRow(sessionId)).toMatchObject({ runner_id: 'lease-a', dialed: 1 });
+    await first.stop();
+    expect((await sessionRow(sessionId)).runner_id).toBeNull();
+    await second.runPass();
+    expect(await sessionRow(sessionId)).toMatchObject({ runner_id: 'lease-b', dialed: 1 });
+    expect((await stopDialerSession(db, owner, sessionId, new Date())).ok).toBe(true);
+    for (const call of await db.sql<{ id: string }>`select id from active_calls where session_id = ${sessionId}`) {
+      const row = await findCallById(db, call.id);
+      if (row) await mock.endCall(row);
+      await updateCallStatus(db, call.id, { status: 'canceled', statusSource: 'manual', endedAt: new Date() });
+    }
+    await second.runPass();
+    await expectCountersMatchHistory(sessionId, 1);
   });
 
   it('a rep in Twilio mode: the session dials nothing and says why (Twilio sessions are not run yet)', async () => {

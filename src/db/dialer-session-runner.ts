@@ -82,28 +82,40 @@ export function createDialerSessionRunner(deps: DialerSessionRunnerDeps): Dialer
   let cancelNext: (() => void) | undefined;
   let running: Promise<void> = Promise.resolve();
 
-  /** The sessions this process holds the lease of, after taking every lease it may. */
-  async function leaseSessions(now: Date): Promise<DialerSessionRow[]> {
-    return db.sql<DialerSessionRow>`
+  /**
+   * The sessions this process holds the lease of, after taking every lease it may; `renewed`: the
+   * ones whose lease (and heartbeat) was written this pass. A held lease is renewed only in its
+   * second half, so a session's row (a realtime table) is not rewritten on every pass.
+   */
+  async function leaseSessions(now: Date): Promise<{ held: DialerSessionRow[]; renewed: ReadonlySet<string> }> {
+    const renewed = await db.sql<{ id: string }>`
       update dialer_sessions set runner_id = ${instanceId},
         runner_until = ${iso(now)}::timestamptz + ${RUNNER_LEASE_SECONDS}::integer * interval '1 second'
       where (status in ('active', 'paused')
           -- A stopped session's calls still ringing are settled too: a person answering one hears the message.
           or (status = 'stopped' and exists (select 1 from dialer_session_leads w
             where w.session_id = dialer_sessions.id and w.outcome = 'dialed' and w.settled_at is null)))
-        and (runner_id is null or runner_id = ${instanceId} or runner_until <= ${iso(now)}::timestamptz)
-      returning *`;
+        and (runner_id is null or runner_until <= ${iso(now)}::timestamptz
+          or (runner_id = ${instanceId} and runner_until <= ${iso(now)}::timestamptz + ${RUNNER_LEASE_SECONDS / 2}::float8 * interval '1 second'))
+      returning id`;
+    const held = await db.sql<DialerSessionRow>`
+      select * from dialer_sessions
+      where runner_id = ${instanceId} and runner_until > ${iso(now)}::timestamptz
+        and (status in ('active', 'paused') or exists (select 1 from dialer_session_leads w
+          where w.session_id = dialer_sessions.id and w.outcome = 'dialed' and w.settled_at is null))`;
+    return { held, renewed: new Set(renewed.map((row) => row.id)) };
   }
 
   async function runPass(): Promise<void> {
     const now = new Date(clock.now());
     await releaseStaleReservations(db, now);
+    const { held, renewed } = await leaseSessions(now);
     // Sessions run side by side (each rep's lines are independent); one that fails is logged and
     // tried again next pass, and never stops the others (TR2).
     await Promise.all(
-      (await leaseSessions(now)).map(async (session) => {
+      held.map(async (session) => {
         try {
-          await heartbeatDialerSession(db, session.id, now);
+          if (renewed.has(session.id)) await heartbeatDialerSession(db, session.id, now);
           await runSession(session, now);
         } catch (error) {
           logger.error({ err: error, sessionId: session.id }, 'power-dial session pass failed; will try again');
