@@ -1,5 +1,5 @@
 import { isTerminal } from '../core/call-status.js';
-import { findCallById, findCallBySid, requestCallEnd, updateCallStatus, type ActiveCallRow } from '../db/active-calls.js';
+import { findCallById, findCallBySid, lockCall, requestCallEnd, updateCallStatus, type ActiveCallRow } from '../db/active-calls.js';
 import type { Queryable } from '../db/database.js';
 import { appErrorResponse, errorResponse } from '../api/http.js';
 import { authorizeFor } from './caller.js';
@@ -41,14 +41,19 @@ export async function endLiveCall(call: ActiveCallRow, context: FunctionContext,
   if (call.provider === 'twilio' && twilio) return endTwilioCall(call, context, onEnding);
 
   const ended = await db.transaction(async (tx) => {
+    // The status to end with comes from the locked row, not from the read above: a call answered
+    // in between ends `completed` (a cancel of an answered call would be refused by the status
+    // machine, and the hang-up lost).
+    const current = await lockCall(tx, call.id);
+    if (!current || isTerminal(current.status)) return undefined;
     const row = await updateCallStatus(tx, call.id, {
-      status: call.status === 'in-progress' ? 'completed' : 'canceled',
+      status: current.status === 'in-progress' ? 'completed' : 'canceled',
       statusSource: 'manual',
     });
     if (row) await onEnding?.(tx, row);
     return row;
   });
-  // A provider event can finish the call between our read and our update; then it had ended.
+  // A provider event finished the call between our read and our lock: it had ended.
   if (!ended) return alreadyEnded((await findCallById(db, call.id)) ?? call);
   const provider = call.provider === 'mock' ? mock : twilio;
   try {
