@@ -1,9 +1,8 @@
 import type { SupabaseClient } from '@supabase/supabase-js';
 import type { ComplianceSettings } from '../../../src/core/compliance-settings.js';
-import { isErrorCode } from '../../../src/core/errors.js';
 import { pageRange } from '../components/pager.js';
-import { readPublicConfig } from './create-app-client.js';
-import { invokeFunction, type FunctionResult } from './invoke-function.js';
+import { uploadImportFile } from './import-api.js';
+import { invokeFunction } from './invoke-function.js';
 
 /** The dial gate's dry run (`checkDial`): what the server would decide for a dial now. Writes nothing. */
 export interface DialCheck {
@@ -104,29 +103,7 @@ export interface DncImported {
 }
 
 /** Uploads a file of numbers (CSV, TXT, or a national registry download) as the raw body of `POST /imports/do-not-call`. */
-export async function uploadDoNotCallFile(supabase: SupabaseClient, file: File): Promise<FunctionResult<DncImported>> {
-  const { url, anonKey } = readPublicConfig();
-  const { data } = await supabase.auth.getSession();
-  const token = data.session?.access_token;
-  if (!token) return { ok: false, error: { code: 'unauthorized', message: 'Sign in again to import.' } };
-  let response: Response;
-  try {
-    response = await fetch(`${url.replace(/\/+$/, '')}/imports/do-not-call?name=${encodeURIComponent(file.name)}`, {
-      method: 'POST',
-      headers: { apikey: anonKey, authorization: `Bearer ${token}`, 'content-type': file.type || 'text/csv' },
-      body: file,
-    });
-  } catch {
-    return { ok: false, error: { code: 'internal_error', message: 'Cannot reach the server. Check your connection and try again.' } };
-  }
-  const sent: unknown = await response.json().catch(() => undefined);
-  if (response.ok) return { ok: true, value: sent as DncImported };
-  if (typeof sent === 'object' && sent !== null) {
-    const { code, message } = sent as Record<string, unknown>;
-    if (isErrorCode(code) && typeof message === 'string') return { ok: false, error: { code, message } };
-  }
-  return { ok: false, error: { code: 'internal_error', message: `The server answered ${response.status} to the upload.` } };
-}
+export const uploadDoNotCallFile = (supabase: SupabaseClient, file: File) => uploadImportFile<DncImported>(supabase, '/imports/do-not-call', file);
 
 /** A number on the workspace's do-not-call list, as REST reads `do_not_call_numbers`. */
 export interface DncRow {

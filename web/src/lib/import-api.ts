@@ -57,15 +57,18 @@ export interface ImportProgress {
 export const DUPLICATE_ACTIONS = ['skip', 'update'] as const;
 export type DuplicateAction = (typeof DUPLICATE_ACTIONS)[number];
 
-/** Uploads the file as it is: the server reads it (dialect, headers, suggested mapping) and keeps it for the import. */
-export async function uploadLeadFile(supabase: SupabaseClient, file: File): Promise<FunctionResult<UploadedImport>> {
+/**
+ * Posts a file as the raw body of an import route (`/imports/leads`, `/imports/do-not-call`),
+ * signed in as the current user; the server's answer, or its error code and message.
+ */
+export async function uploadImportFile<T>(supabase: SupabaseClient, route: string, file: File): Promise<FunctionResult<T>> {
   const { url, anonKey } = readPublicConfig();
   const { data } = await supabase.auth.getSession();
   const token = data.session?.access_token;
   if (!token) return { ok: false, error: { code: 'unauthorized', message: 'Sign in again to import.' } };
   let response: Response;
   try {
-    response = await fetch(`${url.replace(/\/+$/, '')}/imports/leads?name=${encodeURIComponent(file.name)}`, {
+    response = await fetch(`${url.replace(/\/+$/, '')}${route}?name=${encodeURIComponent(file.name)}`, {
       method: 'POST',
       headers: { apikey: anonKey, authorization: `Bearer ${token}`, 'content-type': file.type || 'text/csv' },
       body: file,
@@ -74,13 +77,16 @@ export async function uploadLeadFile(supabase: SupabaseClient, file: File): Prom
     return { ok: false, error: { code: 'internal_error', message: 'Cannot reach the server. Check your connection and try again.' } };
   }
   const sent: unknown = await response.json().catch(() => undefined);
-  if (response.ok) return { ok: true, value: sent as UploadedImport };
+  if (response.ok) return { ok: true, value: sent as T };
   if (typeof sent === 'object' && sent !== null) {
     const { code, message } = sent as Record<string, unknown>;
     if (isErrorCode(code) && typeof message === 'string') return { ok: false, error: { code, message } };
   }
   return { ok: false, error: { code: 'internal_error', message: `The server answered ${response.status} to the upload.` } };
 }
+
+/** Uploads the file as it is: the server reads it (dialect, headers, suggested mapping) and keeps it for the import. */
+export const uploadLeadFile = (supabase: SupabaseClient, file: File) => uploadImportFile<UploadedImport>(supabase, '/imports/leads', file);
 
 export const startLeadImport = (
   supabase: SupabaseClient,
