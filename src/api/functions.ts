@@ -17,6 +17,7 @@ import { addDoNotCallNumbers, removeDoNotCallNumber } from '../functions/do-not-
 import { deleteCallingHourRule, getComplianceSettings, setCallingHourRule, setComplianceSettings } from '../functions/compliance-settings.js';
 import { getAbandonmentRates } from '../functions/get-abandonment-rates.js';
 import { pauseDialerSession, resumeDialerSession, startDialerSession, stopDialerSession } from '../functions/dialer-sessions.js';
+import { getDialerSession } from '../functions/dialer-session-view.js';
 import { getLeadImport, startLeadImport } from '../functions/lead-import.js';
 import { mockDialerCall } from '../functions/mock-dialer-call.js';
 import { saveDisposition } from '../functions/save-disposition.js';
@@ -67,11 +68,13 @@ const FUNCTIONS: Readonly<Record<string, FunctionHandler>> = {
   // Compliance (issue 13): the workspace's do-not-call list (a file is imported at POST /imports/do-not-call).
   addDoNotCallNumbers,
   removeDoNotCallNumber,
-  // Power-dial sessions (issue 14): start, pause, resume, stop (they do not dial yet).
+  // Power-dial sessions (issue 14): start, pause, resume, stop (the server's session runner dials).
   startDialerSession,
   pauseDialerSession,
   resumeDialerSession,
   stopDialerSession,
+  // Power-dial sessions (issue 14): the session screen's read: the session, its list, its next leads, the call to wrap up.
+  getDialerSession,
 };
 
 /**

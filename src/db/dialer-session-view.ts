@@ -1,0 +1,132 @@
+import type { DialerSessionRow } from './dialer-sessions.js';
+import type { Queryable } from './database.js';
+
+/**
+ * What the session screen and the floor read about a power-dial session (issue 14): the session,
+ * its list's settings, the leads it would dial next, and the call its rep is on or wrapping up.
+ * Reads only: nothing here locks or reserves (the runner's reserveNextLeads, src/db/dialer-sessions.ts,
+ * does that). Times are the caller's clock, passed in.
+ */
+
+/** A session row with the columns migration 0026 adds, read when present. */
+export type DialerSessionViewRow = DialerSessionRow & {
+  readonly pause_reason?: string | null;
+  readonly wrap_up_until?: Date | null;
+};
+
+/** Who asks: a rep sees their own sessions; `seesWorkspace` (admins, managers) any of the workspace's. */
+export interface SessionViewer {
+  readonly workspaceId: string;
+  readonly email: string;
+  readonly seesWorkspace: boolean;
+}
+
+/** The session's list, as the session screen shows it. */
+export interface SessionList {
+  readonly id: string;
+  readonly name: string;
+  /** Seconds of wrap-up before the session dials on; null: until the rep saves a disposition (or a column not there yet). */
+  readonly wrapUpSeconds: number | null;
+  readonly voicemailAction: string;
+}
+
+export interface QueuedLead {
+  readonly id: string;
+  readonly name: string;
+  readonly company: string | null;
+  readonly phone: string;
+  readonly callbackAt: Date | null;
+}
+
+export interface SessionQueue {
+  /** Up to `limit` leads, in the order the runner would dial them. */
+  readonly next: readonly QueuedLead[];
+  /** Every lead the session would still dial, `next` included. */
+  readonly remaining: number;
+}
+
+/** The call of the session the rep spoke with last (live or ended), for the lead card and the disposition. */
+export interface SessionTalkCall {
+  readonly callId: string;
+  readonly leadId: string | null;
+  readonly status: string;
+  readonly lineNumber: number;
+  readonly answeredAt: Date | null;
+  readonly endedAt: Date | null;
+}
+
+/**
+ * The session `sessionId` if the viewer may see it, or else (no id) the viewer's live session
+ * (active or paused), or else their latest one; undefined when there is none (or none they may see).
+ */
+export async function findViewableSession(db: Queryable, viewer: SessionViewer, sessionId?: string): Promise<DialerSessionViewRow | undefined> {
+  if (sessionId !== undefined) {
+    const [row] = await db.sql<DialerSessionViewRow>`
+      select * from dialer_sessions
+      where id = ${sessionId} and workspace_id = ${viewer.workspaceId} and (${viewer.seesWorkspace} or user_email = ${viewer.email})`;
+    return row;
+  }
+  const [row] = await db.sql<DialerSessionViewRow>`
+    select * from dialer_sessions where user_email = ${viewer.email} and workspace_id = ${viewer.workspaceId}
+    order by (status in ('active', 'paused')) desc, started_at desc, id limit 1`;
+  return row;
+}
+
+/** The session's list: its name and the settings the session follows. */
+export async function findSessionList(db: Queryable, session: DialerSessionViewRow): Promise<SessionList | undefined> {
+  // `select *`: wrap_up_seconds comes with migration 0026, and is read when it is there.
+  const [row] = await db.sql<{ id: string; name: string; wrap_up_seconds?: number | null; voicemail_action: string }>`
+    select * from lead_lists where id = ${session.list_id} and workspace_id = ${session.workspace_id}`;
+  if (!row) return undefined;
+  return { id: row.id, name: row.name, wrapUpSeconds: row.wrap_up_seconds ?? null, voicemailAction: row.voicemail_action };
+}
+
+/**
+ * The leads the runner would dial next for the session, without locking or reserving them: the
+ * conditions of reserveNextLeads (src/db/dialer-sessions.ts; repeated here, since that query locks
+ * and inserts): the session's list and filter; never `do_not_call`, a lead with a live call (any
+ * rep), a lead under an unexpired reservation (any session, this one's included: those are being
+ * dialed now), or a lead this session worked or placed a call to. Order: due callbacks
+ * (`callback_at <= now`) earliest first, then the list's order (`created_at`, `id`). A stopped
+ * session's queue is what it would have dialed (the same conditions).
+ */
+export async function sessionQueue(db: Queryable, session: DialerSessionViewRow, now: Date, limit = 5): Promise<SessionQueue> {
+  const at = now.toISOString();
+  const rows = await db.sql<{ id: string; name: string; company: string | null; phone: string; callback_at: Date | null; remaining: number }>`
+    with session as (
+      select s.id, s.workspace_id, s.list_id, s.filter from dialer_sessions s where s.id = ${session.id}
+    ), queued as (
+      select l.id, l.name, l.company, l.phone, l.callback_at, l.created_at from leads l, session s
+      where l.list_id = s.list_id and l.workspace_id = s.workspace_id
+        and l.status <> 'do_not_call'
+        and (s.filter -> 'statuses' is null or l.status in (select jsonb_array_elements_text(s.filter -> 'statuses')))
+        and (coalesce((s.filter ->> 'callbacksOnly')::boolean, false) = false or l.callback_at <= ${at}::timestamptz)
+        and not exists (select 1 from active_calls a where a.lead_id = l.id and a.status in ('dialing', 'ringing', 'in-progress'))
+        and not exists (select 1 from lead_reservations r where r.lead_id = l.id and r.expires_at > ${at}::timestamptz)
+        and not exists (select 1 from dialer_session_leads w where w.session_id = s.id and w.lead_id = l.id)
+        and not exists (select 1 from active_calls a where a.session_id = s.id::text and a.lead_id = l.id)
+    )
+    select id, name, company, phone, callback_at, (count(*) over ())::integer as remaining from queued
+    order by (callback_at is not null and callback_at <= ${at}::timestamptz) desc,
+      case when callback_at <= ${at}::timestamptz then callback_at end, created_at, id
+    limit ${limit}::integer`;
+  const remaining = rows[0]?.remaining ?? 0;
+  return { next: rows.map((row) => ({ id: row.id, name: row.name, company: row.company, phone: row.phone, callbackAt: row.callback_at })), remaining };
+}
+
+/**
+ * The session's call its rep spoke with last: the connected call while one is, or else the
+ * latest call of the session answered by a person and not abandoned (the one a wrap-up is for).
+ * Undefined before the first such call.
+ */
+export async function sessionTalkCall(db: Queryable, session: DialerSessionViewRow): Promise<SessionTalkCall | undefined> {
+  const [row] = await db.sql<{ id: string; lead_id: string | null; status: string; line_number: number; answered_at: Date | null; ended_at: Date | null }>`
+    select id, lead_id, status, line_number, answered_at, ended_at from active_calls
+    where session_id = ${session.id}
+      and (id = ${session.connected_call_id}::uuid
+        or (answered_at is not null and abandoned_at is null and coalesce(answered_by, 'human') not like 'machine%'))
+    order by (id = ${session.connected_call_id}::uuid) is true desc, answered_at desc nulls last, id
+    limit 1`;
+  if (!row) return undefined;
+  return { callId: row.id, leadId: row.lead_id, status: row.status, lineNumber: row.line_number, answeredAt: row.answered_at, endedAt: row.ended_at };
+}
