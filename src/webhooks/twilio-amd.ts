@@ -12,7 +12,9 @@ import { findWebhookCall, twimlResponse, type TwilioWebhookDeps } from './webhoo
  * When that end came first, it waited on the row for this verdict, and the call finishes now:
  * the outcome is the same in whatever order the callbacks come (TR3). With the rep's voicemail
  * action `hangup` a live call is ended at Twilio now; with `leave` the rep stays on to leave a
- * message.
+ * message. A power-dial session's call (`session_id`) only gets its verdict recorded: the session
+ * runner decides what the machine gets (the list's voicemail drop after the beep, or a hang-up)
+ * and does it through the session's legs, so the rep's own voicemail action plays no part.
  */
 export async function handleAmdCallback(deps: TwilioWebhookDeps, webhook: SignedWebhook): Promise<Response> {
   const { params } = webhook;
@@ -30,8 +32,9 @@ export async function handleAmdCallback(deps: TwilioWebhookDeps, webhook: Signed
     const finished = await settleReportedEnd(tx, noted ?? call, 'webhook');
     const settings = await loadDialerSettings(tx, call.user_email, false);
     // Only the first machine verdict hangs up, and only a call Twilio has not reported ended.
-    const shouldHangUp = kind === 'machine' && noted !== undefined && !isTerminal(call.status) && call.reported_status === null && settings.voicemail_action === 'hangup';
-    await record(shouldHangUp ? 'machine_hangup' : finished ? `${kind}_finished_call` : kind);
+    const isSession = call.session_id !== null;
+    const shouldHangUp = !isSession && kind === 'machine' && noted !== undefined && !isTerminal(call.status) && call.reported_status === null && settings.voicemail_action === 'hangup';
+    await record(shouldHangUp ? 'machine_hangup' : finished ? `${kind}_finished_call` : isSession ? `session_${kind}` : kind);
     return shouldHangUp ? { callId: call.id, callSid: callSid ?? call.call_sid } : undefined;
   });
 

@@ -1,92 +1,51 @@
-import twilio from 'twilio';
 import { isAbandoned, isAnsweredByPerson, safeHarborMessage } from '../core/abandonment.js';
 import { isTerminal } from '../core/call-status.js';
-import { isRecorded } from '../core/recording-consent.js';
 import { E164_PATTERN } from '../core/rows.js';
 import { markAbandoned, markSafeHarborPlayed, readCallCompliance } from '../db/abandonment.js';
 import { addToDoNotCall } from '../db/do-not-call.js';
 import { loadDialerSettings } from '../db/dialer-settings.js';
 import { insertTwilioLog } from '../db/twilio-call-logs.js';
-import { findUserByEmail } from '../db/users.js';
-import { clientIdentityFor } from '../telephony/twilio/voice-token.js';
+import { dialNumberTwiml, hangUpTwiml, loadBridgeTwiml, OPT_OUT_KEY, safeHarborTwiml, sessionHoldTwiml } from '../telephony/twilio/call-twiml.js';
 import type { SignedWebhook } from './twilio-signature.js';
-import { twilioWebhookUrl } from './twilio-webhook-urls.js';
 import { findWebhookCall, twimlResponse, type TwilioWebhookDeps } from './webhook-call.js';
 
-/** Seconds the rep's browser rings before the call goes to their forward-to number. */
-export const BROWSER_RING_SECONDS = 20;
-
-/**
- * Seconds the rep's browser rings when there is no number to go on to. The callee has answered
- * and waits: past two seconds the call is abandoned (47 CFR 64.1200(a)(7)) and must hear the
- * safe-harbor message, so the browser gets only a few seconds to take it.
- */
-export const REP_ANSWER_SECONDS = 5;
-
-/**
- * The key an abandoned callee presses during the safe-harbor message to be put on the do-not-call
- * list at once (47 CFR 64.1200(a)(7)(i)(B): an automated, key-press-activated opt-out).
- */
-export const OPT_OUT_KEY = '9';
-
-/** Seconds Twilio waits for that key after the message before hanging up. */
-export const OPT_OUT_WAIT_SECONDS = 5;
+export { BROWSER_RING_SECONDS, OPT_OUT_KEY, OPT_OUT_WAIT_SECONDS, REP_ANSWER_SECONDS, SESSION_HOLD_SECONDS } from '../telephony/twilio/call-twiml.js';
 
 /** Dial outcomes after which nothing more is tried (`<Dial action>`'s DialCallStatus). */
 const DIAL_DONE = new Set(['completed', 'answered']);
 
-const hangUpTwiml = () => {
-  const twiml = new twilio.twiml.VoiceResponse();
-  twiml.hangup();
-  return twiml;
-};
-
 /**
- * The TwiML for an answered call: bridge it to the rep's browser (the identity their Voice token
- * carries). When the rep has a forward-to number, the browser rings for a while and, if it does
- * not take the call (no browser connected), `dial-result` sends the call to that number; without
- * one, `dial-result` plays the safe-harbor message. The lead's number is shown as the caller, so
- * the rep sees who is on the line.
+ * The TwiML for an answered call. A hand-dialed call is bridged to the rep (bridgeTwiml in
+ * src/telephony/twilio/call-twiml.ts: their browser, then their forward-to number; the consent
+ * notice and recording as the call's recording decision says).
  *
- * Recording follows the call's decision (src/core/recording-consent.ts, taken when the call was
- * placed): `recorded_after_notice` first plays the workspace's consent notice; the two recorded
- * decisions record the bridged call from the rep's answer (`<Dial record>`), so nothing said
- * before the notice or before a rep is on the line is recorded; `off` and `not_recorded_consent`
- * record nothing.
+ * A power-dial session's call (`session_id`) is not bridged here: several lines may answer at
+ * once and the session decides, once, in the database, which human gets the rep (DESIGN PD1).
+ * The callee is held in silence (sessionHoldTwiml) and the session runner redirects the call
+ * (bridge, safe-harbor message or voicemail drop, src/telephony/twilio/session-legs.ts) within a
+ * pass of knowing who answered.
  */
 export async function handleAnswer(deps: TwilioWebhookDeps, webhook: SignedWebhook, request: Request): Promise<Response> {
   const { params } = webhook;
   const callSid = params['CallSid'] || undefined;
   const call = await findWebhookCall(deps.db, webhook.callId, callSid);
-  const user = call ? await findUserByEmail(deps.db, call.user_email) : undefined;
   const record = (outcome: string) =>
     insertTwilioLog(deps.db, { direction: 'webhook', event: 'answer', callSid: callSid ?? null, activeCallId: call?.id ?? null, isSignatureValid: true, outcome, payload: params });
-  if (!call || !user || isTerminal(call.status)) {
+  if (!call || isTerminal(call.status)) {
     await record(call ? 'call_over' : 'unknown_call');
     return twimlResponse(hangUpTwiml());
   }
-  const [settings, compliance] = await Promise.all([loadDialerSettings(deps.db, call.user_email, false), readCallCompliance(deps.db, call.id)]);
-  const decision = compliance?.recordingDecision ?? 'off';
-  const twiml = new twilio.twiml.VoiceResponse();
-  const base = deps.publicUrl ?? new URL(request.url).origin;
-  if (decision === 'recorded_after_notice' && compliance) twiml.say(compliance.consentNotice);
-  const dial = twiml.dial({
-    callerId: call.to_number,
-    action: twilioWebhookUrl(base, 'dialResult', call.id),
-    method: 'POST',
-    timeout: settings.forward_to_number ? BROWSER_RING_SECONDS : REP_ANSWER_SECONDS,
-    ...(isRecorded(decision)
-      ? {
-          record: 'record-from-answer-dual' as const,
-          recordingStatusCallback: twilioWebhookUrl(base, 'recording', call.id),
-          recordingStatusCallbackMethod: 'POST' as const,
-          recordingStatusCallbackEvent: ['completed' as const],
-        }
-      : {}),
-  });
-  dial.client(clientIdentityFor(user.id));
-  await record(`${settings.forward_to_number ? 'dial_client_then_number' : 'dial_client'}; recording ${decision}`);
-  return twimlResponse(twiml);
+  if (call.session_id !== null) {
+    await record('session_hold');
+    return twimlResponse(sessionHoldTwiml());
+  }
+  const bridge = await loadBridgeTwiml(deps.db, call, deps.publicUrl ?? new URL(request.url).origin);
+  if (!bridge) {
+    await record('call_over');
+    return twimlResponse(hangUpTwiml());
+  }
+  await record(bridge.outcome);
+  return twimlResponse(bridge.twiml);
 }
 
 /**
@@ -132,22 +91,14 @@ export async function handleDialResult(deps: TwilioWebhookDeps, webhook: SignedW
   });
 
   if (outcome === 'dial_number' && call && forwardTo) {
-    const twiml = new twilio.twiml.VoiceResponse();
-    twiml.dial({ callerId: call.to_number }).number(forwardTo);
-    return twimlResponse(twiml);
+    return twimlResponse(dialNumberTwiml(call, forwardTo));
   }
   if (outcome === 'safe_harbor' && compliance && call) {
     // The caller ID the callee saw (Twilio's From on an outbound call), which reaches us.
     const from = params['From'] ?? '';
     const callerId = E164_PATTERN.test(from) ? from : (settings?.caller_id ?? null);
-    const twiml = new twilio.twiml.VoiceResponse();
-    const base = deps.publicUrl ?? new URL(request.url).origin;
-    // The message plays inside a Gather, so the opt-out key works while it plays; no key: hang up.
-    twiml
-      .gather({ numDigits: 1, timeout: OPT_OUT_WAIT_SECONDS, action: twilioWebhookUrl(base, 'optOut', call.id), method: 'POST', actionOnEmptyResult: false })
-      .say(safeHarborMessage({ callerName: compliance.callerName, optOutNumber: compliance.optOutNumber ?? callerId, optOutKey: OPT_OUT_KEY }));
-    twiml.hangup();
-    return twimlResponse(twiml);
+    const message = safeHarborMessage({ callerName: compliance.callerName, optOutNumber: compliance.optOutNumber ?? callerId, optOutKey: OPT_OUT_KEY });
+    return twimlResponse(safeHarborTwiml(deps.publicUrl ?? new URL(request.url).origin, call.id, message));
   }
   return twimlResponse(hangUpTwiml());
 }

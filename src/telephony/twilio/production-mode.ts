@@ -3,7 +3,9 @@ import type { TwilioConfig } from '../../config.js';
 import type { Database } from '../../db/database.js';
 import type { TwilioWebhookDeps } from '../../webhooks/webhook-call.js';
 import type { Clock } from '../provider.js';
+import type { SessionLegs } from '../session-legs.js';
 import { createTwilioClient, type TwilioCallsApi } from './twilio-client.js';
+import { createTwilioSessionLegs } from './session-legs.js';
 import { createTwilioProvider, type TwilioProvider, type TwilioProviderOptions } from './twilio-provider.js';
 import { createVoiceTokenIssuer, type VoiceTokenIssuer } from './voice-token.js';
 
@@ -11,6 +13,8 @@ export interface ProductionMode {
   readonly provider: TwilioProvider;
   readonly webhooks: TwilioWebhookDeps;
   readonly voiceTokens: VoiceTokenIssuer | undefined;
+  /** What a power-dial session does with its live lines at Twilio (bridge, safe harbor, voicemail drop, hang up). */
+  readonly sessionLegs: SessionLegs;
 }
 
 export interface ProductionModeOptions {
@@ -40,5 +44,6 @@ export function createProductionMode(options: ProductionModeOptions): Production
     provider,
     webhooks: { db, logger, authToken: twilio.authToken, publicUrl: options.publicUrl, calls: provider },
     voiceTokens: createVoiceTokenIssuer(twilio),
+    sessionLegs: createTwilioSessionLegs({ db, calls, provider, logger, webhookBaseUrl: options.webhookBaseUrl }),
   };
 }

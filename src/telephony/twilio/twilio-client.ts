@@ -15,6 +15,16 @@ export interface TwilioCall {
 }
 
 /**
+ * What a Call update may ask (twilio-node's CallContextUpdateOptions, as far as we use it): end
+ * the call (`canceled` before the answer, `completed` after), or redirect an answered call to
+ * new TwiML, given inline (`Twiml`) or fetched from a URL; Twilio takes one of the two.
+ */
+export type UpdateCallOptions =
+  | { readonly status: 'canceled' | 'completed' }
+  | { readonly twiml: string }
+  | { readonly url: string; readonly method?: 'GET' | 'POST' };
+
+/**
  * The slice of twilio-node's `client.calls` this adapter calls (STYLE 3): create a call, and
  * fetch or update one by its sid.
  */
@@ -22,7 +32,7 @@ export interface TwilioCallsApi {
   create(options: CreateCallOptions): Promise<TwilioCall>;
   (sid: string): {
     fetch(): Promise<TwilioCall>;
-    update(options: { status: 'canceled' | 'completed' }): Promise<TwilioCall>;
+    update(options: UpdateCallOptions): Promise<TwilioCall>;
   };
 }
 

@@ -109,7 +109,8 @@ export function createTwilioProvider(options: TwilioProviderOptions): TwilioProv
       ...(call.amd_enabled && !call.extension
         ? {
             // To leave a message the rep needs the end of the greeting; to hang up, the first verdict.
-            machineDetection: voicemailAction === 'leave' ? 'DetectMessageEnd' : 'Enable',
+            // A session's call may get the list's voicemail drop, which must start after the beep.
+            machineDetection: call.session_id !== null || voicemailAction === 'leave' ? 'DetectMessageEnd' : 'Enable',
             asyncAmd: 'true',
             asyncAmdStatusCallback: twilioWebhookUrl(base, 'amd', call.id),
             asyncAmdStatusCallbackMethod: 'POST',
