@@ -13,6 +13,7 @@ import { FloorScreen } from './screens/floor-screen.js';
 import { HistoryScreen } from './screens/history-screen.js';
 import { LeadsScreen } from './screens/leads-screen.js';
 import { ReportsScreen } from './screens/reports-screen.js';
+import { SessionScreen } from './screens/session-screen.js';
 import { SettingsScreen } from './screens/settings-screen.js';
 import { TeamScreen } from './screens/team-screen.js';
 
@@ -65,6 +66,8 @@ function Screen({ route, userEmail }: { route: RoutePath; userEmail: string }) {
           <LiveLines userEmail={userEmail} />
         </div>
       );
+    case '/session':
+      return <SessionScreen userEmail={userEmail} />;
     case '/leads':
       return <LeadsScreen userEmail={userEmail} />;
     case '/history':

@@ -9,7 +9,8 @@ import { CallTimer } from './call-timer.js';
 import { StatusBadge } from './status-badge.js';
 import { WatchModeIndicator } from './watch-mode-indicator.js';
 
-function LineCard({ line, call, onHangUp }: { line: LineNumber; call: ActiveCall | null; onHangUp(call: ActiveCall): void }) {
+/** One line: its live call (with Hang up), or its last call. */
+export function LineCard({ line, call, onHangUp }: { line: LineNumber; call: ActiveCall | null; onHangUp(call: ActiveCall): void }) {
   const isLive = call !== null && !isTerminal(call.status);
   return (
     <li className={`line-card ${isLive ? 'line-card--live' : ''}`} data-testid={`line-${line}`} aria-label={`Line ${line}: ${isLive ? STATUS_DISPLAY[call.status].label : 'idle'}`}>

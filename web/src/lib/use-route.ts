@@ -4,6 +4,7 @@ import type { Role } from './team-api.js';
 /** Every screen, and who finds it in the nav (the server decides what each sees anyway). */
 export const ROUTES = [
   { path: '/', label: 'Dial', roles: ['admin', 'manager', 'rep'] },
+  { path: '/session', label: 'Session', roles: ['admin', 'manager', 'rep'] },
   { path: '/leads', label: 'Leads', roles: ['admin', 'manager', 'rep'] },
   { path: '/history', label: 'History', roles: ['admin', 'manager', 'rep'] },
   { path: '/stats', label: 'Stats', roles: ['admin', 'manager', 'rep'] },

@@ -3,7 +3,7 @@ import { useSupabase } from '../../../src/client/use-call-subscription.js';
 
 let channelCounter = 0;
 
-type WatchedTable = 'leads' | 'call_logs' | 'user_stats' | 'workspace_members' | 'rep_states' | 'active_calls';
+type WatchedTable = 'leads' | 'call_logs' | 'user_stats' | 'workspace_members' | 'rep_states' | 'active_calls' | 'dialer_sessions';
 
 /**
  * Calls `onChange` (at most every `delayMs`) when a row of `table` matching the realtime

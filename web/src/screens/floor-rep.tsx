@@ -7,15 +7,19 @@ import { formatPercent, type AbandonmentFigures } from '../lib/compliance-api.js
 import { ROLE_LABEL } from '../lib/labels.js';
 import { formatRate, type ReportRow } from '../lib/report-api.js';
 import type { MemberRow, RepStateRow } from '../lib/team-api.js';
+import type { FloorSessionRow } from '../lib/use-floor-sessions.js';
 import { FloorLine } from './floor-line.js';
+import { FloorSession } from './floor-session.js';
 
-/** One member on the floor: state and time in it, today's figures, and each live line. */
+/** One member on the floor: state and time in it, today's figures, their live power-dial session, and each live line. */
 export const FloorRep = memo(function FloorRep({
   member,
   state,
   calls,
   today,
   abandonment,
+  session,
+  sessionListName,
 }: {
   member: MemberRow;
   state: RepStateRow | undefined;
@@ -23,6 +27,9 @@ export const FloorRep = memo(function FloorRep({
   today: ReportRow | undefined;
   /** The rep's rolling 30-day abandonment rate; undefined: no answered calls in the window. */
   abandonment?: AbandonmentFigures | undefined;
+  /** The rep's active or paused session, if any, and its list's name. */
+  session?: FloorSessionRow | undefined;
+  sessionListName?: string | undefined;
 }) {
   return (
     <li className={`floor-rep floor-rep--${state?.state ?? 'offline'}`} data-testid="floor-rep" data-email={member.user_email} data-rep-state={state?.state ?? 'offline'}>
@@ -47,6 +54,7 @@ export const FloorRep = memo(function FloorRep({
           {abandonment.hasReachedLimit ? ' · over the limit' : ''}
         </div>
       )}
+      {session && <FloorSession session={session} listName={sessionListName} />}
       {calls.length > 0 && (
         <ul className="floor-rep__lines" aria-label={`Live lines of ${member.user_email}`}>
           {calls.map((call) => (

@@ -1,4 +1,4 @@
-import { useMemo, useRef } from 'react';
+import { useEffect, useMemo, useRef } from 'react';
 import type { ActiveCall } from '../../../src/core/rows.js';
 import { Tile } from '../components/tile.js';
 import { WatchModeIndicator } from '../components/watch-mode-indicator.js';
@@ -8,6 +8,8 @@ import { formatRate, startOfLocalDay, type ReportRequest, type ReportRow } from 
 import { useSettings } from '../lib/settings-context.js';
 import { useAbandonmentRates } from '../lib/use-abandonment-rates.js';
 import { useFloor } from '../lib/use-floor.js';
+import { useFloorSessions } from '../lib/use-floor-sessions.js';
+import { useLeadLists } from '../lib/lists-api.js';
 import { useReport } from '../lib/use-report.js';
 import { useWorkspace } from '../lib/workspace-context.js';
 import { FloorRep } from './floor-rep.js';
@@ -74,7 +76,8 @@ function useStableRows(rows: readonly ReportRow[] | undefined): ReadonlyMap<stri
 }
 
 /**
- * The manager's live floor: every member with their state and time in it, each live line, and
+ * The manager's live floor: every member with their state and time in it, their power-dial
+ * session (list, lines, status, counters), each live line, and
  * today's totals for the team and per rep. Members, states and calls arrive live (polling
  * while realtime is down); the totals are read again as calls end.
  */
@@ -92,6 +95,14 @@ export function FloorScreen({ userEmail: _userEmail }: { userEmail: string }) {
   const abandonment = useAbandonmentRates(workspaceId, abandonmentMode);
   const abandonmentByRep = useMemo(() => new Map<string, AbandonmentFigures>((abandonment.rates?.reps ?? []).map((rep) => [rep.userEmail, rep])), [abandonment.rates]);
 
+  const sessions = useFloorSessions(workspaceId);
+  const { lists, reload: reloadLists } = useLeadLists();
+  const listNames = useMemo(() => new Map(lists.map((list) => [list.id, list.name])), [lists]);
+  // A session on a list made since the lists were read: read them again for its name.
+  const hasUnnamedList = [...sessions.values()].some((session) => !listNames.has(session.list_id));
+  useEffect(() => {
+    if (hasUnnamedList) reloadLists();
+  }, [hasUnnamedList, reloadLists]);
   const callsByRep = useCallsByRep(floor.calls);
   const todayByRep = useStableRows(report?.rows);
   // A stable order (by email): cards that jumped with every state change could not be followed.
@@ -154,6 +165,8 @@ export function FloorScreen({ userEmail: _userEmail }: { userEmail: string }) {
               calls={callsByRep.get(member.user_email) ?? NO_CALLS}
               today={todayByRep.get(member.user_email)}
               abandonment={abandonmentByRep.get(member.user_email)}
+              session={sessions.get(member.user_email)}
+              sessionListName={listNames.get(sessions.get(member.user_email)?.list_id ?? '')}
             />
           ))}
         </ul>
