@@ -46,8 +46,10 @@ describe.each(DATABASE_KINDS)('power-dial session runner (demo mode) on %s', (ki
     await testDb.dispose();
   });
 
-  const runnerOn = (on: Database, instanceId: string) => {
-    const runner = createDialerSessionRunner({ db: on, mock, clock: systemClock, gateNow: () => gateClock.now(), logger, instanceId });
+  /** A runner; `aheadMs` runs its clock ahead of the database's (a pass as it would run that much later). */
+  const runnerOn = (on: Database, instanceId: string, aheadMs = 0) => {
+    const clock = aheadMs === 0 ? systemClock : { now: () => Date.now() + aheadMs, schedule: systemClock.schedule };
+    const runner = createDialerSessionRunner({ db: on, mock, clock, gateNow: () => gateClock.now(), logger, instanceId });
     runners.push(runner);
     return runner;
   };
@@ -256,7 +258,7 @@ describe.each(DATABASE_KINDS)('power-dial session runner (demo mode) on %s', (ki
     expect((await sessionRow(sessionId)).status).toBe('paused');
 
     // Resumed, and paused again by the rep right after the runner reserved its next lead.
-    const resumed = await db.sql`update dialer_sessions set status = 'active', paused_at = null where id = ${sessionId} returning id`;
+    const resumed = await db.sql`update dialer_sessions set status = 'active', paused_at = null, pause_reason = null where id = ${sessionId} returning id`;
     expect(resumed).toHaveLength(1);
     let isArmed = true;
     const racing = new Proxy(db, {
@@ -280,7 +282,7 @@ describe.each(DATABASE_KINDS)('power-dial session runner (demo mode) on %s', (ki
     expect(await db.sql`select id from active_calls where session_id = ${sessionId}`).toHaveLength(1);
 
     // Reserved by hand (as a pass does), then stopped: nothing stays held, and no pass dials again.
-    await db.sql`update dialer_sessions set status = 'active', paused_at = null where id = ${sessionId}`;
+    await db.sql`update dialer_sessions set status = 'active', paused_at = null, pause_reason = null where id = ${sessionId}`;
     expect(await db.transaction((tx) => reserveNextLeads(tx, sessionId, 2, new Date()))).toHaveLength(2);
     expect((await stopDialerSession(db, owner, sessionId, new Date())).ok).toBe(true);
     const [held] = await db.sql<{ count: number }>`select count(*)::int as count from lead_reservations where session_id = ${sessionId}`;
@@ -353,7 +355,7 @@ describe.each(DATABASE_KINDS)('power-dial session runner (demo mode) on %s', (ki
     await expectCountersMatchHistory(sessionId, 1);
   });
 
-  it('a rep in Twilio mode: the session dials nothing and says why (Twilio sessions are not run yet)', async () => {
+  it('a rep in Twilio mode on a server without Twilio credentials: the session dials nothing and says why', async () => {
     const owner = await addRep(mixed, false);
     const { listId } = await createList(owner, 2);
     const sessionId = await start(owner, listId, 1);
@@ -363,5 +365,150 @@ describe.each(DATABASE_KINDS)('power-dial session runner (demo mode) on %s', (ki
     expect(session.status).toBe('active');
     expect(session.idle_reason).toMatch(/Twilio mode/);
     expect((await stopDialerSession(db, owner, sessionId, new Date())).ok).toBe(true);
+  });
+
+  /** Answers a session call as a person, as the simulator or Twilio's callbacks would. */
+  async function answerAsPerson(callId: string): Promise<void> {
+    const call = await findCallById(db, callId);
+    if (call) await mock.endCall(call);
+    await updateCallStatus(db, callId, { status: 'in-progress', statusSource: 'mock', answeredAt: new Date(), answeredBy: 'human' });
+  }
+  const callsOf = (sessionId: string) =>
+    db.sql<{ id: string; line_number: number; status: string; abandoned_at: Date | null; line_released_at: Date | null; ringing_at: Date | null }>`
+      select id, line_number, status, abandoned_at, line_released_at, ringing_at from active_calls where session_id = ${sessionId} order by line_number`;
+
+  it('16 CFR 310.4(b)(1)(iv) once a line is connected, a line still ringing is hung up only after 15 s of ringing; one answered before that is a losing line', async () => {
+    const owner = await addRep(demoConfig({ completed: 1 }, { ringSeconds: [600, 600] }));
+    const { listId } = await createList(owner, 3);
+    const sessionId = await start(owner, listId, 3);
+    const runner = runnerOn(db, 'ring');
+    await runner.runPass();
+    await waitFor(async () => (await callsOf(sessionId)).every((call) => call.status === 'ringing' && call.ringing_at !== null), 'three lines ringing');
+    const [one, two, three] = await callsOf(sessionId);
+    if (!one || !two || !three) throw new Error('three calls expected');
+    await answerAsPerson(one.id);
+    await runner.runPass();
+    expect((await sessionRow(sessionId)).connected_call_id).toBe(one.id);
+
+    // 14 s into the ring: nothing is dropped. Line 2 answers meanwhile: it lost, hears the message, is abandoned.
+    await runnerOn(db, 'ring', 14_000).runPass();
+    expect((await callsOf(sessionId)).filter((call) => call.status === 'ringing')).toHaveLength(2);
+    await answerAsPerson(two.id);
+    await runnerOn(db, 'ring', 14_000).runPass();
+    const afterAnswer = await callsOf(sessionId);
+    expect(afterAnswer.find((call) => call.id === two.id)).toMatchObject({ status: 'completed' });
+    expect(afterAnswer.find((call) => call.id === two.id)?.abandoned_at).not.toBeNull();
+    expect(afterAnswer.find((call) => call.id === three.id)?.status).toBe('ringing');
+
+    // 16 s: line 3, unanswered, is let go (canceled), once.
+    await runnerOn(db, 'ring', 16_000).runPass();
+    const dropped = (await callsOf(sessionId)).find((call) => call.id === three.id);
+    expect(dropped?.status).toBe('canceled');
+    expect(dropped?.line_released_at).not.toBeNull();
+    expect(dropped?.abandoned_at).toBeNull();
+    expect(await sessionRow(sessionId)).toMatchObject({ connected: 1, abandoned: 1, connected_call_id: one.id });
+    await runner.runPass();
+    expect((await sessionRow(sessionId)).dialed).toBe(3);
+    await runUntilStopped([{ owner, sessionId, runner }]);
+    await expectCountersMatchHistory(sessionId, 3);
+  });
+
+  it.each([
+    ['leave', 'Hi, this is Acme returning your inquiry.', true],
+    ['hangup', null, false],
+  ] as const)("a machine after the beep: the list's voicemail action %s (message dropped: %s); never connected, counted as a voicemail", async (action, message, isDropped) => {
+    const owner = await addRep(demoConfig({ voicemail_detected: 1 }, { ringSeconds: [0.05, 0.05] }));
+    const { listId } = await createList(owner, 1);
+    await db.sql`update lead_lists set voicemail_action = ${action}, voicemail_message = ${message} where id = ${listId}`;
+    const sessionId = await start(owner, listId, 1);
+    const runner = runnerOn(db, `machine-${action}`);
+    await runner.runPass();
+    const [call] = await callsOf(sessionId);
+    if (!call) throw new Error('no call');
+    await waitFor(async () => (await findCallById(db, call.id))?.answered_by === 'machine_end_beep', 'the machine verdict after the beep');
+    // The machine records until someone acts: still live when the verdict lands.
+    expect((await findCallById(db, call.id))?.status).toBe('in-progress');
+    await runUntilStopped([{ owner, sessionId, runner }]);
+    const [logged] = await db.sql<{ outcome: string; dropped: boolean; connected: boolean }>`
+      select outcome, voicemail_dropped_at is not null as dropped, connected_at is not null as connected from call_logs where active_call_id = ${call.id}`;
+    expect(logged).toEqual({ outcome: 'voicemail_detected', dropped: isDropped, connected: false });
+    expect(await sessionRow(sessionId)).toMatchObject({ voicemail: 1, connected: 0, abandoned: 0, stop_reason: 'queue_empty' });
+  });
+
+  it("the list's wrap-up timer ends the rep's wrap-up and the session dials on; without a timer it waits for the rep", async () => {
+    const owner = await addRep(demoConfig({ completed: 1 }, { ringSeconds: [0.05, 0.05] }));
+    const { listId } = await createList(owner, 2);
+    await db.sql`update lead_lists set wrap_up_seconds = 5 where id = ${listId}`;
+    const sessionId = await start(owner, listId, 1);
+    const runner = runnerOn(db, 'wrap');
+    await runner.runPass();
+    await waitFor(async () => (await callsOf(sessionId))[0]?.status === 'in-progress', 'the first lead answered');
+    await runner.runPass();
+    const { connected_call_id: callId } = await sessionRow(sessionId);
+    if (!callId) throw new Error('nobody connected');
+    const call = await findCallById(db, callId);
+    if (call) await mock.endCall(call);
+    await updateCallStatus(db, callId, { status: 'completed', statusSource: 'manual', endedAt: new Date() });
+    await runner.runPass();
+    expect((await sessionRow(sessionId)).wrap_up_until).not.toBeNull();
+    const [state] = await db.sql<{ is_wrap_up: boolean }>`select is_wrap_up from rep_states where user_email = ${owner.email}`;
+    expect(state?.is_wrap_up).toBe(true);
+    // 4 s on: still writing up, nothing dialed.
+    await runnerOn(db, 'wrap', 4_000).runPass();
+    expect(await callsOf(sessionId)).toHaveLength(1);
+    // 6 s on: the timer ran out; the wrap-up ends and the next lead is dialed.
+    await runnerOn(db, 'wrap', 6_000).runPass();
+    const [after] = await db.sql<{ is_wrap_up: boolean }>`select is_wrap_up from rep_states where user_email = ${owner.email}`;
+    expect(after?.is_wrap_up).toBe(false);
+    expect((await sessionRow(sessionId)).wrap_up_until).toBeNull();
+    await runnerOn(db, 'wrap', 6_000).runPass();
+    expect(await callsOf(sessionId)).toHaveLength(2);
+    expect((await stopDialerSession(db, owner, sessionId, new Date())).ok).toBe(true);
+    await runUntilStopped([{ owner, sessionId, runner }]);
+  });
+
+  it('a session whose server died (its lease ran out) is paused server_lost when another server takes it; one given up cleanly is not', async () => {
+    const owner = await addRep(demoConfig({ 'no-answer': 1 }, { ringSeconds: [600, 600] }));
+    const { listId } = await createList(owner, 3);
+    const sessionId = await start(owner, listId, 1);
+    const dead = createDialerSessionRunner({ db, mock, clock: systemClock, gateNow: () => gateClock.now(), logger, instanceId: 'lost-a' });
+    await dead.runPass();
+    expect(await sessionRow(sessionId)).toMatchObject({ runner_id: 'lost-a', dialed: 1 });
+    // Within the lease another server leaves it alone; after it, the session is paused for the rep.
+    await runnerOn(otherDb, 'lost-b', 5_000).runPass();
+    expect(await sessionRow(sessionId)).toMatchObject({ runner_id: 'lost-a', status: 'active' });
+    await runnerOn(otherDb, 'lost-c', 16_000).runPass();
+    expect(await sessionRow(sessionId)).toMatchObject({ runner_id: 'lost-c', status: 'paused', pause_reason: 'server_lost', dialed: 1 });
+    // The rep returns and resumes: it dials on.
+    const { resumeDialerSession } = await import('../src/db/dialer-sessions.js');
+    expect((await resumeDialerSession(db, owner, sessionId, new Date())).ok).toBe(true);
+    expect(await sessionRow(sessionId)).toMatchObject({ status: 'active', pause_reason: null });
+    expect((await stopDialerSession(db, owner, sessionId, new Date())).ok).toBe(true);
+    for (const call of await callsOf(sessionId)) {
+      const row = await findCallById(db, call.id);
+      if (row) await mock.endCall(row);
+      await updateCallStatus(db, call.id, { status: 'canceled', statusSource: 'manual', endedAt: new Date() });
+    }
+    await runnerOn(db, 'lost-d', 60_000).runPass();
+  });
+
+  it('PD2 reps sharing a list work it once between them: a lead called since the earliest live session began is not offered again, a due callback is', async () => {
+    const first = await addRep(demoConfig({ 'no-answer': 1 }, { ringSeconds: [0.05, 0.05] }));
+    const second = await addRep(demoConfig({ 'no-answer': 1 }, { ringSeconds: [0.05, 0.05] }));
+    const { listId, leadIds } = await createList(first, 4);
+    const firstSession = await start(first, listId, 2);
+    const runner = runnerOn(db, 'pass-a');
+    await runner.runPass();
+    await waitFor(async () => (await callsOf(firstSession)).every((call) => call.status === 'no-answer'), 'the first two leads called');
+    expect((await pauseDialerSession(db, first, firstSession, new Date())).ok).toBe(true);
+    const secondSession = await start(second, listId, 3);
+    const offered = await db.transaction((tx) => reserveNextLeads(tx, secondSession, 3, new Date()));
+    expect(offered.map((lead) => lead.leadId)).toEqual([leadIds[2], leadIds[3]]);
+    await db.sql`delete from lead_reservations where session_id = ${secondSession}`;
+    // A callback set on lead 0 after its call, now due, is kept within the pass.
+    await db.sql`update leads set callback_at = now() where id = ${leadIds[0] ?? null}`;
+    const withCallback = await db.transaction((tx) => reserveNextLeads(tx, secondSession, 3, new Date(Date.now() + 1000)));
+    expect(withCallback.map((lead) => lead.leadId)).toEqual([leadIds[0], leadIds[2], leadIds[3]]);
+    for (const [owner, sessionId] of [[first, firstSession], [second, secondSession]] as const) expect((await stopDialerSession(db, owner, sessionId, new Date())).ok).toBe(true);
   });
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { answerVerdict, linesToDial, seedForLead } from './dialer-session-runner.js';
+import { answerVerdict, isServerLost, linesToDial, machineActionOf, seedForLead } from './dialer-session-runner.js';
 
 describe('session runner decisions', () => {
   it('PD1 a verdict: a person, a machine, AMD still listening, no answer', () => {
@@ -30,5 +30,22 @@ describe('session runner decisions', () => {
     expect(seed).toBe(seedForLead('0b6c4d0e-8f7a-4d51-9d1c-3f2b1a0e9c77'));
     expect(Number.isInteger(seed) && seed >= 0 && seed < 2 ** 31).toBe(true);
     expect(seedForLead('a')).not.toBe(seedForLead('b'));
+  });
+
+  it("a machine gets the list's message after the beep, or is hung up", () => {
+    expect(machineActionOf({ voicemail_action: 'leave', voicemail_message: ' Hi, call us back. ' })).toEqual({ kind: 'leave', message: 'Hi, call us back.' });
+    expect(machineActionOf({ voicemail_action: 'leave', voicemail_message: '  ' })).toEqual({ kind: 'hang_up' });
+    expect(machineActionOf({ voicemail_action: 'leave', voicemail_message: null })).toEqual({ kind: 'hang_up' });
+    expect(machineActionOf({ voicemail_action: 'hangup', voicemail_message: 'unused' })).toEqual({ kind: 'hang_up' });
+  });
+
+  it('a lease that ran out in another server means that server was lost; one given up or still held does not', () => {
+    const now = new Date(100_000);
+    expect(isServerLost({ runnerId: 'a', runnerUntil: new Date(99_000) }, 'b', now)).toBe(true);
+    expect(isServerLost({ runnerId: 'a', runnerUntil: new Date(100_000) }, 'b', now)).toBe(true);
+    expect(isServerLost({ runnerId: 'a', runnerUntil: new Date(101_000) }, 'b', now)).toBe(false);
+    expect(isServerLost({ runnerId: null, runnerUntil: null }, 'b', now)).toBe(false);
+    // This server's own lapsed lease (it was stalled, not lost): it carries on.
+    expect(isServerLost({ runnerId: 'b', runnerUntil: new Date(99_000) }, 'b', now)).toBe(false);
   });
 });

@@ -10,6 +10,35 @@ export const RUNNER_LEASE_SECONDS = 15;
 /** How often the runner makes a pass over the sessions, in milliseconds (shorter than a ring). */
 export const RUNNER_PASS_MS = 250;
 
+/**
+ * The least time, in seconds, a line rings before the session hangs it up unanswered: "at least
+ * fifteen (15) seconds or four (4) rings" (16 CFR 310.4(b)(1)(iv); 47 CFR 64.1200(a)(6) alike).
+ * A session drops a ringing line only once another line is connected to the rep, and only after
+ * this long from the first ring (`active_calls.ringing_at`); answered meanwhile, it is a losing line.
+ */
+export const MIN_RING_SECONDS = 15;
+
+/** What a session does with an answering machine, from its list (`lead_lists.voicemail_action`, `voicemail_message`). */
+export type MachineAction = { readonly kind: 'leave'; readonly message: string } | { readonly kind: 'hang_up' };
+
+/**
+ * The list's voicemail drop: `leave` with a message says it after the beep; `leave` without one,
+ * and `hangup`, hang up at the verdict (a machine is never bridged to the rep in a session).
+ */
+export function machineActionOf(list: { readonly voicemail_action: string; readonly voicemail_message: string | null }): MachineAction {
+  const message = list.voicemail_message?.trim() ?? '';
+  return list.voicemail_action === 'leave' && message !== '' ? { kind: 'leave', message } : { kind: 'hang_up' };
+}
+
+/**
+ * Whether taking a session's lease means its server was lost: the lease was held by another
+ * process and ran out without being given up (a server stopping cleanly clears `runner_id`).
+ * Such a session is paused (`server_lost`) so that nobody is dialed while the rep may be gone.
+ */
+export function isServerLost(previous: { readonly runnerId: string | null; readonly runnerUntil: Date | null }, instanceId: string, now: Date): boolean {
+  return previous.runnerId !== null && previous.runnerId !== instanceId && previous.runnerUntil !== null && previous.runnerUntil.getTime() <= now.getTime();
+}
+
 /** What an answered call of a session is, to the session. */
 export type AnswerVerdict = 'human' | 'machine' | 'pending' | 'unanswered';
 

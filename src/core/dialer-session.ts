@@ -21,6 +21,18 @@ export type SessionAction = (typeof SESSION_ACTIONS)[number];
 export const SESSION_STOP_REASONS = ['rep_stopped', 'queue_empty', 'list_archived', 'heartbeat_lost'] as const;
 export type SessionStopReason = (typeof SESSION_STOP_REASONS)[number];
 
+/**
+ * Why a session is paused (`dialer_sessions.pause_reason`): the rep paused it, or the server that
+ * ran it died (its lease lapsed without being given up). A session never dials on by itself after
+ * its server was lost: the rep, on return, resumes it (or stops it).
+ */
+export const SESSION_PAUSE_REASONS = ['rep_paused', 'server_lost'] as const;
+export type SessionPauseReason = (typeof SESSION_PAUSE_REASONS)[number];
+
+/** The bounds of a list's wrap-up timer (`lead_lists.wrap_up_seconds`, migration 0026), in seconds. */
+export const WRAP_UP_SECONDS_MIN = 5;
+export const WRAP_UP_SECONDS_MAX = 3600;
+
 /** The lines a session may ask for (the seed's `lineNumber` 1–3). */
 export const MIN_SESSION_LINES = 1;
 export const MAX_SESSION_LINES = 3;
@@ -106,7 +118,9 @@ export function normalizeSessionFilter(filter: SessionFilter): SessionFilter {
  * 2. then the list's order: the lead added first (`leads.created_at`), ties by `leads.id`, so the
  *    order is total and the same on every server.
  * Never in the queue: `do_not_call` leads; leads with a live call (any rep, any session); leads
- * another session holds (an unexpired reservation); leads this session has already dialed.
+ * another session holds (an unexpired reservation); leads this session has already dialed; and
+ * leads called in the list's current pass (`leads.last_called_at` at or after the earliest start
+ * of the list's live sessions): reps sharing a list work it once between them, not once each.
  */
 export const QUEUE_ORDER = [
   { key: 'due_callback', direction: 'first', why: 'a promise to call back is kept before anyone new is called' },
@@ -172,6 +186,10 @@ export interface DialerSession<Time = string> {
   runner_until: Time | null;
   /** Why a live session places no calls (e.g. Twilio mode, not run yet), for the rep; null when it dials. */
   idle_reason: string | null;
+  /** Why it is paused (null unless paused). */
+  pause_reason: SessionPauseReason | null;
+  /** When the list's wrap-up timer ends the rep's wrap-up and the session dials on (null: no timer running). */
+  wrap_up_until: Time | null;
   started_at: Time;
   paused_at: Time | null;
   stopped_at: Time | null;

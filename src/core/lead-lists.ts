@@ -20,6 +20,8 @@ export interface LeadList<Time = string> {
   max_attempts_lifetime: number | null;
   max_attempts_per_day: number | null;
   max_attempts_per_24h: number | null;
+  /** A power-dial session's wrap-up timer after a conversation, in seconds (null: wait for the rep's disposition; 0026). */
+  wrap_up_seconds: number | null;
   created_at: Time;
   updated_at: Time;
   /** An archived list keeps its leads but takes no new ones and no changes. */

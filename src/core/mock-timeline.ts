@@ -42,9 +42,17 @@ export const DEFAULT_OUTCOME_WEIGHTS: Readonly<Record<MockOutcome, number>> = {
 
 export type AnsweredBy = 'human' | 'machine_start';
 
+/**
+ * Seconds an answering machine records after its beep before it hangs up by itself, in a demo
+ * session call nobody acts on (a session drops its message or hangs up within a pass).
+ */
+export const MACHINE_RECORDS_SECONDS = 30;
+
 export type MockStep =
   | { readonly kind: 'ringing'; readonly at: number }
   | { readonly kind: 'answered'; readonly at: number; readonly answeredBy: AnsweredBy | null }
+  /** AMD's verdict on a live call, after the machine's beep (a session call's; the status stays in-progress). */
+  | { readonly kind: 'verdict'; readonly at: number; readonly answeredBy: 'machine_end_beep' }
   | {
       readonly kind: 'ended';
       readonly at: number;
@@ -64,6 +72,7 @@ export function mockStepStatus(step: MockStep): CallStatus {
     case 'ringing':
       return 'ringing';
     case 'answered':
+    case 'verdict':
       return 'in-progress';
     case 'ended':
       return step.status;
@@ -107,11 +116,14 @@ function pickOutcome(random: () => number, config: MockConfig, isAmdEnabled: boo
 }
 
 /**
- * The whole life of a simulated call as a pure function of (seed, config, startedAt, AMD).
- * A restarted server recomputes the same plan from the row and carries on from where the
- * clock now is, so the simulator keeps no state of its own.
+ * The whole life of a simulated call as a pure function of (seed, config, startedAt, AMD, whether
+ * it is a session's call). A restarted server recomputes the same plan from the row and carries
+ * on from where the clock now is, so the simulator keeps no state of its own. A machine on a
+ * session's call is detected as Twilio's DetectMessageEnd does: the verdict (`machine_end_beep`)
+ * comes on the live call after the greeting, and the machine records until the session acts (or
+ * for MACHINE_RECORDS_SECONDS); on any other call the verdict ends the call.
  */
-export function planMockTimeline(seed: number, config: MockConfig, startedAt: number, isAmdEnabled: boolean): MockPlan {
+export function planMockTimeline(seed: number, config: MockConfig, startedAt: number, isAmdEnabled: boolean, isSessionCall = false): MockPlan {
   const random = createRandom(seed);
   const outcome = pickOutcome(random, config, isAmdEnabled);
   const between = ([min, max]: readonly [number, number]) => min + random() * (max - min);
@@ -134,15 +146,28 @@ export function planMockTimeline(seed: number, config: MockConfig, startedAt: nu
         outcome,
         steps: [{ kind: 'ringing', at: ringAt }, { kind: 'answered', at: answerAt, answeredBy: isAmdEnabled ? 'human' : null }, ended(answerAt + talk, 'completed')],
       };
-    case 'voicemail_detected':
+    case 'voicemail_detected': {
+      const verdictAt = answerAt + ms(config.amdSeconds);
+      if (isSessionCall) {
+        return {
+          outcome,
+          steps: [
+            { kind: 'ringing', at: ringAt },
+            { kind: 'answered', at: answerAt, answeredBy: null },
+            { kind: 'verdict', at: verdictAt, answeredBy: 'machine_end_beep' },
+            ended(verdictAt + ms(MACHINE_RECORDS_SECONDS), 'voicemail_detected', null, 'machine_start'),
+          ],
+        };
+      }
       return {
         outcome,
         steps: [
           { kind: 'ringing', at: ringAt },
           { kind: 'answered', at: answerAt, answeredBy: null },
-          ended(answerAt + ms(config.amdSeconds), 'voicemail_detected', null, 'machine_start'),
+          ended(verdictAt, 'voicemail_detected', null, 'machine_start'),
         ],
       };
+    }
     case 'no-answer':
       return { outcome, steps: [{ kind: 'ringing', at: ringAt }, ended(answerAt, 'no-answer')] };
     case 'canceled':

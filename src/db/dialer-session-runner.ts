@@ -1,17 +1,29 @@
 import { randomBytes } from 'node:crypto';
 import type { Logger } from 'pino';
-import { linesAllowed } from '../core/abandonment.js';
-import { answerVerdict, linesToDial, RUNNER_LEASE_SECONDS, RUNNER_PASS_MS, seedForLead } from '../core/dialer-session-runner.js';
+import { linesAllowed, safeHarborMessage } from '../core/abandonment.js';
+import {
+  answerVerdict,
+  isServerLost,
+  linesToDial,
+  machineActionOf,
+  MIN_RING_SECONDS,
+  RUNNER_LEASE_SECONDS,
+  RUNNER_PASS_MS,
+  seedForLead,
+} from '../core/dialer-session-runner.js';
 import { skipReasonOf } from '../core/dialer-session.js';
 import { mockConfigSchema } from '../core/mock-timeline.js';
+import { createMockSessionLegs } from '../telephony/mock/session-legs.js';
 import type { Clock, TelephonyProvider } from '../telephony/provider.js';
-import { abandonmentRates, markAbandoned } from './abandonment.js';
-import { findCallById, updateCallStatus, type ActiveCallRow } from './active-calls.js';
+import type { SessionLegs } from '../telephony/session-legs.js';
+import { abandonmentRates, markAbandoned, readCallCompliance } from './abandonment.js';
+import type { ActiveCallRow } from './active-calls.js';
 import type { Database, Queryable } from './database.js';
 import {
   claimConnection,
   countSessionOutcome,
   heartbeatDialerSession,
+  pauseDialerSession,
   recordSessionLead,
   releaseConnection,
   releaseReservation,
@@ -23,33 +35,42 @@ import {
 } from './dialer-sessions.js';
 import { loadDialerSettings } from './dialer-settings.js';
 import { openCall } from './place-call.js';
+import { endWrapUp } from './rep-states.js';
 
 /**
- * The power-dial session runner, demo mode (issue 14; DESIGN PD1, PD2, CG1). Every pass
- * (RUNNER_PASS_MS), for each live session whose lease this process holds or can take:
- * 1. settles its calls: an answered human is claimed for the rep (claimConnection, first human
- *    wins, decided once in the database) or, losing, hears the safe-harbor message and is counted
- *    abandoned (47 CFR 64.1200(a)(7); 16 CFR 310.4(b)(4)) and hung up; a machine counts as a
- *    voicemail; the connected call's end frees the connection;
- * 2. when the session is active and its rep free (nobody connected, no wrap-up pending), dials
- *    each free line (src/core/dialer-session-runner.ts linesToDial, capped by linesAllowed with
- *    the list's 30-day abandonment rate and the workspace's limit) with the next reserved lead,
- *    through openCall (the one dial gate) with the session, the line and the lead. Inside openCall's
- *    transaction the session is re-read (it must still be active and hold the lead), so a pause or
- *    stop between reserving and dialing places no call; a gate refusal skips the lead with its
- *    reason; the call and the lead's `dialed` row commit together;
- * 3. stops the session `queue_empty` when nothing is left to dial and no call of it is live.
- * A rep in Twilio mode gets no dials: the session stays live and idle with `idle_reason` said
- * (Twilio sessions are not run yet). One bad session is logged and never stops the others (TR2).
- * Two processes never run one session at once: the lease (`runner_id`, `runner_until`, migration
- * 0025) is taken by a conditional UPDATE, and a lease not renewed within RUNNER_LEASE_SECONDS
- * passes to another process. The stored rows are the whole state: a restarted process carries on.
+ * The power-dial session runner (issue 14; DESIGN PD1, PD2, CG1), one code path for demo mode (the
+ * simulator) and Twilio mode. Every pass (RUNNER_PASS_MS), for each session whose lease this
+ * process holds or can take:
+ * 1. settles its calls, from the rows alone (facts, not arrival order): an answered human is
+ *    claimed for the rep (claimConnection, first human wins, decided once in the database) and
+ *    bridged, or, losing, hears the safe-harbor message and is counted abandoned
+ *    (47 CFR 64.1200(a)(7); 16 CFR 310.4(b)(4)); a machine's verdict gets the list's voicemail
+ *    drop or is hung up; once a human is connected, a line still ringing is hung up, but only after
+ *    MIN_RING_SECONDS from its first ring (16 CFR 310.4(b)(1)(iv)); an ended call is counted once,
+ *    and the connected call's end frees the connection and starts the list's wrap-up timer;
+ * 2. ends the rep's wrap-up when that timer runs out;
+ * 3. when the session is active and its rep free (nobody connected, no wrap-up), dials each free
+ *    line (src/core/dialer-session-runner.ts linesToDial, capped by linesAllowed with the list's
+ *    30-day abandonment rate and the workspace's limit) with the next reserved lead through
+ *    openCall (the one dial gate), with answering-machine detection on every leg. Inside openCall's
+ *    transaction the session is re-read (still active, still holding the lead), so a pause or stop
+ *    between reserving and dialing places no call; a gate refusal skips the lead with its reason;
+ *    the call and the lead's `dialed` row commit together;
+ * 4. stops the session `queue_empty` when nothing is left to dial and no call of it is live.
+ * Every fact is written before the provider is told (SessionLegs), each once (a conditional UPDATE
+ * on the row), so a pass repeated by another process does not act twice. One bad session is
+ * logged and never stops the others (TR2). Two processes never run one session at once: the lease
+ * (`runner_id`, `runner_until`) is taken by a conditional UPDATE; a lease given up (a clean stop) is
+ * taken over as it is, one that ran out (its server died) pauses the session `server_lost` so the
+ * rep resumes it on return. The stored rows are the whole state: a restarted process carries on.
  */
 
 export interface DialerSessionRunnerDeps {
   readonly db: Database;
   /** The demo-mode provider (the simulator) that plays each call. */
   readonly mock: TelephonyProvider;
+  /** Twilio mode's provider and legs; absent when the server has no Twilio credentials. */
+  readonly twilio?: { readonly provider: TelephonyProvider; readonly legs: SessionLegs } | undefined;
   /** Runs passes and stamps times (heartbeats, leases, answers). */
   readonly clock: Clock;
   /** The dial gate's clock, ms since epoch (defaults to `clock`); tests pin calling hours with it. */
@@ -71,39 +92,87 @@ export interface DialerSessionRunner {
   stop(): Promise<void>;
 }
 
-const TWILIO_IDLE_REASON = 'This session is in Twilio mode, which power-dial sessions do not dial yet: switch to demo mode in Settings, or stop the session.';
+const TWILIO_NOT_CONFIGURED_REASON = 'This session is in Twilio mode, but this server has no Twilio credentials: switch to demo mode in Settings, or stop the session.';
 const iso = (time: Date) => time.toISOString();
+
+/** A session call's row with the columns the session reads (migrations 0020, 0026). */
+type SessionCallRow = ActiveCallRow & {
+  connected_at: Date | null;
+  abandoned_at: Date | null;
+  ringing_at: Date | null;
+  line_released_at: Date | null;
+};
+
+type SessionWithRep = DialerSessionRow & {
+  archived: boolean;
+  is_wrap_up: boolean | null;
+  wrap_up_seconds: number | null;
+  voicemail_action: string;
+  voicemail_message: string | null;
+};
 
 export function createDialerSessionRunner(deps: DialerSessionRunnerDeps): DialerSessionRunner {
   const { db, mock, clock, logger } = deps;
   const instanceId = deps.instanceId ?? `runner-${randomBytes(6).toString('hex')}`;
   const gateNow = deps.gateNow ?? (() => clock.now());
   const passMs = deps.passMs ?? RUNNER_PASS_MS;
+  const mockLegs = createMockSessionLegs({ db, mock, clock });
   let cancelNext: (() => void) | undefined;
   let running: Promise<void> = Promise.resolve();
 
+  /** The legs of the mode a call was placed in (a rep switching modes mid-session does not move live calls). */
+  const legsFor = (call: ActiveCallRow): SessionLegs | undefined => (call.provider === 'twilio' ? deps.twilio?.legs : mockLegs);
+
+  /** Tells the provider, after the facts are written; a failure is logged (the row already says what should happen). */
+  async function act(call: ActiveCallRow, what: string, action: (legs: SessionLegs) => Promise<void>): Promise<void> {
+    const legs = legsFor(call);
+    if (!legs) return void logger.warn({ callId: call.id, what }, 'no provider for a session call in Twilio mode; it ends as Twilio reports it');
+    try {
+      await action(legs);
+    } catch (error) {
+      logger.error({ err: error, callId: call.id, what }, 'the provider did not take a session line action');
+    }
+  }
+
   /**
-   * The sessions this process holds the lease of, after taking every lease it may; `renewed`: the
-   * ones whose lease (and heartbeat) was written this pass. A held lease is renewed only in its
-   * second half, so a session's row (a realtime table) is not rewritten on every pass.
+   * Takes every lease this process may and returns the sessions it holds; `renewed`: the ones whose
+   * lease (and heartbeat) was written this pass. A held lease is renewed only in its second half,
+   * so a session's row (a realtime table) is not rewritten on every pass. Only live sessions and
+   * stopped ones with calls still to settle are read (two partial indexes), not every session ever
+   * made. A session taken from a server that was lost is paused `server_lost`.
    */
   async function leaseSessions(now: Date): Promise<{ held: DialerSessionRow[]; renewed: ReadonlySet<string> }> {
-    const renewed = await db.sql<{ id: string }>`
-      update dialer_sessions set runner_id = ${instanceId},
+    const taken = await db.sql<{ id: string; previous_runner: string | null; previous_until: Date | null }>`
+      with candidates as (
+        select id from dialer_sessions where status in ('active', 'paused')
+        union
+        -- A stopped session's calls still ringing are settled too: a person answering one hears the message.
+        select session_id from dialer_session_leads where outcome = 'dialed' and settled_at is null
+      ), due as (
+        select s.id, s.runner_id, s.runner_until from dialer_sessions s join candidates c on c.id = s.id
+        where s.runner_id is null or s.runner_until <= ${iso(now)}::timestamptz
+          or (s.runner_id = ${instanceId} and s.runner_until <= ${iso(now)}::timestamptz + ${RUNNER_LEASE_SECONDS / 2}::float8 * interval '1 second')
+        for no key update of s skip locked
+      )
+      update dialer_sessions s set runner_id = ${instanceId},
         runner_until = ${iso(now)}::timestamptz + ${RUNNER_LEASE_SECONDS}::integer * interval '1 second'
-      where (status in ('active', 'paused')
-          -- A stopped session's calls still ringing are settled too: a person answering one hears the message.
-          or (status = 'stopped' and exists (select 1 from dialer_session_leads w
-            where w.session_id = dialer_sessions.id and w.outcome = 'dialed' and w.settled_at is null)))
-        and (runner_id is null or runner_until <= ${iso(now)}::timestamptz
-          or (runner_id = ${instanceId} and runner_until <= ${iso(now)}::timestamptz + ${RUNNER_LEASE_SECONDS / 2}::float8 * interval '1 second'))
-      returning id`;
+      from due where s.id = due.id
+      returning s.id, due.runner_id as previous_runner, due.runner_until as previous_until`;
+    for (const lease of taken) {
+      if (!isServerLost({ runnerId: lease.previous_runner, runnerUntil: lease.previous_until }, instanceId, now)) continue;
+      const [session] = await db.sql<DialerSessionRow>`select * from dialer_sessions where id = ${lease.id}`;
+      if (session?.status !== 'active') continue;
+      await pauseDialerSession(db, { workspaceId: session.workspace_id, email: session.user_email }, session.id, now, 'server_lost');
+      logger.warn({ sessionId: session.id, previousRunner: lease.previous_runner }, 'took over a session whose server was lost; paused it for the rep to resume');
+    }
     const held = await db.sql<DialerSessionRow>`
-      select * from dialer_sessions
-      where runner_id = ${instanceId} and runner_until > ${iso(now)}::timestamptz
-        and (status in ('active', 'paused') or exists (select 1 from dialer_session_leads w
-          where w.session_id = dialer_sessions.id and w.outcome = 'dialed' and w.settled_at is null))`;
-    return { held, renewed: new Set(renewed.map((row) => row.id)) };
+      select s.* from dialer_sessions s
+      where s.id in (
+          select id from dialer_sessions where status in ('active', 'paused')
+          union
+          select session_id from dialer_session_leads where outcome = 'dialed' and settled_at is null)
+        and s.runner_id = ${instanceId} and s.runner_until > ${iso(now)}::timestamptz`;
+    return { held, renewed: new Set(taken.map((row) => row.id)) };
   }
 
   async function runPass(): Promise<void> {
@@ -124,24 +193,35 @@ export function createDialerSessionRunner(deps: DialerSessionRunnerDeps): Dialer
     );
   }
 
-  async function runSession(session: DialerSessionRow, now: Date): Promise<void> {
-    await settleCalls(session.id, now);
-    const [fresh] = await db.sql<DialerSessionRow & { archived: boolean; is_wrap_up: boolean | null }>`
-      select s.*, l.archived_at is not null as archived, r.is_wrap_up from dialer_sessions s
+  async function readSession(sessionId: string): Promise<SessionWithRep | undefined> {
+    const [row] = await db.sql<SessionWithRep>`
+      select s.*, l.archived_at is not null as archived, l.wrap_up_seconds, l.voicemail_action, l.voicemail_message, r.is_wrap_up
+      from dialer_sessions s
       join lead_lists l on l.id = s.list_id left join rep_states r on r.user_email = s.user_email
-      where s.id = ${session.id}`;
-    if (!fresh || fresh.status !== 'active') return;
+      where s.id = ${sessionId}`;
+    return row;
+  }
+
+  async function runSession(session: DialerSessionRow, now: Date): Promise<void> {
+    const before = await readSession(session.id);
+    if (!before) return;
+    await settleCalls(before, now);
+    const fresh = await readSession(session.id);
+    if (!fresh) return;
+    await runWrapUpTimer(fresh, now);
+    if (fresh.status !== 'active') return;
     const owner = { workspaceId: fresh.workspace_id, email: fresh.user_email };
     if (fresh.archived) {
       await stopDialerSession(db, owner, fresh.id, now, 'list_archived');
       return;
     }
     const settings = await loadDialerSettings(db, fresh.user_email, !(deps.isTwilioConfigured ?? false));
-    const idleReason = settings.use_mock_dialer ? null : TWILIO_IDLE_REASON;
+    const isDemo = settings.use_mock_dialer;
+    const idleReason = isDemo || deps.twilio ? null : TWILIO_NOT_CONFIGURED_REASON;
     if (idleReason !== fresh.idle_reason) await db.sql`update dialer_sessions set idle_reason = ${idleReason} where id = ${fresh.id}`;
     if (idleReason) return;
 
-    const rates = await abandonmentRates(db, fresh.workspace_id, { now, listId: fresh.list_id, isMock: true });
+    const rates = await abandonmentRates(db, fresh.workspace_id, { now, listId: fresh.list_id, isMock: isDemo });
     const listRate = rates.lists.find((list) => list.listId === fresh.list_id)?.percent ?? null;
     const liveLines = await db.sql<{ line_number: number }>`
       select line_number from active_calls where user_email = ${fresh.user_email} and status in ('dialing', 'ringing', 'in-progress')`;
@@ -162,35 +242,56 @@ export function createDialerSessionRunner(deps: DialerSessionRunnerDeps): Dialer
     }
     const mockConfig = mockConfigSchema.safeParse(settings.mock_config);
     for (const lead of reserved) {
-      await dialLead(fresh, lead, mockConfig.success ? mockConfig.data : mockConfigSchema.parse({}), settings, now);
+      await dialLead(fresh, lead, isDemo ? { mockConfig: mockConfig.success ? mockConfig.data : mockConfigSchema.parse({}) } : undefined, settings, now);
     }
+  }
+
+  /**
+   * The list's wrap-up timer (`lead_lists.wrap_up_seconds`): started when the connected call's end
+   * is settled, it ends the rep's wrap-up when it runs out, and the session dials on. A wrap-up the
+   * rep ended first (a disposition saved) just clears it.
+   */
+  async function runWrapUpTimer(session: SessionWithRep, now: Date): Promise<void> {
+    if (session.wrap_up_until === null) return;
+    if (session.is_wrap_up !== true) {
+      await db.sql`update dialer_sessions set wrap_up_until = null where id = ${session.id} and wrap_up_until is not null`;
+      return;
+    }
+    if (session.wrap_up_until.getTime() > now.getTime()) return;
+    await db.transaction(async (tx) => {
+      await endWrapUp(tx, session.user_email);
+      await tx.sql`update dialer_sessions set wrap_up_until = null where id = ${session.id}`;
+    });
   }
 
   async function dialLead(
     session: DialerSessionRow,
     lead: ReservedLead,
-    mockConfig: Record<string, unknown> & { seed?: number | undefined },
-    settings: { default_amd: boolean; default_recording: boolean },
+    demo: { readonly mockConfig: Record<string, unknown> & { seed?: number | undefined } } | undefined,
+    settings: { default_recording: boolean },
     now: Date,
   ): Promise<void> {
     const lineNumber = lead.lineNumber ?? 1;
+    const provider = demo ? mock : deps.twilio?.provider;
+    if (!provider) return void (await db.transaction((tx) => releaseReservation(tx, session.id, lead.leadId)));
     const opened = await openCall(
       db,
       {
         userEmail: session.user_email,
-        callSid: `MOCK${randomBytes(16).toString('hex')}`,
+        callSid: demo ? `MOCK${randomBytes(16).toString('hex')}` : null,
         lineNumber,
         toNumber: lead.phone,
         leadId: lead.leadId,
         leadName: lead.name,
         sessionId: session.id,
-        provider: 'mock',
-        statusSource: 'mock',
-        amdEnabled: settings.default_amd,
+        provider: demo ? 'mock' : 'twilio',
+        statusSource: demo ? 'mock' : 'system',
+        // Every leg listens for a machine: a session never bridges a machine to the rep.
+        amdEnabled: true,
         recordingEnabled: settings.default_recording,
         // Seeded per lead: a session over the same list plays the same way (unless the settings pin a seed).
-        mockSeed: mockConfig.seed ?? seedForLead(lead.leadId),
-        mockConfig,
+        mockSeed: demo ? (demo.mockConfig.seed ?? seedForLead(lead.leadId)) : null,
+        mockConfig: demo ? demo.mockConfig : null,
       },
       gateNow(),
       {
@@ -207,8 +308,8 @@ export function createDialerSessionRunner(deps: DialerSessionRunnerDeps): Dialer
       },
     );
     if (opened.ok) {
-      const placed = await mock.placeCall(opened.value);
-      if (!placed.ok) logger.warn({ sessionId: session.id, callId: opened.value.id, reason: placed.error.message }, 'a session call could not be played');
+      const placed = await provider.placeCall(opened.value);
+      if (!placed.ok) logger.warn({ sessionId: session.id, callId: opened.value.id, reason: placed.error.message }, 'a session call could not be placed');
       return;
     }
     const reason = skipReasonOf(opened.error.code);
@@ -223,28 +324,37 @@ export function createDialerSessionRunner(deps: DialerSessionRunnerDeps): Dialer
   }
 
   /**
-   * PD1 and the counters, from the session's calls: each answered human not yet decided is
-   * claimed or abandoned, in the order they answered; each ended call not yet settled is counted
-   * once (`dialer_session_leads.settled_at`).
+   * PD1, the machine rule, the ring minimum and the counters, from the session's calls: each
+   * answered human not yet decided is claimed (and bridged) or abandoned (and hears the message),
+   * in the order they answered; each machine still live gets the list's drop or is hung up; a line
+   * ringing past MIN_RING_SECONDS while the rep is connected is hung up; each ended call not yet
+   * settled is counted once (`dialer_session_leads.settled_at`).
    */
-  async function settleCalls(sessionId: string, now: Date): Promise<void> {
-    const answered = await db.sql<ActiveCallRow>`
+  async function settleCalls(session: SessionWithRep, now: Date): Promise<void> {
+    const sessionId = session.id;
+    const live = await db.sql<SessionCallRow>`
       select a.* from active_calls a
-      where a.session_id = ${sessionId} and a.status = 'in-progress' and a.connected_at is null and a.abandoned_at is null
-      order by a.answered_at, a.id`;
-    for (const call of answered) {
-      if (answerVerdict(call) !== 'human') continue;
-      const lost = await db.transaction(async (tx) => {
-        if (await claimConnection(tx, sessionId, call.id)) {
+      where a.session_id = ${sessionId} and a.status in ('dialing', 'ringing', 'in-progress') and a.line_released_at is null
+      order by a.answered_at nulls last, a.id`;
+    for (const call of live) {
+      const verdict = answerVerdict(call);
+      if (verdict === 'human' && call.status === 'in-progress' && call.connected_at === null && call.abandoned_at === null) {
+        const won = await db.transaction(async (tx) => {
+          if (!(await claimConnection(tx, sessionId, call.id))) return false;
           await tx.sql`update active_calls set connected_at = ${iso(now)}::timestamptz where id = ${call.id} and connected_at is null`;
-          return false;
-        }
-        return abandon(tx, sessionId, call.id, now);
-      });
-      if (lost) await hangUp(call.id, now);
+          return true;
+        });
+        if (won) await act(call, 'bridge', (legs) => legs.bridge(call));
+        else await loseLine(sessionId, call, now);
+      } else if (verdict === 'machine' && call.status === 'in-progress') {
+        await dropMachine(session, call, now);
+      } else if (verdict === 'unanswered' && session.connected_call_id !== null && call.ringing_at !== null
+          && now.getTime() - call.ringing_at.getTime() >= MIN_RING_SECONDS * 1000) {
+        if (await releaseLine(call.id, now)) await act(call, 'hang up a ringing line', (legs) => legs.hangUp(call));
+      }
     }
 
-    const ended = await db.sql<ActiveCallRow & { lead_row: string; connected_at: Date | null; abandoned_at: Date | null }>`
+    const ended = await db.sql<SessionCallRow & { lead_row: string }>`
       select a.*, w.lead_id as lead_row from dialer_session_leads w join active_calls a on a.id = w.call_id
       where w.session_id = ${sessionId} and w.outcome = 'dialed' and w.settled_at is null
         and a.status not in ('dialing', 'ringing', 'in-progress')`;
@@ -254,7 +364,13 @@ export function createDialerSessionRunner(deps: DialerSessionRunnerDeps): Dialer
           update dialer_session_leads set settled_at = ${iso(now)}::timestamptz
           where session_id = ${sessionId} and lead_id = ${call.lead_row} and settled_at is null returning lead_id`;
         if (!settled) return;
-        await releaseConnection(tx, sessionId, call.id);
+        if (await releaseConnection(tx, sessionId, call.id)) {
+          if (session.wrap_up_seconds !== null) {
+            await tx.sql`
+              update dialer_sessions set wrap_up_until = ${iso(now)}::timestamptz + ${session.wrap_up_seconds}::integer * interval '1 second'
+              where id = ${sessionId}`;
+          }
+        }
         const verdict = answerVerdict(call);
         if (verdict === 'machine') await countSessionOutcome(tx, sessionId, 'voicemail');
         // A person who answered and hung up before any pass saw them: nobody was connected in time.
@@ -263,19 +379,40 @@ export function createDialerSessionRunner(deps: DialerSessionRunnerDeps): Dialer
     }
   }
 
+  /** Marks that the session let the line go; true only for the first to do so (the provider is told once). */
+  async function releaseLine(callId: string, now: Date, voicemailDropped = false): Promise<boolean> {
+    const rows = await db.sql`
+      update active_calls set line_released_at = ${iso(now)}::timestamptz,
+        voicemail_dropped_at = case when ${voicemailDropped} then ${iso(now)}::timestamptz end
+      where id = ${callId} and line_released_at is null returning id`;
+    return rows.length > 0;
+  }
+
+  /** A losing line's human: abandoned, with the safe-harbor message starting now, then hung up. */
+  async function loseLine(sessionId: string, call: ActiveCallRow, now: Date): Promise<void> {
+    const lost = await db.transaction(async (tx) => {
+      const isAbandoned = await abandon(tx, sessionId, call.id, now);
+      await tx.sql`update active_calls set line_released_at = ${iso(now)}::timestamptz where id = ${call.id} and line_released_at is null`;
+      return isAbandoned;
+    });
+    if (!lost) return;
+    const compliance = await readCallCompliance(db, call.id);
+    const message = safeHarborMessage({ callerName: compliance?.callerName ?? 'us', optOutNumber: compliance?.optOutNumber ?? null });
+    await act(call, 'safe harbor', (legs) => legs.playSafeHarbor(call, message));
+  }
+
+  /** An answering machine after the beep: the list's voicemail drop, or a hang-up; never the rep. */
+  async function dropMachine(session: SessionWithRep, call: ActiveCallRow, now: Date): Promise<void> {
+    const action = machineActionOf(session);
+    if (!(await releaseLine(call.id, now, action.kind === 'leave'))) return;
+    await act(call, 'voicemail drop', (legs) => legs.dropVoicemail(call, action.kind === 'leave' ? action.message : null));
+  }
+
   /** A losing line's human: the safe-harbor message plays now, and the call counts as abandoned. */
   async function abandon(tx: Queryable, sessionId: string, callId: string, now: Date): Promise<boolean> {
     const marked = await markAbandoned(tx, callId, now, { safeHarborAt: now });
     if (marked) await countSessionOutcome(tx, sessionId, 'abandoned');
     return marked !== undefined;
-  }
-
-  /** Ends a losing line after its message (the simulator stops playing it; history follows, HI1). */
-  async function hangUp(callId: string, now: Date): Promise<void> {
-    const call = await findCallById(db, callId);
-    if (!call) return;
-    await mock.endCall(call);
-    await updateCallStatus(db, callId, { status: 'completed', statusSource: 'system', endedAt: now });
   }
 
   function scheduleNext(): void {

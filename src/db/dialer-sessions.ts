@@ -5,6 +5,7 @@ import {
   type DialerSession,
   type SessionAction,
   type SessionFilter,
+  type SessionPauseReason,
   type SessionStopReason,
   type SkipReason,
 } from '../core/dialer-session.js';
@@ -99,7 +100,7 @@ async function moveDialerSession(
   sessionId: string,
   action: Exclude<SessionAction, 'start'>,
   now: Date,
-  stopReason: SessionStopReason = 'rep_stopped',
+  reason: { readonly stop: SessionStopReason; readonly pause: SessionPauseReason } = { stop: 'rep_stopped', pause: 'rep_paused' },
 ): Promise<Result<DialerSessionRow>> {
   return db.transaction(async (tx) => {
     const [current] = await tx.sql<DialerSessionRow>`
@@ -112,21 +113,22 @@ async function moveDialerSession(
     switch (action) {
       case 'pause':
         rows = await tx.sql<DialerSessionRow>`
-          update dialer_sessions set status = 'paused', paused_at = ${iso(now)}::timestamptz, updated_at = ${iso(now)}::timestamptz
+          update dialer_sessions set status = 'paused', pause_reason = ${reason.pause}, paused_at = ${iso(now)}::timestamptz,
+            updated_at = ${iso(now)}::timestamptz
           where id = ${sessionId} returning *`;
         break;
       case 'resume': {
         const list = await lockLeadList(tx, owner.workspaceId, current.list_id, 'share');
         if (!list || list.archived_at) return fail('list_archived', 'The session\'s list is archived: stop the session and start one on another list.');
         rows = await tx.sql<DialerSessionRow>`
-          update dialer_sessions set status = 'active', paused_at = null, heartbeat_at = ${iso(now)}::timestamptz, updated_at = ${iso(now)}::timestamptz
+          update dialer_sessions set status = 'active', paused_at = null, pause_reason = null, heartbeat_at = ${iso(now)}::timestamptz, updated_at = ${iso(now)}::timestamptz
           where id = ${sessionId} returning *`;
         break;
       }
       case 'stop':
         rows = await tx.sql<DialerSessionRow>`
-          update dialer_sessions set status = 'stopped', stop_reason = ${stopReason}, stopped_at = ${iso(now)}::timestamptz,
-            paused_at = null, connected_call_id = null, updated_at = ${iso(now)}::timestamptz
+          update dialer_sessions set status = 'stopped', stop_reason = ${reason.stop}, stopped_at = ${iso(now)}::timestamptz,
+            paused_at = null, pause_reason = null, connected_call_id = null, wrap_up_until = null, updated_at = ${iso(now)}::timestamptz
           where id = ${sessionId} returning *`;
         await tx.sql`delete from lead_reservations where session_id = ${sessionId}`;
         break;
@@ -141,15 +143,19 @@ async function moveDialerSession(
   });
 }
 
-/** Pauses the owner's active session: no new dials; live calls go on. See moveDialerSession for errors. */
-export const pauseDialerSession = (db: Database, owner: SessionOwner, sessionId: string, now: Date) => moveDialerSession(db, owner, sessionId, 'pause', now);
+/**
+ * Pauses the owner's active session: no new dials; live calls go on. The reason is the rep's by
+ * default; the runner pauses a session whose server died with `server_lost`. See moveDialerSession for errors.
+ */
+export const pauseDialerSession = (db: Database, owner: SessionOwner, sessionId: string, now: Date, reason: SessionPauseReason = 'rep_paused') =>
+  moveDialerSession(db, owner, sessionId, 'pause', now, { stop: 'rep_stopped', pause: reason });
 
 /** Resumes the owner's paused session; its heartbeat restarts at `now`. See moveDialerSession for errors. */
 export const resumeDialerSession = (db: Database, owner: SessionOwner, sessionId: string, now: Date) => moveDialerSession(db, owner, sessionId, 'resume', now);
 
 /** Stops the owner's session for good, with a reason (default `rep_stopped`); its reservations are released. */
 export const stopDialerSession = (db: Database, owner: SessionOwner, sessionId: string, now: Date, reason: SessionStopReason = 'rep_stopped') =>
-  moveDialerSession(db, owner, sessionId, 'stop', now, reason);
+  moveDialerSession(db, owner, sessionId, 'stop', now, { stop: reason, pause: 'rep_paused' });
 
 /**
  * Reserves up to `count` leads for an active session, in queue order (src/core/dialer-session.ts
@@ -161,7 +167,10 @@ export const stopDialerSession = (db: Database, owner: SessionOwner, sessionId: 
  * a reserver that loses such a race gets fewer leads and may ask again.
  * Never reserved: leads outside the session's list or filter, `do_not_call` leads, leads with a
  * live call (any rep), leads under another unexpired reservation, leads this session has worked
- * (dialer_session_leads) or placed a call to (`active_calls.session_id`). A session that is not
+ * (dialer_session_leads) or placed a call to (`active_calls.session_id`), leads called in the
+ * list's current pass (`last_called_at` at or after the earliest `started_at` of the list's live
+ * sessions: reps sharing a list work it once between them), unless a callback set after that call
+ * is due. A session that is not
  * active, or whose list is archived, gets none. An expired reservation is taken over. `lineNumbers[i]`, when given, is
  * stored as the line of the i-th lead. The reservation lasts RESERVATION_SECONDS from `now`,
  * renewed by heartbeatDialerSession.
@@ -171,12 +180,17 @@ export async function reserveNextLeads(tx: Queryable, sessionId: string, count: 
   const at = iso(now);
   const rows = await tx.sql<{ lead_id: string; name: string; phone: string; callback_at: Date | null; line_number: number | null; expires_at: Date; position: number }>`
     with session as (
-      select s.id, s.workspace_id, s.list_id, s.filter from dialer_sessions s join lead_lists ll on ll.id = s.list_id
+      select s.id, s.workspace_id, s.list_id, s.filter,
+        (select min(x.started_at) from dialer_sessions x where x.list_id = s.list_id and x.status in ('active', 'paused')) as pass_started_at
+      from dialer_sessions s join lead_lists ll on ll.id = s.list_id
       where s.id = ${sessionId} and s.status = 'active' and ll.archived_at is null
     ), picked as (
       select l.id, l.callback_at, l.created_at from leads l, session s
       where l.list_id = s.list_id and l.workspace_id = s.workspace_id
         and l.status <> 'do_not_call'
+        and (l.last_called_at is null or l.last_called_at < s.pass_started_at
+          -- A callback promised on the last call, now due, is kept within the pass.
+          or (l.callback_at > l.last_called_at and l.callback_at <= ${at}::timestamptz))
         and (s.filter -> 'statuses' is null or l.status in (select jsonb_array_elements_text(s.filter -> 'statuses')))
         and (coalesce((s.filter ->> 'callbacksOnly')::boolean, false) = false or l.callback_at <= ${at}::timestamptz)
         and not exists (select 1 from active_calls a where a.lead_id = l.id and a.status in ('dialing', 'ringing', 'in-progress'))

@@ -20,6 +20,8 @@ export interface LeadListFields {
   readonly maxAttemptsLifetime: number | null;
   readonly maxAttemptsPerDay: number | null;
   readonly maxAttemptsPer24h: number | null;
+  /** WRAP_UP_SECONDS_MIN..MAX, or null (checked by the caller). */
+  readonly wrapUpSeconds: number | null;
 }
 
 /** Who acts on a workspace's lists: an admin or manager (the functions check the role). */
@@ -47,10 +49,11 @@ export async function lockLeadList(tx: Queryable, workspaceId: string, listId: s
 export async function createLeadList(db: Database, actor: ListActor, fields: LeadListFields): Promise<Result<LeadListRow>> {
   const [row] = await db.sql<LeadListRow>`
     insert into lead_lists (user_email, name, caller_id, amd_enabled, recording_enabled, voicemail_action, voicemail_message,
-      calling_window_start, calling_window_end, max_attempts_lifetime, max_attempts_per_day, max_attempts_per_24h)
+      calling_window_start, calling_window_end, max_attempts_lifetime, max_attempts_per_day, max_attempts_per_24h, wrap_up_seconds)
     values (${actor.email}, ${fields.name}, ${fields.callerId}, ${fields.amdEnabled}, ${fields.recordingEnabled},
             ${fields.voicemailAction}, ${fields.voicemailMessage}, ${fields.callingWindow?.start ?? null}::time, ${fields.callingWindow?.end ?? null}::time,
-            ${fields.maxAttemptsLifetime}::integer, ${fields.maxAttemptsPerDay}::integer, ${fields.maxAttemptsPer24h}::integer)
+            ${fields.maxAttemptsLifetime}::integer, ${fields.maxAttemptsPerDay}::integer, ${fields.maxAttemptsPer24h}::integer,
+            ${fields.wrapUpSeconds}::integer)
     on conflict (workspace_id, lower(name)) where archived_at is null do nothing
     returning *`;
   return row ? ok(row) : nameTaken(fields.name);
@@ -78,6 +81,7 @@ export async function updateLeadList(db: Database, actor: ListActor, listId: str
         maxAttemptsLifetime: changes.maxAttemptsLifetime === undefined ? current.max_attempts_lifetime : changes.maxAttemptsLifetime,
         maxAttemptsPerDay: changes.maxAttemptsPerDay === undefined ? current.max_attempts_per_day : changes.maxAttemptsPerDay,
         maxAttemptsPer24h: changes.maxAttemptsPer24h === undefined ? current.max_attempts_per_24h : changes.maxAttemptsPer24h,
+        wrapUpSeconds: changes.wrapUpSeconds === undefined ? current.wrap_up_seconds : changes.wrapUpSeconds,
       };
       const sameTime = (a: string | null, b: string | null) => (a === null ? b === null : b !== null && a.slice(0, 5) === b.slice(0, 5));
       const isUnchanged =
@@ -85,14 +89,15 @@ export async function updateLeadList(db: Database, actor: ListActor, listId: str
         next.recordingEnabled === current.recording_enabled && next.voicemailAction === current.voicemail_action &&
         next.voicemailMessage === current.voicemail_message && sameTime(next.windowStart, current.calling_window_start) &&
         sameTime(next.windowEnd, current.calling_window_end) && next.maxAttemptsLifetime === current.max_attempts_lifetime &&
-        next.maxAttemptsPerDay === current.max_attempts_per_day && next.maxAttemptsPer24h === current.max_attempts_per_24h;
+        next.maxAttemptsPerDay === current.max_attempts_per_day && next.maxAttemptsPer24h === current.max_attempts_per_24h &&
+        next.wrapUpSeconds === current.wrap_up_seconds;
       if (isUnchanged) return ok(current);
       const [row] = await tx.sql<LeadListRow>`
         update lead_lists set name = ${next.name}, caller_id = ${next.callerId}, amd_enabled = ${next.amdEnabled},
           recording_enabled = ${next.recordingEnabled}, voicemail_action = ${next.voicemailAction},
           voicemail_message = ${next.voicemailMessage}, calling_window_start = ${next.windowStart}::time, calling_window_end = ${next.windowEnd}::time,
           max_attempts_lifetime = ${next.maxAttemptsLifetime}::integer, max_attempts_per_day = ${next.maxAttemptsPerDay}::integer,
-          max_attempts_per_24h = ${next.maxAttemptsPer24h}::integer, updated_at = now()
+          max_attempts_per_24h = ${next.maxAttemptsPer24h}::integer, wrap_up_seconds = ${next.wrapUpSeconds}::integer, updated_at = now()
         where id = ${listId}
         returning *`;
       if (!row) throw new Error(`lead list ${listId} vanished under its lock`);

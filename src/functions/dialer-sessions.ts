@@ -39,6 +39,8 @@ export const toDialerSessionView = (session: DialerSessionRow) => ({
   lines: session.lines,
   status: session.status,
   stopReason: session.stop_reason,
+  pauseReason: session.pause_reason,
+  idleReason: session.idle_reason,
   counters: {
     dialed: session.dialed,
     connected: session.connected,
@@ -50,6 +52,7 @@ export const toDialerSessionView = (session: DialerSessionRow) => ({
   connectedCallId: session.connected_call_id,
   heartbeatAt: session.heartbeat_at.toISOString(),
   startedAt: session.started_at.toISOString(),
+  wrapUpUntil: session.wrap_up_until?.toISOString() ?? null,
   pausedAt: session.paused_at?.toISOString() ?? null,
   stoppedAt: session.stopped_at?.toISOString() ?? null,
   updatedAt: session.updated_at.toISOString(),

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { appErrorResponse, errorResponse } from '../api/http.js';
+import { WRAP_UP_SECONDS_MAX, WRAP_UP_SECONDS_MIN } from '../core/dialer-session.js';
 import { MAX_LIST_NAME_LENGTH, MAX_VOICEMAIL_MESSAGE_LENGTH } from '../core/lead-lists.js';
 import { isCountryCode, normalizePhoneNumber } from '../core/phone-number.js';
 import { VOICEMAIL_ACTIONS } from '../core/rows.js';
@@ -10,6 +11,7 @@ import { requireManager } from './caller.js';
 import { attemptCap, callingTime } from './compliance-settings.js';
 import { parseBody, type FunctionHandler } from './context.js';
 
+const wrapUpMessage = `wrapUpSeconds is a whole number of seconds from ${WRAP_UP_SECONDS_MIN} to ${WRAP_UP_SECONDS_MAX}, or null to wait for the rep's disposition`;
 const listFields = {
   name: z.string().trim().min(1, 'name is required').max(MAX_LIST_NAME_LENGTH, `name is at most ${MAX_LIST_NAME_LENGTH} characters`),
   // A number as people type it, read in the workspace's default country (empty or null: none).
@@ -25,6 +27,13 @@ const listFields = {
   maxAttemptsLifetime: attemptCap('maxAttemptsLifetime'),
   maxAttemptsPerDay: attemptCap('maxAttemptsPerDay'),
   maxAttemptsPer24h: attemptCap('maxAttemptsPer24h'),
+  // A power-dial session's wrap-up timer (null: wait for the rep's disposition).
+  wrapUpSeconds: z
+    .number(wrapUpMessage)
+    .int(wrapUpMessage)
+    .min(WRAP_UP_SECONDS_MIN, wrapUpMessage)
+    .max(WRAP_UP_SECONDS_MAX, wrapUpMessage)
+    .nullable(),
 };
 const listId = z.uuid('listId must be a list id');
 
@@ -48,6 +57,7 @@ export const toLeadListView = (list: LeadListRow) => ({
   maxAttemptsLifetime: list.max_attempts_lifetime,
   maxAttemptsPerDay: list.max_attempts_per_day,
   maxAttemptsPer24h: list.max_attempts_per_24h,
+  wrapUpSeconds: list.wrap_up_seconds,
   createdBy: list.user_email,
   createdAt: list.created_at.toISOString(),
   updatedAt: list.updated_at.toISOString(),
@@ -78,6 +88,7 @@ async function normalizeFields(db: Database, workspaceId: string, input: ListInp
   if (input.maxAttemptsLifetime !== undefined) fields.maxAttemptsLifetime = input.maxAttemptsLifetime;
   if (input.maxAttemptsPerDay !== undefined) fields.maxAttemptsPerDay = input.maxAttemptsPerDay;
   if (input.maxAttemptsPer24h !== undefined) fields.maxAttemptsPer24h = input.maxAttemptsPer24h;
+  if (input.wrapUpSeconds !== undefined) fields.wrapUpSeconds = input.wrapUpSeconds;
   if (input.callerId !== undefined) {
     if (input.callerId === null || input.callerId.trim() === '') fields.callerId = null;
     else {
@@ -92,8 +103,10 @@ async function normalizeFields(db: Database, workspaceId: string, input: ListInp
 
 /**
  * `createLeadList {name, callerId?, amdEnabled?, recordingEnabled?, voicemailAction?, voicemailMessage?,
- * callingWindowStart?, callingWindowEnd?, maxAttemptsLifetime?, maxAttemptsPerDay?, maxAttemptsPer24h?}`
- * (admins, managers) -> `{list}`. The window ('HH:MM' within 08:00–21:00, both or neither) and the
+ * callingWindowStart?, callingWindowEnd?, maxAttemptsLifetime?, maxAttemptsPerDay?, maxAttemptsPer24h?, wrapUpSeconds?}`
+ * (admins, managers) -> `{list}`. voicemailAction `leave` with a message is a power-dial session's voicemail
+ * drop after the beep; `hangup` (or no message) hangs up on machines. wrapUpSeconds (5–3600, null: wait for
+ * the rep) ends a session's wrap-up by itself. The window ('HH:MM' within 08:00–21:00, both or neither) and the
  * caps (null: the workspace's) only ever narrow the workspace's for the list's leads.
  */
 export const createLeadList: FunctionHandler = async (request, caller, { db }) => {
@@ -114,6 +127,7 @@ export const createLeadList: FunctionHandler = async (request, caller, { db }) =
     maxAttemptsLifetime: fields.maxAttemptsLifetime ?? null,
     maxAttemptsPerDay: fields.maxAttemptsPerDay ?? null,
     maxAttemptsPer24h: fields.maxAttemptsPer24h ?? null,
+    wrapUpSeconds: fields.wrapUpSeconds ?? null,
   });
   return created.ok ? Response.json({ list: toLeadListView(created.value) }) : appErrorResponse(created.error);
 };

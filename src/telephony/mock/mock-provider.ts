@@ -4,6 +4,7 @@ import { fail, ok, type Result } from '../../core/errors.js';
 import { mockConfigSchema, mockStepStatus, planMockTimeline, type MockPlan, type MockStep } from '../../core/mock-timeline.js';
 import { describeZodError } from '../../core/zod-error.js';
 import { updateCallStatus, findCallById, listUnfinishedCalls, type ActiveCallRow } from '../../db/active-calls.js';
+import { recordCallFacts } from '../../db/call-facts.js';
 import type { Database } from '../../db/database.js';
 import type { Clock, TelephonyProvider } from '../provider.js';
 
@@ -21,7 +22,7 @@ export const RESTART_ERROR = 'The server restarted during this simulated call, s
 export const DATABASE_UNREACHABLE_ERROR = 'The database could not be reached during this simulated call, so the call was ended.';
 export const INVALID_CONFIG_ERROR = 'This simulated call has demo-mode settings that are not valid, so it was ended';
 
-function stepUpdate(step: MockStep) {
+function stepUpdate(step: Exclude<MockStep, { kind: 'verdict' }>) {
   switch (step.kind) {
     case 'ringing':
       return { status: 'ringing', statusSource: 'mock' } as const;
@@ -61,7 +62,7 @@ export function createMockProvider({
   function planOf(call: ActiveCallRow): Result<MockPlan> {
     const config = mockConfigSchema.safeParse(call.mock_config ?? {});
     if (!config.success) return fail('invalid_request', `${INVALID_CONFIG_ERROR} (${describeZodError(config.error)}).`);
-    return ok(planMockTimeline(call.mock_seed ?? 0, config.data, call.started_at.getTime(), call.amd_enabled));
+    return ok(planMockTimeline(call.mock_seed ?? 0, config.data, call.started_at.getTime(), call.amd_enabled, call.session_id !== null));
   }
 
   /** Ends a call `failed`; `endedAt` is when it was last known alive, when that is known. */
@@ -73,7 +74,9 @@ export function createMockProvider({
   /** Plays one step; false when it could not be written (the sweep then takes the call over). */
   async function playStep(callId: string, step: MockStep): Promise<boolean> {
     try {
-      await updateCallStatus(db, callId, stepUpdate(step));
+      // A verdict is a fact on the live call, not a move of its status.
+      if (step.kind === 'verdict') await recordCallFacts(db, callId, { answeredBy: step.answeredBy });
+      else await updateCallStatus(db, callId, stepUpdate(step));
     } catch (error) {
       logger.error({ err: error, callId, step }, 'mock call step failed; the sweep will resume the call');
       cancel(callId);
@@ -121,7 +124,9 @@ export function createMockProvider({
     const plan = planOf(call);
     if (!plan.ok) return endWithReason(call.id, plan.error.message);
     const { steps } = plan.value;
-    const missed = steps.filter((step) => step.at <= now && canTransition(call.status, mockStepStatus(step)));
+    const missed = steps.filter(
+      (step) => step.at <= now && (step.kind === 'verdict' ? !isTerminal(call.status) && call.answered_by === null : canTransition(call.status, mockStepStatus(step))),
+    );
     const oldestMissed = missed[0];
     if (oldestMissed && now - oldestMissed.at > resumeGraceMs) {
       // This process knows whether it was playing the call; otherwise the process that was died.
