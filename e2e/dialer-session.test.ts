@@ -214,4 +214,44 @@ describe('Power-dial sessions in Chromium (demo mode)', () => {
     await page.locator('[data-testid="session-stop-reason"][data-reason="rep_stopped"]').waitFor();
     expect(unexpectedErrors(pages.current)).toEqual([]);
   });
+
+  it('the keys on a call: notes typed on the lead during the call are saved; H hangs up the connected call; N with no disposition chosen ends the wrap-up and the session dials on', { timeout: 180_000 }, async () => {
+    const { page } = pages.current;
+    await signUp(page, baseUrl, newUser('session-keys'));
+    // Everyone answers and talks long, on one line: the rep ends each call.
+    await setDemoMix(page, { ringSeconds: 1, talkSeconds: 60, weights: { completed: 1 } });
+    await listOfLeads(page, 'Keys list', 3, '+1415557');
+    await startSession(page, 'Keys list', 1);
+
+    const activity = page.getByTestId('session-activity');
+    await activity.getByText('Connected to Lead 01 on line 1', { exact: false }).waitFor({ timeout: 30_000 });
+    const lead = page.getByTestId('session-lead');
+    await lead.getByText('On the call').waitFor();
+    await expect(lead.textContent()).resolves.toContain('Company 1');
+    await lead.getByLabel('Lead notes').fill('Asked for the price list');
+    await lead.getByRole('button', { name: 'Save notes' }).click();
+    await lead.getByText('Notes saved.').waitFor();
+    await screenshot(page, '76-session-connected');
+
+    await page.evaluate(() => (document.activeElement as HTMLElement | null)?.blur());
+    await page.keyboard.press('h');
+    const disposition = page.getByTestId('session-disposition');
+    await disposition.waitFor({ timeout: 15_000 });
+    await activity.getByText('Wrap-up', { exact: false }).waitFor();
+    // No new dial during the wrap-up.
+    expect(await counter(page, 'dialed')).toBe(1);
+    await page.keyboard.press('n');
+    await page.getByTestId('shortcut-feedback').getByText('wrap-up ended without a disposition', { exact: false }).waitFor();
+    await disposition.waitFor({ state: 'detached' });
+    await activity.getByText('Connected to Lead 02', { exact: false }).waitFor({ timeout: 30_000 });
+    expect(await counter(page, 'dialed')).toBe(2);
+    // The first lead kept the notes typed during its call.
+    await goTo(page, 'Leads');
+    await page.getByTestId('lead-row').filter({ hasText: 'Lead 01' }).getByRole('link', { name: 'Lead 01' }).click();
+    await page.getByText('Asked for the price list').waitFor();
+    await openSession(page);
+    await page.getByRole('group', { name: 'Session controls' }).getByRole('button', { name: 'Stop' }).click();
+    await page.locator('[data-testid="session-stop-reason"][data-reason="rep_stopped"]').waitFor();
+    expect(unexpectedErrors(pages.current)).toEqual([]);
+  });
 });

@@ -274,6 +274,15 @@ export function SessionScreen({ userEmail }: { userEmail: string }) {
           {session.stoppedAt ? ` (${formatDateTime(session.stoppedAt)})` : ''}
         </p>
       )}
+      {session?.status === 'active' && !session.idleReason && (connectedCall || isWrapUp) && (
+        <p className="notice notice--good" data-testid="session-activity">
+          {connectedCall
+            ? `Connected to ${connectedCall.lead_name ?? connectedCall.to_number} on line ${connectedCall.line_number}: no new dials until the call and its wrap-up end.`
+            : session.wrapUpUntil
+              ? 'Wrap-up: the session dials on when you save the disposition, or when the list’s wrap-up time runs out.'
+              : 'Wrap-up: the session dials on when you save the disposition (or press N).'}
+        </p>
+      )}
       {feedback && (
         <p className="muted" role="status" data-testid="shortcut-feedback">
           {feedback}
