@@ -102,7 +102,14 @@ async function main(): Promise<void> {
   const leadImports = leadImportRunnerFor(db, logger);
   leadImports.startSweeping();
   // Power-dial sessions (demo mode) dial from here; each session is run by one instance at a time (its lease).
-  const sessionRunner = createDialerSessionRunner({ db, mock, clock: systemClock, logger, isTwilioConfigured: config.twilio !== undefined });
+  const sessionRunner = createDialerSessionRunner({
+    db,
+    mock,
+    twilio: production ? { provider: production.provider, legs: production.sessionLegs } : undefined,
+    clock: systemClock,
+    logger,
+    isTwilioConfigured: config.twilio !== undefined,
+  });
   sessionRunner.start();
 
   // A rolling restart loses nothing: see createGracefulShutdown. A second signal skips the delay.
