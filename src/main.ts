@@ -101,7 +101,7 @@ async function main(): Promise<void> {
   // Lead imports a killed process left unfinished are resumed after their last committed batch.
   const leadImports = leadImportRunnerFor(db, logger);
   leadImports.startSweeping();
-  // Power-dial sessions (demo mode) dial from here; each session is run by one instance at a time (its lease).
+  // Power-dial sessions dial from here (demo mode and Twilio mode); each session is run by one instance at a time (its lease).
   const sessionRunner = createDialerSessionRunner({
     db,
     mock,
