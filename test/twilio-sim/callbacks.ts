@@ -18,13 +18,15 @@ export function formatTwilioDate(ms: number): string {
   return new Date(Math.floor(ms / 1000) * 1000).toUTCString().replace('GMT', '+0000');
 }
 
-export type CallbackKind = 'status' | 'amd' | 'recording' | 'answer' | 'dial-action' | 'gather';
+export type CallbackKind = 'status' | 'amd' | 'recording' | 'answer' | 'dial-action' | 'gather' | 'redirect';
 
 /** One request the simulator makes to the application. */
 export interface Callback {
   readonly kind: CallbackKind;
   readonly url: string;
   readonly params: Readonly<Record<string, string>>;
+  /** POST (the default) sends the parameters as a form; GET sends them in the URL's query. */
+  readonly method?: 'GET' | 'POST';
 }
 
 /** What every callback says about the call it concerns. */
@@ -111,6 +113,18 @@ export function recordingCallback(
 /** The request for the TwiML of an answered call (Url). */
 export function answerRequest(url: string, call: CallIdentity, status: string, answeredBy?: string): Callback {
   return { kind: 'answer', url, params: { ...common(call), CallStatus: status, ...(answeredBy ? { AnsweredBy: answeredBy } : {}) } };
+}
+
+/**
+ * The request for new TwiML after a Call update with `Url`: the parameters of an answer request,
+ * as a form (POST) or in the query (GET, and then Twilio signs the URL alone).
+ */
+export function redirectRequest(url: string, method: 'GET' | 'POST', call: CallIdentity): Callback {
+  const params = { ...common(call), CallStatus: 'in-progress' };
+  if (method === 'POST') return { kind: 'redirect', url, params };
+  const target = new URL(url);
+  for (const [name, value] of Object.entries(params)) target.searchParams.set(name, value);
+  return { kind: 'redirect', url: target.toString(), params: {}, method: 'GET' };
 }
 
 /** The request for the TwiML that follows a `<Dial>` (its `action`), with how the dialed leg ended. */

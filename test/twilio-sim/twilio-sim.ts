@@ -5,7 +5,8 @@ import { serve } from '@hono/node-server';
 import { Hono, type Context } from 'hono';
 import { LOCAL_TWILIO_SIMULATOR } from '../../src/telephony/twilio/local-simulator.js';
 import { CALLS_SPEC, checkForm, shapeCallResource, type Form, type FormValue, type OperationFacts } from './calls-spec.js';
-import { amdCallback, answerRequest, dialActionCallback, formatTwilioDate, gatherCallback, recordingCallback, shuffleWithSeed, signTwilioRequest, statusCallback, type Callback, type CallIdentity } from './callbacks.js';
+import { amdCallback, answerRequest, dialActionCallback, formatTwilioDate, gatherCallback, recordingCallback, redirectRequest, shuffleWithSeed, signTwilioRequest, statusCallback, type Callback, type CallIdentity } from './callbacks.js';
+import { lifeOfScript, verdictOfScript, type LegScript } from './leg-scripts.js';
 import { scenarioFor, type CallLife } from './scenarios.js';
 import { readTwiml } from './twiml.js';
 
@@ -82,14 +83,30 @@ export interface TwilioSimOptions {
   readonly behaviour?: Partial<SimBehaviour>;
   /** Told one line per API request and per callback (the command-line simulator prints them). */
   readonly log?: (line: string) => void;
+  /** Scripted legs by the number called (see `TwilioSim.script`). */
+  readonly scripts?: Readonly<Record<string, LegScript>>;
 }
 
 type SimStatus = 'queued' | 'ringing' | 'in-progress' | 'completed' | 'busy' | 'failed' | 'no-answer' | 'canceled';
 const FINAL: readonly SimStatus[] = ['completed', 'busy', 'failed', 'no-answer', 'canceled'];
 
+/** One TwiML document a call was given: the answer request's response, a `<Dial>` or `<Gather>` action's, or a Call update's. */
+export interface GivenTwiml {
+  readonly via: 'answer' | 'action' | 'update';
+  readonly twiml: string;
+  readonly atMs: number;
+  /**
+   * False when a Call update redirected the call while this document was being fetched: Twilio
+   * plays the newest instructions, so this one never played.
+   */
+  readonly isPlayed: boolean;
+}
+
 export interface SimCall extends CallIdentity {
   readonly sid: string;
   readonly life: CallLife;
+  /** The leg's script, when its number has one (TwilioSim.script); it overrides the life's timing. */
+  readonly script: LegScript | undefined;
   readonly params: Form;
   status: SimStatus;
   createdMs: number;
@@ -109,6 +126,10 @@ export interface SimCall extends CallIdentity {
   sentDigits: string | undefined;
   /** Status updates asked for through the API, in order. */
   readonly updates: string[];
+  /** Every TwiML document the call was given, in order (the answer, actions, and Call updates with `Twiml` or `Url`). */
+  readonly given: GivenTwiml[];
+  /** Counts the redirects by Call update: a document fetched before the latest redirect is not played. */
+  redirects: number;
 }
 
 export interface ApiRequestRecord {
@@ -142,6 +163,14 @@ export interface TwilioSim {
   readonly deliveries: readonly DeliveryRecord[];
   setDelivery(options: Partial<DeliveryOptions>): void;
   setBehaviour(options: Partial<SimBehaviour>): void;
+  /**
+   * Scripts the legs to `to` from now on (a power-dial session's lines: when each answers, human
+   * or machine, when detection decides, when the callee hangs up); undefined returns the number
+   * to its scenario.
+   */
+  script(to: string, script: LegScript | undefined): void;
+  /** The calls made to a number, oldest first. */
+  callsTo(to: string): SimCall[];
   close(): Promise<void>;
 }
 
@@ -198,21 +227,26 @@ export async function startTwilioSim(options: TwilioSimOptions = {}): Promise<Tw
   const deliveries: DeliveryRecord[] = [];
   const timers = new Set<NodeJS.Timeout>();
   const callTimers = new Map<string, Set<NodeJS.Timeout>>();
+  /** Timers of the TwiML each call is playing (a `<Say>` before `<Hangup/>`, a `<Pause>`, an action): a redirect clears them. */
+  const twimlTimers = new Map<string, Set<NodeJS.Timeout>>();
+  const scripts = new Map<string, LegScript>(Object.entries(options.scripts ?? {}));
   const held = new Map<string, Callback[]>();
   const stalled = new Set<() => void>();
   let isClosed = false;
   let baseUrl = '';
 
-  const later = (ms: number, task: () => void, callSid?: string) => {
+  const later = (ms: number, task: () => void, callSid?: string, group: Map<string, Set<NodeJS.Timeout>> = callTimers) => {
     if (isClosed) return;
     const timer = setTimeout(() => {
       timers.delete(timer);
-      if (callSid) callTimers.get(callSid)?.delete(timer);
+      if (callSid) group.get(callSid)?.delete(timer);
       task();
     }, ms);
     timers.add(timer);
-    if (callSid) callTimers.set(callSid, (callTimers.get(callSid) ?? new Set()).add(timer));
+    if (callSid) group.set(callSid, (group.get(callSid) ?? new Set()).add(timer));
   };
+  /** A step of the TwiML the call is playing. */
+  const laterInTwiml = (call: SimCall, ms: number, task: () => void) => later(ms, task, call.sid, twimlTimers);
 
   async function send(callSid: string, callback: Callback): Promise<string | undefined> {
     const signature = signTwilioRequest(authToken, callback.url, callback.params);
@@ -225,9 +259,9 @@ export async function startTwilioSim(options: TwilioSimOptions = {}): Promise<Tw
     }
     try {
       const response = await fetch(callback.url, {
-        method: 'POST',
-        headers: { 'content-type': 'application/x-www-form-urlencoded', 'x-twilio-signature': signature, 'user-agent': 'TwilioProxy/1.1' },
-        body: new URLSearchParams(callback.params).toString(),
+        method: callback.method ?? 'POST',
+        headers: { ...(callback.method === 'GET' ? {} : { 'content-type': 'application/x-www-form-urlencoded' }), 'x-twilio-signature': signature, 'user-agent': 'TwilioProxy/1.1' },
+        ...(callback.method === 'GET' ? {} : { body: new URLSearchParams(callback.params).toString() }),
       });
       const body = await response.text();
       deliveries.push({ ...base, status: response.status, body, error: undefined, isDropped: false });
@@ -290,6 +324,11 @@ export async function startTwilioSim(options: TwilioSimOptions = {}): Promise<Tw
     call.status = 'ringing';
     emitStatus(call, 'ringing', 'ringing');
     const timeoutMs = (Number(param(call.params, 'Timeout') ?? 60) || 60) * 1000;
+    if (call.script) {
+      const { answerAfterMs } = call.script;
+      if (answerAfterMs !== undefined && answerAfterMs < timeoutMs) return later(answerAfterMs, () => answer(call), call.sid);
+      return later(timeoutMs, () => end(call, 'no-answer'), call.sid);
+    }
     switch (call.life) {
       case 'no-answer':
         return later(Math.min(timeoutMs, timing.noAnswerMs), () => end(call, 'no-answer'), call.sid);
@@ -311,6 +350,7 @@ export async function startTwilioSim(options: TwilioSimOptions = {}): Promise<Tw
   }
 
   function verdictOf(call: SimCall): string {
+    if (call.script) return verdictOfScript(call.script, machineDetectionOf(call));
     if (call.life === 'fax') return 'fax';
     if (call.life === 'machine') return machineDetectionOf(call) === 'DetectMessageEnd' ? 'machine_end_beep' : 'machine_start';
     return 'human';
@@ -320,8 +360,35 @@ export async function startTwilioSim(options: TwilioSimOptions = {}): Promise<Tw
     const url = param(call.params, 'Url');
     if (!url) return;
     const isSyncAmd = machineDetectionOf(call) !== undefined && param(call.params, 'AsyncAmd') !== 'true';
+    const redirects = call.redirects;
     call.twiml = await send(call.sid, answerRequest(url, call, 'in-progress', isSyncAmd ? call.answeredBy : undefined));
-    play(call, call.twiml);
+    if (give(call, 'answer', call.twiml, redirects)) play(call, call.twiml);
+  }
+
+  /** Keeps a document the call was given; true when it is to be played (no redirect came while it was fetched). */
+  function give(call: SimCall, via: GivenTwiml['via'], twiml: string | undefined, redirectsBefore: number): boolean {
+    if (twiml === undefined) return false;
+    const isPlayed = call.redirects === redirectsBefore;
+    call.given.push({ via, twiml, atMs: Date.now(), isPlayed });
+    return isPlayed;
+  }
+
+  /**
+   * A Call update with `Twiml` or `Url`: the call leaves what it was playing (its pending steps
+   * are dropped; a `<Dial>` under way ends) and plays the new instructions; `Url` is fetched with
+   * `Method` (POST by default) as Twilio fetches the answer URL.
+   */
+  function redirect(call: SimCall, to: { readonly twiml: string } | { readonly url: string; readonly method: 'GET' | 'POST' }): void {
+    clearTimers(call.sid, twimlTimers);
+    call.redirects += 1;
+    const redirects = call.redirects;
+    if ('twiml' in to) {
+      if (give(call, 'update', to.twiml, redirects)) play(call, to.twiml);
+      return;
+    }
+    void send(call.sid, redirectRequest(to.url, to.method, call)).then((twiml) => {
+      if (!FINAL.includes(call.status) && give(call, 'update', twiml, redirects)) play(call, twiml);
+    });
   }
 
   /**
@@ -339,8 +406,8 @@ export async function startTwilioSim(options: TwilioSimOptions = {}): Promise<Tw
       if (dial.clients.length > 0 && !behaviour.repTakesCall) {
         const timeoutMs = (Number(dial.attributes['timeout'] ?? 30) || 30) * 1000;
         // Without an action, Twilio goes on to the next verb; there is none, so the call ends.
-        if (action) later(Math.min(timeoutMs, timing.ringMs), () => void followDialAction(call, action), call.sid);
-        else later(Math.min(timeoutMs, timing.ringMs), () => end(call, 'completed'), call.sid);
+        if (action) laterInTwiml(call, Math.min(timeoutMs, timing.ringMs), () => void followDialAction(call, action));
+        else laterInTwiml(call, Math.min(timeoutMs, timing.ringMs), () => end(call, 'completed'));
         return;
       }
       const record = dial.attributes['record'] ?? '';
@@ -353,10 +420,13 @@ export async function startTwilioSim(options: TwilioSimOptions = {}): Promise<Tw
     const gatherAction = document.gather?.attributes['action'];
     if (gatherAction && behaviour.calleePresses !== undefined) {
       const digits = behaviour.calleePresses;
-      later(timing.sayMs, () => void followAction(call, gatherCallback(gatherAction, call, digits)), call.sid);
+      laterInTwiml(call, timing.sayMs, () => void followAction(call, gatherCallback(gatherAction, call, digits)));
       return;
     }
-    if (document.hangsUp) later(document.says.length > 0 ? timing.sayMs : 0, () => end(call, 'completed'), call.sid);
+    // What it says and its pauses play out; then the call hangs up (a document that only pauses
+    // runs out, which ends the call too). A document with nothing to play leaves the call as it is.
+    const playMs = (document.says.length > 0 ? timing.sayMs : 0) + document.pauseSeconds * 1000;
+    if (document.hangsUp || document.pauseSeconds > 0) laterInTwiml(call, playMs, () => end(call, 'completed'));
   }
 
   /** The rep's browser did not take the bridge: Twilio asks the Dial's action what to do next. */
@@ -367,20 +437,26 @@ export async function startTwilioSim(options: TwilioSimOptions = {}): Promise<Tw
   /** Requests the TwiML that comes next (a Dial's or a Gather's action) and plays it. */
   async function followAction(call: SimCall, callback: Callback): Promise<void> {
     if (FINAL.includes(call.status)) return;
+    const redirects = call.redirects;
     const next = await send(call.sid, callback);
     if (next === undefined) return;
     call.followUps.push(next);
-    play(call, next);
+    if (give(call, 'action', next, redirects)) play(call, next);
   }
 
   const isAsyncAmd = (call: SimCall) => machineDetectionOf(call) !== undefined && param(call.params, 'AsyncAmd') === 'true';
 
-  function clearCallTimers(call: SimCall): void {
-    for (const timer of callTimers.get(call.sid) ?? []) {
+  function clearTimers(callSid: string, group: Map<string, Set<NodeJS.Timeout>>): void {
+    for (const timer of group.get(callSid) ?? []) {
       clearTimeout(timer);
       timers.delete(timer);
     }
-    callTimers.delete(call.sid);
+    group.delete(callSid);
+  }
+
+  function clearCallTimers(call: SimCall): void {
+    clearTimers(call.sid, callTimers);
+    clearTimers(call.sid, twimlTimers);
   }
 
   function answer(call: SimCall): void {
@@ -396,7 +472,7 @@ export async function startTwilioSim(options: TwilioSimOptions = {}): Promise<Tw
     if (behaviour.verdictAfterEnd && isAsyncAmd(call)) void requestTwiml(call);
     else if (machineDetection) {
       later(
-        timing.amdMs,
+        call.script?.verdictAfterMs ?? timing.amdMs,
         () => {
           call.answeredBy = verdictOf(call);
           const amdUrl = param(call.params, 'AsyncAmdStatusCallback');
@@ -407,7 +483,8 @@ export async function startTwilioSim(options: TwilioSimOptions = {}): Promise<Tw
       );
       if (param(call.params, 'AsyncAmd') === 'true') void requestTwiml(call);
     } else void requestTwiml(call);
-    if (call.life !== 'human-stays') later(timing.talkMs, () => end(call, 'completed'), call.sid);
+    const talkMs = call.script ? call.script.hangUpAfterMs : call.life === 'human-stays' ? undefined : timing.talkMs;
+    if (talkMs !== undefined) later(talkMs, () => end(call, 'completed'), call.sid);
   }
 
   function end(call: SimCall, status: SimStatus, sipResponseCode?: string): void {
@@ -565,7 +642,8 @@ export async function startTwilioSim(options: TwilioSimOptions = {}): Promise<Tw
         ignored,
       );
     }
-    const scenario = scenarioFor(to);
+    const script = scripts.get(to);
+    const scenario = script ? ({ kind: 'life', life: lifeOfScript(script) } as const) : scenarioFor(to);
     if (scenario.kind === 'refuse') return record(c, twilioError(scenario.httpStatus, scenario.code, scenario.message(to)), form, ignored);
     if (scenario.kind === 'stall') {
       await new Promise<void>((resolve) => stalled.add(resolve));
@@ -579,6 +657,7 @@ export async function startTwilioSim(options: TwilioSimOptions = {}): Promise<Tw
       to,
       from,
       life: scenario.life,
+      script,
       params: form,
       status: 'queued',
       createdMs: Date.now(),
@@ -592,6 +671,8 @@ export async function startTwilioSim(options: TwilioSimOptions = {}): Promise<Tw
       dialRecording: undefined,
       sentDigits: undefined,
       updates: [],
+      given: [],
+      redirects: 0,
     };
     calls.set(sid, call);
     if (delivery.shuffle) held.set(sid, []);
@@ -623,7 +704,17 @@ export async function startTwilioSim(options: TwilioSimOptions = {}): Promise<Tw
     const { refusal: badParam, ignored } = refuseParams(CALLS_SPEC.operations.updateCall, form);
     if (badParam) return record(c, badParam, form, ignored, sid);
     const status = param(form, 'Status');
+    const twiml = param(form, 'Twiml');
+    const url = param(form, 'Url');
+    // Twilio's description: "Twiml and url parameters are mutually exclusive" (the code is this simulator's choice).
+    if (twiml !== undefined && url !== undefined) return record(c, twilioError(400, 20001, 'Twiml and Url are mutually exclusive: give one.'), form, ignored, sid);
     if (FINAL.includes(call.status)) return record(c, twilioError(400, 21220, 'Call is not in-progress. Cannot redirect.'), form, ignored, sid);
+    // A redirect needs a call that is up: one still queued or ringing is refused as Twilio refuses it.
+    if (!status && (twiml !== undefined || url !== undefined)) {
+      if (call.status !== 'in-progress') return record(c, twilioError(400, 21220, 'Call is not in-progress. Cannot redirect.'), form, ignored, sid);
+      if (twiml !== undefined && !/^\s*(<\?xml[^>]*\?>\s*)?<Response[\s>/]/.test(twiml)) return record(c, twilioError(400, 20001, 'Twiml is not a TwiML document (<Response>).'), form, ignored, sid);
+      redirect(call, twiml !== undefined ? { twiml } : { url: url ?? '', method: param(form, 'Method')?.toUpperCase() === 'GET' ? 'GET' : 'POST' });
+    }
     if (status) call.updates.push(status);
     if (status === 'canceled' && behaviour.answerOnCancel && call.status === 'ringing') {
       options.log?.(`${call.sid} answered just as the cancel came`);
@@ -656,6 +747,13 @@ export async function startTwilioSim(options: TwilioSimOptions = {}): Promise<Tw
     },
     setBehaviour(next) {
       behaviour = { ...behaviour, ...next };
+    },
+    script(to, script) {
+      if (script) scripts.set(to, script);
+      else scripts.delete(to);
+    },
+    callsTo(to) {
+      return [...calls.values()].filter((call) => call.to === to).sort((a, b) => a.createdMs - b.createdMs);
     },
     async close() {
       isClosed = true;

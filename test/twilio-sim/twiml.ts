@@ -15,6 +15,8 @@ export interface TwimlDocument {
   /** A `<Gather>` (its attributes): keys pressed while it plays go to its `action`. */
   readonly gather: { readonly attributes: Readonly<Record<string, string>> } | undefined;
   readonly hangsUp: boolean;
+  /** Seconds of `<Pause>` in the document (Twilio's default length is 1). */
+  readonly pauseSeconds: number;
 }
 
 const unescape = (text: string) =>
@@ -38,5 +40,6 @@ export function readTwiml(twiml: string): TwimlDocument {
     : undefined;
   const gatherMatch = /<Gather(\s[^>]*)?>/.exec(twiml);
   const gather = gatherMatch ? { attributes: readAttributes(gatherMatch[1] ?? '') } : undefined;
-  return { says, dial, gather, hangsUp: /<Hangup\s*\/>/.test(twiml) };
+  const pauseSeconds = [...twiml.matchAll(/<Pause(\s[^>]*)?\/?>/g)].reduce((total, match) => total + (Number(readAttributes(match[1] ?? '')['length'] ?? 1) || 0), 0);
+  return { says, dial, gather, hangsUp: /<Hangup\s*\/>/.test(twiml), pauseSeconds };
 }
