@@ -377,7 +377,7 @@ describe.each(DATABASE_KINDS)('power-dial session runner (demo mode) on %s', (ki
     db.sql<{ id: string; line_number: number; status: string; abandoned_at: Date | null; line_released_at: Date | null; ringing_at: Date | null }>`
       select id, line_number, status, abandoned_at, line_released_at, ringing_at from active_calls where session_id = ${sessionId} order by line_number`;
 
-  it('16 CFR 310.4(b)(1)(iv) once a line is connected, a line still ringing is hung up only after 15 s of ringing; one answered before that is a losing line', async () => {
+  it('16 CFR 310.4(b)(4)(ii) once a line is connected, a line still ringing is hung up only after 15 s of ringing; one answered before that is a losing line', async () => {
     const owner = await addRep(demoConfig({ completed: 1 }, { ringSeconds: [600, 600] }));
     const { listId } = await createList(owner, 3);
     const sessionId = await start(owner, listId, 3);

@@ -7,7 +7,7 @@ alter table lead_lists add column wrap_up_seconds integer check (wrap_up_seconds
 
 alter table active_calls
   -- When the callee's phone first rang (the database's clock): a session drops a line still ringing
-  -- only after the minimum ring time from here (16 CFR 310.4(b)(1)(iv)).
+  -- only after the minimum ring time from here (16 CFR 310.4(b)(4)(ii)).
   add column ringing_at timestamptz,
   -- When the session ended the line itself (a ringing line past the minimum, a machine hung up or
   -- left a message, a losing line after its message): set once, so the provider is told once.

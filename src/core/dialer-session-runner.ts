@@ -12,7 +12,7 @@ export const RUNNER_PASS_MS = 250;
 
 /**
  * The least time, in seconds, a line rings before the session hangs it up unanswered: "at least
- * fifteen (15) seconds or four (4) rings" (16 CFR 310.4(b)(1)(iv); 47 CFR 64.1200(a)(6) alike).
+ * fifteen (15) seconds or four (4) rings" (16 CFR 310.4(b)(4)(ii); 47 CFR 64.1200(a)(6) alike).
  * A session drops a ringing line only once another line is connected to the rep, and only after
  * this long from the first ring (`active_calls.ringing_at`); answered meanwhile, it is a losing line.
  */

@@ -46,7 +46,7 @@ import { endWrapUp } from './rep-states.js';
  *    bridged, or, losing, hears the safe-harbor message and is counted abandoned
  *    (47 CFR 64.1200(a)(7); 16 CFR 310.4(b)(4)); a machine's verdict gets the list's voicemail
  *    drop or is hung up; once a human is connected, a line still ringing is hung up, but only after
- *    MIN_RING_SECONDS from its first ring (16 CFR 310.4(b)(1)(iv)); an ended call is counted once,
+ *    MIN_RING_SECONDS from its first ring (16 CFR 310.4(b)(4)(ii)); an ended call is counted once,
  *    and the connected call's end frees the connection and starts the list's wrap-up timer;
  * 2. ends the rep's wrap-up when that timer runs out;
  * 3. when the session is active and its rep free (nobody connected, no wrap-up), dials each free
