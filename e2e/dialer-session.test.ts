@@ -231,6 +231,7 @@ describe('Power-dial sessions in Chromium (demo mode)', () => {
     await lead.getByLabel('Lead notes').fill('Asked for the price list');
     await lead.getByRole('button', { name: 'Save notes' }).click();
     await lead.getByText('Notes saved.').waitFor();
+    await expect(lead.getByLabel('Lead notes').inputValue()).resolves.toBe('Asked for the price list');
     await screenshot(page, '76-session-connected');
 
     await page.evaluate(() => (document.activeElement as HTMLElement | null)?.blur());

@@ -4,8 +4,8 @@ import type { Lead } from '../../../src/core/rows.js';
 import { LeadStatusBadge } from '../components/status-badge.js';
 import { useFilteredTableChanges } from '../lib/use-table-changes.js';
 
-/** The lead `leadId` (REST `leads`), read again when its row changes (a disposition sets its status). */
-function useLead(leadId: string): Lead | null {
+/** The lead `leadId` (REST `leads`), read again when its row changes (a disposition sets its status); the setter shows a change made here at once. */
+function useLead(leadId: string): [Lead | null, (lead: Lead) => void] {
   const supabase = useSupabase();
   const [lead, setLead] = useState<Lead | null>(null);
   const load = useCallback(async () => {
@@ -17,7 +17,7 @@ function useLead(leadId: string): Lead | null {
     void load();
   }, [load]);
   useFilteredTableChanges('leads', `id=eq.${leadId}`, () => void load());
-  return lead;
+  return [lead, setLead];
 }
 
 /**
@@ -27,7 +27,7 @@ function useLead(leadId: string): Lead | null {
  */
 export function SessionLeadCard({ leadId, isLive }: { leadId: string; isLive: boolean }) {
   const supabase = useSupabase();
-  const lead = useLead(leadId);
+  const [lead, setLead] = useLead(leadId);
   const [notes, setNotes] = useState<string | null>(null);
   const [message, setMessage] = useState<{ tone: 'good' | 'bad'; text: string } | null>(null);
   const [isSaving, setSaving] = useState(false);
@@ -38,9 +38,11 @@ export function SessionLeadCard({ leadId, isLive }: { leadId: string; isLive: bo
   async function saveNotes() {
     setSaving(true);
     setMessage(null);
-    const { error } = await supabase.from('leads').update({ notes: shown.trim() || null }).eq('id', leadId);
+    const saved = shown.trim() || null;
+    const { error } = await supabase.from('leads').update({ notes: saved }).eq('id', leadId);
     setSaving(false);
     if (error) return setMessage({ tone: 'bad', text: `Could not save the notes: ${error.message}` });
+    if (lead) setLead({ ...lead, notes: saved });
     setNotes(null);
     setMessage({ tone: 'good', text: 'Notes saved.' });
   }
