@@ -21,6 +21,8 @@ export interface LeadListRow {
   readonly max_attempts_lifetime?: number | null;
   readonly max_attempts_per_day?: number | null;
   readonly max_attempts_per_24h?: number | null;
+  /** A power-dial session's wrap-up time after a connected call, seconds (0026); null: until the rep saves the disposition. */
+  readonly wrap_up_seconds?: number | null;
 }
 
 /** The settings a list is created or changed with (the list functions' fields). */
@@ -38,6 +40,8 @@ export interface LeadListFields {
   readonly maxAttemptsLifetime: number | null;
   readonly maxAttemptsPerDay: number | null;
   readonly maxAttemptsPer24h: number | null;
+  /** Seconds of wrap-up before a session dials on (5–3600); null: until the rep saves the disposition. */
+  readonly wrapUpSeconds: number | null;
 }
 
 export const createLeadList = (supabase: SupabaseClient, fields: Partial<LeadListFields> & { readonly name: string }) => invokeFunction<{ list: { id: string } }>(supabase, 'createLeadList', { ...fields });

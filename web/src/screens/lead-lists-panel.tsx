@@ -1,5 +1,6 @@
 import { useId, useState } from 'react';
 import { useSupabase } from '../../../src/client/use-call-subscription.js';
+import { WRAP_UP_SECONDS_MAX, WRAP_UP_SECONDS_MIN } from '../../../src/core/dialer-session.js';
 import { VOICEMAIL_ACTIONS, type VoicemailAction } from '../../../src/core/rows.js';
 import { shortTime } from '../lib/compliance-api.js';
 import { archiveLeadList, createLeadList, updateLeadList, type LeadListFields, type LeadListRow } from '../lib/lists-api.js';
@@ -18,9 +19,10 @@ const fieldsOf = (list: LeadListRow | null): LeadListFields => ({
   maxAttemptsLifetime: list?.max_attempts_lifetime ?? null,
   maxAttemptsPerDay: list?.max_attempts_per_day ?? null,
   maxAttemptsPer24h: list?.max_attempts_per_24h ?? null,
+  wrapUpSeconds: list?.wrap_up_seconds ?? null,
 });
 
-const COMPLIANCE_FIELDS = ['callingWindowStart', 'callingWindowEnd', 'maxAttemptsLifetime', 'maxAttemptsPerDay', 'maxAttemptsPer24h'] as const;
+const COMPLIANCE_FIELDS = ['callingWindowStart', 'callingWindowEnd', 'maxAttemptsLifetime', 'maxAttemptsPerDay', 'maxAttemptsPer24h', 'wrapUpSeconds'] as const;
 
 /** A cap as typed: empty is none (the workspace's), else a whole number of 1 or more. */
 const readCap = (text: string): number | null | 'invalid' => {
@@ -30,7 +32,7 @@ const readCap = (text: string): number | null | 'invalid' => {
 };
 
 /**
- * The fields to send: the calling window and caps only when they differ from what the list
+ * The fields to send: the calling window, caps and wrap-up time only when they differ from what the list
  * has (or, for a new list, when set), so a form that leaves them alone sends what it always did.
  */
 function payloadOf(fields: LeadListFields, before: LeadListFields): Partial<LeadListFields> {
@@ -50,6 +52,7 @@ function ListForm({ list, onSaved, onCancel }: { list: LeadListRow | null; onSav
     perDay: String(fields.maxAttemptsPerDay ?? ''),
     per24h: String(fields.maxAttemptsPer24h ?? ''),
   }));
+  const [wrapUp, setWrapUp] = useState(() => String(fields.wrapUpSeconds ?? ''));
   const ids = {
     name: useId(),
     callerId: useId(),
@@ -62,6 +65,7 @@ function ListForm({ list, onSaved, onCancel }: { list: LeadListRow | null; onSav
     lifetime: useId(),
     perDay: useId(),
     per24h: useId(),
+    wrapUp: useId(),
   };
   const set = (change: Partial<LeadListFields>) => setFields((before) => ({ ...before, ...change }));
 
@@ -76,6 +80,10 @@ function ListForm({ list, onSaved, onCancel }: { list: LeadListRow | null; onSav
     const perDay = readCap(caps.perDay);
     const per24h = readCap(caps.per24h);
     if (lifetime === 'invalid' || perDay === 'invalid' || per24h === 'invalid') return setError('An attempt limit is a whole number of 1 or more, or empty for the workspace’s.');
+    const wrapUpSeconds = wrapUp.trim() === '' ? null : Number(wrapUp);
+    if (wrapUpSeconds !== null && !(Number.isInteger(wrapUpSeconds) && wrapUpSeconds >= WRAP_UP_SECONDS_MIN && wrapUpSeconds <= WRAP_UP_SECONDS_MAX)) {
+      return setError(`The wrap-up time is a whole number of seconds from ${WRAP_UP_SECONDS_MIN} to ${WRAP_UP_SECONDS_MAX}, or empty to wait for the disposition.`);
+    }
     setSaving(true);
     setError(null);
     const cleaned: LeadListFields = {
@@ -88,6 +96,7 @@ function ListForm({ list, onSaved, onCancel }: { list: LeadListRow | null; onSav
       maxAttemptsLifetime: lifetime,
       maxAttemptsPerDay: perDay,
       maxAttemptsPer24h: per24h,
+      wrapUpSeconds,
     };
     const payload = payloadOf(cleaned, fieldsOf(list));
     const result = list ? await updateLeadList(supabase, list.id, payload) : await createLeadList(supabase, { name: cleaned.name, ...payload });
@@ -96,6 +105,7 @@ function ListForm({ list, onSaved, onCancel }: { list: LeadListRow | null; onSav
     if (!list) {
       setFields(fieldsOf(null));
       setCaps({ lifetime: '', perDay: '', per24h: '' });
+      setWrapUp('');
     }
     onSaved();
   }
@@ -141,6 +151,20 @@ function ListForm({ list, onSaved, onCancel }: { list: LeadListRow | null; onSav
           <textarea id={ids.message} rows={2} maxLength={2000} value={fields.voicemailMessage ?? ''} onChange={(e) => set({ voicemailMessage: e.target.value })} />
         </div>
       )}
+      <div className="field">
+        <label htmlFor={ids.wrapUp}>Session wrap-up, seconds</label>
+        <input
+          id={ids.wrapUp}
+          type="number"
+          min={WRAP_UP_SECONDS_MIN}
+          max={WRAP_UP_SECONDS_MAX}
+          step="1"
+          value={wrapUp}
+          onChange={(e) => setWrapUp(e.target.value)}
+          placeholder="until the disposition is saved"
+        />
+        <small className="muted">After a connected call in a power-dial session, the session dials on after this long, or (empty) when the rep saves the disposition.</small>
+      </div>
       <fieldset className="fieldset">
         <legend>Calling window and attempt limits (empty: the workspace’s)</legend>
         <div className="field-row">
@@ -223,6 +247,7 @@ export function LeadListsPanel({ lists, canManage, onChanged }: { lists: readonl
                   <span className="muted">
                     {list.caller_id ? ` · caller ID ${list.caller_id}` : ''}
                     {list.amd_enabled ? ' · AMD' : ''}
+                    {list.wrap_up_seconds ? ` · wrap-up ${list.wrap_up_seconds} s` : ''}
                     {list.recording_enabled ? ' · recorded' : ''}
                     {list.voicemail_action === 'leave' ? ' · leaves a voicemail' : ''}
                     {list.calling_window_start && list.calling_window_end ? ` · calls ${shortTime(list.calling_window_start)}–${shortTime(list.calling_window_end)}` : ''}
