@@ -83,32 +83,15 @@ export async function findSessionList(db: Queryable, session: DialerSessionViewR
 
 /**
  * The leads the runner would dial next for the session, without locking or reserving them: the
- * conditions of reserveNextLeads (src/db/dialer-sessions.ts; repeated here, since that query locks
- * and inserts): the session's list and filter; never `do_not_call`, a lead with a live call (any
- * rep), a lead under an unexpired reservation (any session, this one's included: those are being
- * dialed now), or a lead this session worked or placed a call to. Order: due callbacks
- * (`callback_at <= now`) earliest first, then the list's order (`created_at`, `id`). A stopped
- * session's queue is what it would have dialed (the same conditions).
+ * database's one definition of the queue, `dialer_session_queue` (db/migrations/0027_session_queue.sql),
+ * which reserveNextLeads (src/db/dialer-sessions.ts) reserves from, in its order (due callbacks
+ * earliest first, then the list's order). A paused or stopped session's queue is what it would dial.
  */
 export async function sessionQueue(db: Queryable, session: DialerSessionViewRow, now: Date, limit = 5): Promise<SessionQueue> {
-  const at = now.toISOString();
   const rows = await db.sql<{ id: string; name: string; company: string | null; phone: string; callback_at: Date | null; remaining: number }>`
-    with session as (
-      select s.id, s.workspace_id, s.list_id, s.filter from dialer_sessions s where s.id = ${session.id}
-    ), queued as (
-      select l.id, l.name, l.company, l.phone, l.callback_at, l.created_at from leads l, session s
-      where l.list_id = s.list_id and l.workspace_id = s.workspace_id
-        and l.status <> 'do_not_call'
-        and (s.filter -> 'statuses' is null or l.status in (select jsonb_array_elements_text(s.filter -> 'statuses')))
-        and (coalesce((s.filter ->> 'callbacksOnly')::boolean, false) = false or l.callback_at <= ${at}::timestamptz)
-        and not exists (select 1 from active_calls a where a.lead_id = l.id and a.status in ('dialing', 'ringing', 'in-progress'))
-        and not exists (select 1 from lead_reservations r where r.lead_id = l.id and r.expires_at > ${at}::timestamptz)
-        and not exists (select 1 from dialer_session_leads w where w.session_id = s.id and w.lead_id = l.id)
-        and not exists (select 1 from active_calls a where a.session_id = s.id::text and a.lead_id = l.id)
-    )
-    select id, name, company, phone, callback_at, (count(*) over ())::integer as remaining from queued
-    order by (callback_at is not null and callback_at <= ${at}::timestamptz) desc,
-      case when callback_at <= ${at}::timestamptz then callback_at end, created_at, id
+    select l.id, l.name, l.company, l.phone, l.callback_at, (count(*) over ())::integer as remaining
+    from dialer_session_queue(${session.id}::uuid, ${now.toISOString()}::timestamptz) q join leads l on l.id = q.id
+    order by q.is_due_callback desc, q.due_at, q.created_at, q.id
     limit ${limit}::integer`;
   const remaining = rows[0]?.remaining ?? 0;
   return { next: rows.map((row) => ({ id: row.id, name: row.name, company: row.company, phone: row.phone, callbackAt: row.callback_at })), remaining };

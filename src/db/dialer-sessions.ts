@@ -165,13 +165,11 @@ export const stopDialerSession = (db: Database, owner: SessionOwner, sessionId: 
  * waiting, and a call row referencing the lead is not blocked), and the reservation's primary key
  * on `lead_id` refuses a second holder whatever the interleaving, so no lead is ever held twice;
  * a reserver that loses such a race gets fewer leads and may ask again.
- * Never reserved: leads outside the session's list or filter, `do_not_call` leads, leads with a
- * live call (any rep), leads under another unexpired reservation, leads this session has worked
- * (dialer_session_leads) or placed a call to (`active_calls.session_id`), leads called in the
- * list's current pass (`last_called_at` at or after the earliest `started_at` of the list's live
- * sessions: reps sharing a list work it once between them), unless a callback set after that call
- * is due. A session that is not
- * active, or whose list is archived, gets none. An expired reservation is taken over. `lineNumbers[i]`, when given, is
+ * What is in the queue is decided once, by the database function `dialer_session_queue`
+ * (db/migrations/0027_session_queue.sql: the list and filter, never `do_not_call`, a live call, another
+ * reservation, a lead this session worked, or a lead called in the list's current pass unless a
+ * callback set since is due), which the session screen reads too. A session that is not active, or
+ * whose list is archived, gets none. An expired reservation is taken over. `lineNumbers[i]`, when given, is
  * stored as the line of the i-th lead. The reservation lasts RESERVATION_SECONDS from `now`,
  * renewed by heartbeatDialerSession.
  */
@@ -180,31 +178,16 @@ export async function reserveNextLeads(tx: Queryable, sessionId: string, count: 
   const at = iso(now);
   const rows = await tx.sql<{ lead_id: string; name: string; phone: string; callback_at: Date | null; line_number: number | null; expires_at: Date; position: number }>`
     with session as (
-      select s.id, s.workspace_id, s.list_id, s.filter,
-        (select min(x.started_at) from dialer_sessions x where x.list_id = s.list_id and x.status in ('active', 'paused')) as pass_started_at
-      from dialer_sessions s join lead_lists ll on ll.id = s.list_id
-      where s.id = ${sessionId} and s.status = 'active' and ll.archived_at is null
+      select s.id, s.workspace_id from dialer_sessions s where s.id = ${sessionId} and s.status = 'active'
     ), picked as (
-      select l.id, l.callback_at, l.created_at from leads l, session s
-      where l.list_id = s.list_id and l.workspace_id = s.workspace_id
-        and l.status <> 'do_not_call'
-        and (l.last_called_at is null or l.last_called_at < s.pass_started_at
-          -- A callback promised on the last call, now due, is kept within the pass.
-          or (l.callback_at > l.last_called_at and l.callback_at <= ${at}::timestamptz))
-        and (s.filter -> 'statuses' is null or l.status in (select jsonb_array_elements_text(s.filter -> 'statuses')))
-        and (coalesce((s.filter ->> 'callbacksOnly')::boolean, false) = false or l.callback_at <= ${at}::timestamptz)
-        and not exists (select 1 from active_calls a where a.lead_id = l.id and a.status in ('dialing', 'ringing', 'in-progress'))
-        and not exists (select 1 from lead_reservations r where r.lead_id = l.id and r.expires_at > ${at}::timestamptz)
-        and not exists (select 1 from dialer_session_leads w where w.session_id = s.id and w.lead_id = l.id)
-        and not exists (select 1 from active_calls a where a.session_id = s.id::text and a.lead_id = l.id)
-      order by (l.callback_at is not null and l.callback_at <= ${at}::timestamptz) desc,
-        case when l.callback_at <= ${at}::timestamptz then l.callback_at end, l.created_at, l.id
+      -- The queue (migration 0027), its leads locked as they are taken.
+      select q.id, q.is_due_callback, q.due_at, q.created_at
+      from dialer_session_queue(${sessionId}::uuid, ${at}::timestamptz) q join leads l on l.id = q.id, session
+      order by q.is_due_callback desc, q.due_at, q.created_at, q.id
       limit ${count}::integer
       for no key update of l skip locked
     ), numbered as (
-      select id, (row_number() over (order by (callback_at is not null and callback_at <= ${at}::timestamptz) desc,
-        case when callback_at <= ${at}::timestamptz then callback_at end, created_at, id))::integer as position
-      from picked
+      select id, (row_number() over (order by is_due_callback desc, due_at, created_at, id))::integer as position from picked
     ), reserved as (
       insert into lead_reservations (lead_id, session_id, workspace_id, line_number, reserved_at, expires_at)
       select n.id, s.id, s.workspace_id, (${JSON.stringify(lineNumbers)}::text::jsonb ->> (n.position - 1))::integer,
