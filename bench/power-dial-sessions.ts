@@ -6,9 +6,9 @@
  * (never worked, or left reserved) and a doubled lead (two calls live at once, or dialed twice
  * by the sessions of its list). Exits 1 when either is not 0 or the run did not finish.
  *
- *   npx tsx bench/power-dial-sessions.ts            # PostgreSQL (TEST_DATABASE_URL)
- *   npx tsx bench/power-dial-sessions.ts --pglite   # the embedded database, as `npm start` runs
- *   BENCH_LEADS_PER_LIST=300 BENCH_WRAP_UP_MS=3000 npx tsx bench/power-dial-sessions.ts
+ *   npm run bench:sessions                      # PostgreSQL (TEST_DATABASE_URL)
+ *   npm run bench:sessions -- --pglite          # the embedded database, as `npm start` runs it
+ *   BENCH_LEADS_PER_LIST=200 BENCH_WRAP_UP_MS=3000 npx tsx bench/power-dial-sessions.ts
  *
  * Setup is written in SQL before the server starts (reps, one workspace, lists, leads, each rep's
  * demo settings: AMD on, short timelines, the demo clock at a weekday midday so the gate's calling
@@ -20,7 +20,7 @@
  * has stopped (PGlite has one process), so both databases are read by the same queries.
  *
  * Settings: BENCH_REPS (50), BENCH_REPS_PER_LIST (5), BENCH_LINES (3), BENCH_LEADS_PER_LIST
- * (120), BENCH_WRAP_UP_MS (1000), BENCH_TIMEOUT_SECONDS (600), BENCH_DATABASE=pglite (or
+ * (60), BENCH_WRAP_UP_MS (1000), BENCH_TIMEOUT_SECONDS (600), BENCH_DATABASE=pglite (or
  * --pglite), BENCH_PROFILE=<dir>.
  */
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -41,7 +41,7 @@ const IS_PGLITE = process.argv.includes('--pglite') || process.env.BENCH_DATABAS
 const REPS = envNumber('BENCH_REPS', 50);
 const REPS_PER_LIST = envNumber('BENCH_REPS_PER_LIST', 5);
 const LINES = envNumber('BENCH_LINES', 3);
-const LEADS_PER_LIST = envNumber('BENCH_LEADS_PER_LIST', 120);
+const LEADS_PER_LIST = envNumber('BENCH_LEADS_PER_LIST', 60);
 const WRAP_UP_MS = envNumber('BENCH_WRAP_UP_MS', 1000);
 const TIMEOUT_SECONDS = envNumber('BENCH_TIMEOUT_SECONDS', 600);
 const LISTS = Math.ceil(REPS / REPS_PER_LIST);
@@ -385,8 +385,17 @@ async function main() {
     failed ||= lostLeads > 0 || doubledLeads > 0 || notOneHistoryRow > 0 || stillLive > 0;
 
     line('');
+    // A session that found its queue empty while its list-mates still had leads to dial (all reserved or live elsewhere).
+    const lastDialOfList = new Map<string, number>();
+    for (const c of calls) lastDialOfList.set(c.list_id, Math.max(lastDialOfList.get(c.list_id) ?? 0, ms(c.started_at)));
+    const early = sessions.filter((s) => s.stop_reason === 'queue_empty' && ms(s.stopped_at) < (lastDialOfList.get(s.list_id) ?? 0));
     line(`sessions: ${[...stopReasons].map(([what, n]) => `${n} ${what}`).join(', ')}; first start -> last stop ${seconds(lastStop - firstStart)}`);
-    line(`calls: ${calls.length} session calls (${worked?.dialed} leads dialed, ${worked?.skipped} skipped: ${[...skippedReasons].map(([r, n]) => `${r} ${n}`).join(', ') || 'none'}); peak live ${peakLive(calls)} of ${REPS * LINES} lines`);
+    line(`  stopped queue_empty while their list was still being dialed by others: ${early.length} (median ${seconds(percentiles(early.map((s) => (lastDialOfList.get(s.list_id) ?? 0) - ms(s.stopped_at))).p50 || 0)} before the list's last dial)`);
+    // Lines in use: call-seconds over session-seconds (the abandonment rule drops a list to one line at its limit).
+    const callMs = calls.reduce((total, c) => total + ((c.ended_at ? ms(c.ended_at) : lastStop) - ms(c.started_at)), 0);
+    const sessionMs = sessions.reduce((total, s) => total + ((s.stopped_at ? ms(s.stopped_at) : lastStop) - ms(s.started_at)), 0);
+    line(`calls: ${calls.length} session calls (${worked?.dialed} leads dialed, ${worked?.skipped} skipped: ${[...skippedReasons].map(([r, n]) => `${r} ${n}`).join(', ') || 'none'})`);
+    line(`  lines: peak ${peakLive(calls)} live of ${REPS * LINES}; on average ${(callMs / sessionMs).toFixed(2)} lines live per session while it ran`);
     line(`  outcomes: ${connected} connected, ${sum((s) => s.voicemail)} voicemail, ${abandoned} abandoned; still live ${stillLive}; not exactly one history row ${notOneHistoryRow}`);
     line(`claim, answer -> connected_at (the runner's stamp, its pass's start): ${describeLatency(percentiles(claimStamped), 0)}`);
     line(`claim, answer -> the claim heard by a client (realtime):             ${describeLatency(percentiles(claimSeen), 0)}`);

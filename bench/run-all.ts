@@ -1,6 +1,6 @@
 /**
  * `npm run bench`: every benchmark in turn, each as its own process with settings sized so the
- * whole set takes about six minutes, then each one's verdict lines again in one place.
+ * whole set takes about ten minutes, then each one's verdict lines again in one place.
  * Settings already in the environment win over these defaults (BENCH_SECONDS=20 npm run bench).
  *
  *   npm run bench                  # all of them
@@ -21,6 +21,7 @@ const BENCHES: readonly Bench[] = [
   { name: 'calls', script: 'bench/mock-calls.ts', env: {} },
   { name: 'slow-consumer', script: 'bench/slow-consumer.ts', env: { BENCH_SECONDS: '10' } },
   { name: 'auth', script: 'bench/auth-flood.ts', env: {} },
+  { name: 'sessions', script: 'bench/power-dial-sessions.ts', env: {} },
 ];
 
 /** Runs one bench, passing its output through; resolves with its output and exit code. */
