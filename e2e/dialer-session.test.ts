@@ -37,11 +37,12 @@ async function setDemoMix(page: Page, timings: { ringSeconds: number; talkSecond
 }
 
 /** A list named `name` with `count` leads in it (made on the Leads screen, imported from a file). */
-async function listOfLeads(page: Page, name: string, count: number, phonePrefix: string): Promise<void> {
+async function listOfLeads(page: Page, name: string, count: number, phonePrefix: string, wrapUpSeconds?: number): Promise<void> {
   await goTo(page, 'Leads');
   await page.getByRole('button', { name: 'Lists', exact: true }).click();
   const create = page.getByRole('form', { name: 'New list' });
   await create.getByLabel('List name').fill(name);
+  if (wrapUpSeconds !== undefined) await create.getByLabel('Session wrap-up, seconds').fill(String(wrapUpSeconds));
   await create.getByRole('button', { name: 'Create list' }).click();
   await page.getByTestId('lead-list').filter({ hasText: name }).waitFor();
   const rows = Array.from({ length: count }, (_, i) => `Lead ${String(i + 1).padStart(2, '0')},Company ${i + 1},${phonePrefix}${String(100 + i).padStart(4, '0')},California,America/Los_Angeles`);
@@ -187,7 +188,8 @@ describe('Power-dial sessions in Chromium (demo mode)', () => {
     await page.keyboard.press('p');
     await page.locator('[data-testid="session-status"][data-status="paused"]').waitFor();
     const reason = page.getByTestId('session-pause-reason');
-    await expect(reason.textContent()).resolves.toMatch(/^Paused/);
+    await expect(reason.getAttribute('data-reason')).resolves.toBe('rep_paused');
+    await expect(reason.textContent()).resolves.toMatch(/^Paused by you/);
     // The live lines finish; then nothing new is dialed.
     await screen.locator('[data-testid="session-lines"] .line-card--live').first().waitFor({ state: 'detached', timeout: 30_000 });
     const dialedAtRest = await counter(page, 'dialed');
@@ -253,6 +255,24 @@ describe('Power-dial sessions in Chromium (demo mode)', () => {
     await openSession(page);
     await page.getByRole('group', { name: 'Session controls' }).getByRole('button', { name: 'Stop' }).click();
     await page.locator('[data-testid="session-stop-reason"][data-reason="rep_stopped"]').waitFor();
+    expect(unexpectedErrors(pages.current)).toEqual([]);
+  });
+
+  it('a list with a wrap-up time: after a connected call the screen counts the wrap-up down and the session dials on by itself', { timeout: 120_000 }, async () => {
+    const { page } = pages.current;
+    await signUp(page, baseUrl, newUser('session-timer'));
+    await setDemoMix(page, { ringSeconds: 1, talkSeconds: 1, weights: { completed: 1 } });
+    await listOfLeads(page, 'Timed list', 2, '+1415556', 5);
+    await expect(page.getByTestId('lead-list').filter({ hasText: 'Timed list' }).textContent()).resolves.toContain('wrap-up 5 s');
+    await startSession(page, 'Timed list', 1);
+    await expect(page.getByTestId('session-list').textContent()).resolves.toContain('wrap-up 5 s');
+    const timer = page.getByTestId('session-wrap-up-timer');
+    await timer.waitFor({ timeout: 30_000 });
+    await expect(timer.textContent()).resolves.toMatch(/dials on in [1-5] s/);
+    expect(await counter(page, 'dialed')).toBe(1);
+    // Nothing pressed: the timer ends the wrap-up and the second lead is dialed.
+    await expect.poll(() => counter(page, 'dialed'), { timeout: 20_000 }).toBe(2);
+    await page.locator('[data-testid="session-stop-reason"][data-reason="queue_empty"]').waitFor({ timeout: 40_000 });
     expect(unexpectedErrors(pages.current)).toEqual([]);
   });
 });
