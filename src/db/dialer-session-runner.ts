@@ -14,6 +14,7 @@ import {
 import { skipReasonOf } from '../core/dialer-session.js';
 import { mockConfigSchema } from '../core/mock-timeline.js';
 import { createMockSessionLegs } from '../telephony/mock/session-legs.js';
+import { OPT_OUT_KEY } from '../telephony/twilio/call-twiml.js';
 import type { Clock, TelephonyProvider } from '../telephony/provider.js';
 import type { SessionLegs } from '../telephony/session-legs.js';
 import { abandonmentRates, markAbandoned, readCallCompliance } from './abandonment.js';
@@ -396,8 +397,14 @@ export function createDialerSessionRunner(deps: DialerSessionRunnerDeps): Dialer
       return isAbandoned;
     });
     if (!lost) return;
-    const compliance = await readCallCompliance(db, call.id);
-    const message = safeHarborMessage({ callerName: compliance?.callerName ?? 'us', optOutNumber: compliance?.optOutNumber ?? null });
+    const [compliance, settings] = await Promise.all([readCallCompliance(db, call.id), loadDialerSettings(db, call.user_email, false)]);
+    // The number to opt out by: the workspace's, else the caller ID the callee saw; on a real call
+    // the key works too (the message plays inside a Gather, src/telephony/twilio/call-twiml.ts).
+    const message = safeHarborMessage({
+      callerName: compliance?.callerName ?? 'us',
+      optOutNumber: compliance?.optOutNumber ?? settings.caller_id ?? null,
+      ...(call.provider === 'twilio' ? { optOutKey: OPT_OUT_KEY } : {}),
+    });
     await act(call, 'safe harbor', (legs) => legs.playSafeHarbor(call, message));
   }
 
