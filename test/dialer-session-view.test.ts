@@ -5,7 +5,8 @@ import { startTestServer, type SignedUpUser, type TestServer } from './support/s
 
 /**
  * `getDialerSession` (issue 14): the session screen's read. The queue it shows is the runner's
- * (the conditions and order of reserveNextLeads) without reserving anything; a rep reads their own
+ * (dialer_session_queue, migration 0027, which reserveNextLeads reserves from) without reserving
+ * anything; a rep reads their own
  * session, admins and managers any of their workspace's (WS1). The test server runs no session
  * runner, so nothing here dials.
  */
@@ -153,6 +154,28 @@ describe.each(DATABASE_KINDS)('getDialerSession on %s', (kind) => {
     await server.db.sql`update dialer_sessions set connected_call_id = ${connected} where id = ${sessionId}`;
     expect((await view(rep)).talkCall).toMatchObject({ callId: connected, lineNumber: 2, status: 'in-progress', endedAt: null });
     await server.db.sql`update active_calls set status = 'completed', ended_at = now() where id = ${connected}`;
+    await invoke(rep.client, 'stopDialerSession', { sessionId });
+  });
+
+  it('a lead called in the list\'s current pass is not queued again, unless a callback set since is due', async () => {
+    const started = await invoke(rep.client, 'startDialerSession', { listId, lines: 1 });
+    const sessionId = (started.body['session'] as { id: string }).id;
+    // The test server's functions run on the dial gate's clock (days ahead): the pass starts a minute ago by the database's.
+    await server.db.sql`update dialer_sessions set started_at = now() - interval '1 minute' where id = ${sessionId}`;
+    const before = new Set((await view(rep)).queue.next.map((lead) => lead.id));
+    const remaining = (await view(rep)).queue.remaining;
+    const called = await addLead(rep, -10);
+    const promised = await addLead(rep, -9);
+    expect((await view(rep)).queue.remaining).toBe(remaining + 2);
+    // Both called after the session started (another rep on the list, say); one was promised a callback, due now.
+    await server.db.sql`update leads set last_called_at = now() + interval '1 second' where id in (${called}, ${promised})`;
+    await server.db.sql`update leads set status = 'callback', callback_at = now() + interval '2 seconds' where id = ${promised}`;
+    await new Promise((resolve) => setTimeout(resolve, 2500));
+    const answer = await view(rep);
+    expect(answer.queue.remaining).toBe(remaining + 1);
+    expect(answer.queue.next.map((lead) => lead.id)).toContain(promised);
+    expect(answer.queue.next.some((lead) => lead.id === called)).toBe(false);
+    expect(before.has(called)).toBe(false);
     await invoke(rep.client, 'stopDialerSession', { sessionId });
   });
 });
