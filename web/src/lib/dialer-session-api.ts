@@ -1,5 +1,5 @@
 import type { SupabaseClient } from '@supabase/supabase-js';
-import type { SessionFilter, SessionStatus } from '../../../src/core/dialer-session.js';
+import type { SessionFilter, SessionPauseReason, SessionStatus, SessionStopReason } from '../../../src/core/dialer-session.js';
 import { invokeFunction } from './invoke-function.js';
 import { REFUSAL_CODE_LABEL } from './compliance-api.js';
 
@@ -75,20 +75,20 @@ export const moveDialerSession = (supabase: SupabaseClient, move: SessionMove, s
 export const SESSION_STATUS_LABEL: Readonly<Record<SessionStatus, string>> = { active: 'Dialing', paused: 'Paused', stopped: 'Stopped' };
 
 /** Why a session stopped (`dialer_sessions.stop_reason`), in a sentence; an unknown code is shown as it is. */
-const STOP_REASON_TEXT: Readonly<Record<string, string>> = {
+const STOP_REASON_TEXT: Readonly<Record<SessionStopReason, string>> = {
   rep_stopped: 'You stopped the session.',
   queue_empty: 'The queue is empty: every lead of the list (or of its filter) has been worked.',
   list_archived: 'The list was archived, so the session stopped.',
   heartbeat_lost: 'The server lost the session (it stopped hearing from it), so it was ended.',
 };
-export const stopReasonText = (code: string) => STOP_REASON_TEXT[code] ?? `Stopped: ${code}.`;
+export const stopReasonText = (code: string) => (STOP_REASON_TEXT as Readonly<Record<string, string>>)[code] ?? `Stopped: ${code}.`;
 
 /** Why a session is paused (`dialer_sessions.pause_reason`, migration 0026). */
-const PAUSE_REASON_TEXT: Readonly<Record<string, string>> = {
+const PAUSE_REASON_TEXT: Readonly<Record<SessionPauseReason, string>> = {
   rep_paused: 'Paused by you: live calls finish, nothing new is dialed until you resume.',
   server_lost: 'Paused because the server running the session stopped: resume to carry on.',
 };
-export const pauseReasonText = (code: string | null) => (code === null ? 'Paused: live calls finish, nothing new is dialed until you resume.' : (PAUSE_REASON_TEXT[code] ?? `Paused: ${code}.`));
+export const pauseReasonText = (code: string | null) => (code === null ? 'Paused: live calls finish, nothing new is dialed until you resume.' : ((PAUSE_REASON_TEXT as Readonly<Record<string, string>>)[code] ?? `Paused: ${code}.`));
 
 /** A skip reason (the dial gate's refusal code) in words. */
 export const skipReasonLabel = (code: string) => (REFUSAL_CODE_LABEL as Readonly<Record<string, string>>)[code] ?? code;
