@@ -15,8 +15,13 @@ export type SimAnsweredBy = (typeof SIM_ANSWERED_BY)[number];
  * number several legs can be made to answer at nearly the same moment.
  */
 export interface LegScript {
-  /** From the first ring to the answer; absent: it rings until it is canceled (or Twilio's Timeout). */
+  /** From the first ring to the answer; absent (and no `answerAtMs`): it rings until it is canceled (or Twilio's Timeout). */
   readonly answerAfterMs?: number;
+  /**
+   * The moment (ms since epoch) the leg is answered, at its first ring if that comes later: legs
+   * dialed one after another can be answered together, whatever the time between their dials.
+   */
+  readonly answerAtMs?: number;
   /** What answers, as detection reports it (`human` when absent). */
   readonly answeredBy?: SimAnsweredBy;
   /** From the answer to the asynchronous AMD verdict (the simulator's `amdMs` when absent). */
@@ -25,11 +30,17 @@ export interface LegScript {
   readonly hangUpAfterMs?: number;
 }
 
+/** How long after its first ring (at `nowMs`) a scripted leg is answered; undefined: never. */
+export function answerDelayOf(script: LegScript, nowMs: number): number | undefined {
+  if (script.answerAtMs !== undefined) return Math.max(0, script.answerAtMs - nowMs);
+  return script.answerAfterMs;
+}
+
 const isMachine = (answeredBy: SimAnsweredBy) => answeredBy.startsWith('machine_');
 
 /** The scenario life a script is closest to (what `SimCall.life` says of a scripted call). */
 export function lifeOfScript(script: LegScript): CallLife {
-  if (script.answerAfterMs === undefined) return 'rings-on';
+  if (answerDelayOf(script, 0) === undefined) return 'rings-on';
   const answeredBy = script.answeredBy ?? 'human';
   if (answeredBy === 'fax') return 'fax';
   if (isMachine(answeredBy)) return 'machine';

@@ -6,7 +6,7 @@ import { Hono, type Context } from 'hono';
 import { LOCAL_TWILIO_SIMULATOR } from '../../src/telephony/twilio/local-simulator.js';
 import { CALLS_SPEC, checkForm, shapeCallResource, type Form, type FormValue, type OperationFacts } from './calls-spec.js';
 import { amdCallback, answerRequest, dialActionCallback, formatTwilioDate, gatherCallback, recordingCallback, redirectRequest, shuffleWithSeed, signTwilioRequest, statusCallback, type Callback, type CallIdentity } from './callbacks.js';
-import { lifeOfScript, verdictOfScript, type LegScript } from './leg-scripts.js';
+import { answerDelayOf, lifeOfScript, verdictOfScript, type LegScript } from './leg-scripts.js';
 import { scenarioFor, type CallLife } from './scenarios.js';
 import { readTwiml } from './twiml.js';
 
@@ -171,6 +171,12 @@ export interface TwilioSim {
   script(to: string, script: LegScript | undefined): void;
   /** The calls made to a number, oldest first. */
   callsTo(to: string): SimCall[];
+  /**
+   * Answers a ringing call now, as its callee picking up (its script's verdict and hang-up then
+   * follow; unscripted, its life's). False when the call is not ringing. Tests answer several legs
+   * this way at one moment, however far apart they were dialed.
+   */
+  pickUp(callSid: string): boolean;
   close(): Promise<void>;
 }
 
@@ -325,7 +331,7 @@ export async function startTwilioSim(options: TwilioSimOptions = {}): Promise<Tw
     emitStatus(call, 'ringing', 'ringing');
     const timeoutMs = (Number(param(call.params, 'Timeout') ?? 60) || 60) * 1000;
     if (call.script) {
-      const { answerAfterMs } = call.script;
+      const answerAfterMs = answerDelayOf(call.script, Date.now());
       if (answerAfterMs !== undefined && answerAfterMs < timeoutMs) return later(answerAfterMs, () => answer(call), call.sid);
       return later(timeoutMs, () => end(call, 'no-answer'), call.sid);
     }
@@ -751,6 +757,12 @@ export async function startTwilioSim(options: TwilioSimOptions = {}): Promise<Tw
     script(to, script) {
       if (script) scripts.set(to, script);
       else scripts.delete(to);
+    },
+    pickUp(callSid) {
+      const call = calls.get(callSid);
+      if (call?.status !== 'ringing') return false;
+      answer(call);
+      return true;
     },
     callsTo(to) {
       return [...calls.values()].filter((call) => call.to === to).sort((a, b) => a.createdMs - b.createdMs);
