@@ -139,13 +139,18 @@ function createFloor(serverUrl: string, anonKey: string, tokenOf: ReadonlyMap<st
     return response.ok;
   };
 
+  let isClosed = false;
   async function endWrapUp(email: string) {
     try {
       await sleep(WRAP_UP_MS);
+      if (isClosed) return;
       const callId = lastAnswered.get(email);
       if (callId && (await post(email, 'saveDisposition', { callId, disposition: 'interested', notes: 'bench' }))) saved.dispositions++;
       else if (await post(email, 'setRepState', { state: 'available' })) saved.repStates++;
       wrapUpEnds.push({ email, at: now() });
+    } catch (error) {
+      // The server stopping under a rep's request (a run that timed out) is no figure.
+      if (!isClosed) saved.failures.set(String(error), (saved.failures.get(String(error)) ?? 0) + 1);
     } finally {
       pendingWrapUp.delete(email);
     }
@@ -179,6 +184,7 @@ function createFloor(serverUrl: string, anonKey: string, tokenOf: ReadonlyMap<st
       await socket.join('sessions-bench', { config: { postgres_changes: tables }, access_token: serviceRoleKey });
       const heartbeat = setInterval(() => socket.ws.send(JSON.stringify([null, 'hb', 'phoenix', 'heartbeat', {}])), 20_000);
       return () => {
+        isClosed = true;
         clearInterval(heartbeat);
         socket.ws.close();
       };
