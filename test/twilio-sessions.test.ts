@@ -6,6 +6,7 @@ import { startDialerSession, type DialerSessionRow } from '../src/db/dialer-sess
 import { endWrapUp } from '../src/db/rep-states.js';
 import { systemClock } from '../src/telephony/provider.js';
 import type { SessionLegs } from '../src/telephony/session-legs.js';
+import { OPT_OUT_KEY } from '../src/telephony/twilio/call-twiml.js';
 import { createTwilioSessionLegs } from '../src/telephony/twilio/session-legs.js';
 import { createTwilioClient } from '../src/telephony/twilio/twilio-client.js';
 import { DATABASE_KINDS } from './support/databases.js';
@@ -147,7 +148,7 @@ describe.each(DATABASE_KINDS)('a 3-line power-dial session in Twilio mode on %s'
     expect(updates(winner)).toHaveLength(1);
     expect(updates(winner)[0]).toMatch(new RegExp(`<Dial callerId="\\${winner.to_number}" action="[^"]+/webhooks/twilio/dial-result\\?callId=${winner.id}" method="POST" timeout="5"><Client>rep-${rep.userId}</Client></Dial>`));
     expect(updates(loser)).toHaveLength(1);
-    expect(updates(loser)[0]).toMatch(new RegExp(`<Gather numDigits="1" timeout="5" action="[^"]+/webhooks/twilio/opt-out\\?callId=${loser.id}" method="POST" actionOnEmptyResult="false"><Say>This call was made for telemarketing purposes[^<]*</Say></Gather><Hangup/>`));
+    expect(updates(loser)[0]).toMatch(new RegExp(`<Gather numDigits="1" timeout="5" action="[^"]+/webhooks/twilio/opt-out\\?callId=${loser.id}" method="POST" actionOnEmptyResult="false"><Say>This call was made for telemarketing purposes[^<]*To be added to our do-not-call list now, press ${OPT_OUT_KEY}\\.</Say></Gather><Hangup/>`));
     expect(simOf(loser).said).toHaveLength(1);
     expect(simOf(loser).updates).toEqual([]);
     if (voicemailAction === 'leave') {
