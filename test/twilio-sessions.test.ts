@@ -9,6 +9,7 @@ import type { SessionLegs } from '../src/telephony/session-legs.js';
 import { OPT_OUT_KEY } from '../src/telephony/twilio/call-twiml.js';
 import { createTwilioSessionLegs } from '../src/telephony/twilio/session-legs.js';
 import { createTwilioClient } from '../src/telephony/twilio/twilio-client.js';
+import { waitForEnd } from './support/calls.js';
 import { DATABASE_KINDS } from './support/databases.js';
 import { waitFor } from './support/server.js';
 import { signUpProductionRep, startProductionStack, twilioConfigFor, type ProductionStack } from './support/twilio.js';
@@ -176,5 +177,68 @@ describe.each(DATABASE_KINDS)('a 3-line power-dial session in Twilio mode on %s'
     if (voicemailAction === 'leave') expect(historyOf(machineCall)?.voicemail_dropped_at).toBeInstanceOf(Date);
     // Nothing left reserved, nothing live.
     expect(await db.sql`select 1 from lead_reservations where session_id = ${sessionId}`).toEqual([]);
+  });
+
+  it('PD1 a line still ringing when the rep is connected is not dropped at once; its person, answering then, hears the safe-harbor message and counts as abandoned', async () => {
+    const { server, sim } = stack;
+    const db = server.db;
+    const rep = await signUpProductionRep(server, 'twilio-session-late');
+    const [member] = await db.sql<{ workspace_id: string }>`select workspace_id from workspace_members where user_email = ${rep.email}`;
+    if (!member) throw new Error('no membership');
+    const first = scripted({ verdictAfterMs: 100, hangUpAfterMs: 2500 });
+    const late = scripted({ verdictAfterMs: 100, hangUpAfterMs: 2500 });
+    const [list] = await db.sql<{ id: string }>`insert into lead_lists (user_email, name) values (${rep.email}, 'Twilio session, late answer') returning id`;
+    if (!list) throw new Error('no list');
+    for (const [index, phone] of [first, late].entries()) {
+      await db.sql`
+        insert into leads (user_email, name, phone, list_id, created_at)
+        values (${rep.email}, ${`Lead ${index}`}, ${phone}, ${list.id}, ${new Date(Date.UTC(2026, 0, 1, 0, index)).toISOString()}::timestamptz)`;
+    }
+    const started = await startDialerSession(db, { workspaceId: member.workspace_id, email: rep.email }, { listId: list.id, lines: 2, filter: {} }, new Date());
+    if (!started.ok) throw new Error(started.error.message);
+    const sessionId = started.value.id;
+    const callTo = (to: string) =>
+      waitFor(async () => {
+        const [row] = await db.sql<SessionCall>`select * from active_calls where session_id = ${sessionId} and to_number = ${to}`;
+        return row?.call_sid && sim.calls.get(row.call_sid)?.status === 'ringing' ? row : undefined;
+      }, 10_000, `the call to ${to} ringing`);
+    const [firstRow, lateRow] = [await callTo(first), await callTo(late)];
+    expect(sim.pickUp(firstRow.call_sid ?? '')).toBe(true);
+    await waitFor(async () => {
+      const [session] = await db.sql<DialerSessionRow>`select connected_call_id from dialer_sessions where id = ${sessionId}`;
+      return session?.connected_call_id === firstRow.id ? true : undefined;
+    }, 10_000, 'the first person connected');
+    // A few passes later the other line still rings: the ring minimum (15 s) has not passed.
+    await new Promise((resolve) => setTimeout(resolve, 600));
+    const lateCall = sim.calls.get(lateRow.call_sid ?? '');
+    expect(lateCall?.status).toBe('ringing');
+    expect(lateCall?.updates).toEqual([]);
+    expect(sim.pickUp(lateRow.call_sid ?? '')).toBe(true);
+    const ended = await waitFor(async () => {
+      const [row] = await db.sql<SessionCall>`select * from active_calls where id = ${lateRow.id}`;
+      return row?.status === 'completed' ? row : undefined;
+    }, 10_000, 'the late person’s call ended');
+    expect(ended).toMatchObject({ answered_by: 'human', connected_at: null });
+    expect(ended.abandoned_at).toBeInstanceOf(Date);
+    expect(ended.safe_harbor_at).toBeInstanceOf(Date);
+    expect(lateCall?.given.filter((given) => given.via === 'update').map((given) => given.twiml)).toEqual([expect.stringMatching(/<Gather [^>]*opt-out[^>]*><Say>This call was made for telemarketing purposes/)]);
+    await waitFor(async () => {
+      const [session] = await db.sql<DialerSessionRow>`select abandoned, connected from dialer_sessions where id = ${sessionId}`;
+      return session?.abandoned === 1 && session.connected === 1 ? true : undefined;
+    }, 10_000, 'the session counting one connected and one abandoned');
+    await waitForEnd(db, firstRow.id);
+    const [session] = await db.sql<DialerSessionRow>`select * from dialer_sessions where id = ${sessionId}`;
+    if (session?.status !== 'stopped') {
+      await waitFor(async () => {
+        const [state] = await db.sql<{ is_wrap_up: boolean }>`select is_wrap_up from rep_states where user_email = ${rep.email}`;
+        return state?.is_wrap_up ? true : undefined;
+      }, 10_000, 'the rep in wrap-up');
+      await db.transaction((tx) => endWrapUp(tx, rep.email));
+      await waitFor(async () => {
+        const [row] = await db.sql<DialerSessionRow>`select status from dialer_sessions where id = ${sessionId}`;
+        return row?.status === 'stopped' ? true : undefined;
+      }, 10_000, 'the session stopped');
+    }
+    expect(await db.sql`select 1 from call_logs where session_id = ${sessionId}`).toHaveLength(2);
   });
 });
