@@ -1,5 +1,7 @@
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { RESERVATION_SECONDS } from '../src/core/dialer-session.js';
+import { RUNNER_LEASE_SECONDS } from '../src/core/dialer-session-runner.js';
 import { fail, ok } from '../src/core/errors.js';
 import { recordCallFacts } from '../src/db/call-facts.js';
 import { updateCallStatus, type ActiveCallRow } from '../src/db/active-calls.js';
@@ -27,7 +29,8 @@ import { findLiveViolations, findSettledViolations } from './support/session-inv
  * (its pass dies at its next statement, its leases lapse), stopped (leases given up) or stalled
  * mid-pass while the other runs, then restarted. Call events are written as the simulator and the
  * webhooks write them (updateCallStatus, recordCallFacts); the rep's through the product's own
- * functions. After every step the rows must satisfy findLiveViolations, at the end
+ * functions. After every step the rows must satisfy findLiveViolations (and, with no pass under
+ * way, no reservation may outlive RESERVATION_SECONDS and a lease), at the end
  * findSettledViolations (test/support/session-invariants.ts); a line dropped while ringing must
  * have rung MIN_RING_SECONDS. A failure names its seed: `SESSION_PROPERTY_SEEDS=<seed>` replays
  * it (a step running both runners at once interleaves as the database schedules it, so a replay
@@ -266,7 +269,7 @@ describe.each(DATABASE_KINDS)('PD1 PD2 HI1 seeded interleavings of two reps\' 3-
     async function stallPass(proc: RunnerProcess): Promise<void> {
       coverage.stalls++;
       const reached = new Promise<void>((resolve) => {
-        proc.stall = { left: random.int(1, 14), reached: resolve };
+        proc.stall = { left: random.int(1, 40), reached: resolve };
       });
       proc.pending = pass(proc);
       await Promise.race([proc.pending, reached]);
@@ -278,6 +281,23 @@ describe.each(DATABASE_KINDS)('PD1 PD2 HI1 seeded interleavings of two reps\' 3-
       proc.stall = undefined;
       await proc.pending;
       proc.pending = undefined;
+    }
+
+    /**
+     * PD2: a pass reserves leads and dials or releases them before it ends, so with no pass under
+     * way a reservation is one a killed pass left. It must not outlive RESERVATION_SECONDS and a
+     * lease (a reservation the heartbeat renews for a live session would keep the lead from every
+     * rep's queue, its own session's included).
+     */
+    const orphanSince = new Map<string, number>();
+    async function findHeldReservations(): Promise<string[]> {
+      const held = await db.sql<{ lead_id: string; session_id: string }>`select lead_id, session_id from lead_reservations where session_id = any(${sessionIds}::uuid[])`;
+      const leads = new Set(held.map((row) => row.lead_id));
+      for (const leadId of orphanSince.keys()) if (!leads.has(leadId)) orphanSince.delete(leadId);
+      for (const leadId of leads) if (!orphanSince.has(leadId)) orphanSince.set(leadId, nowMs);
+      return held
+        .filter((row) => nowMs - (orphanSince.get(row.lead_id) ?? nowMs) > (RESERVATION_SECONDS + RUNNER_LEASE_SECONDS) * 1000)
+        .map((row) => `PD2 lead ${row.lead_id} has stayed reserved by session ${row.session_id} for ${(nowMs - (orphanSince.get(row.lead_id) ?? nowMs)) / 1000} s with no pass dialing it`);
     }
 
     async function liveCalls(): Promise<LiveCall[]> {
@@ -393,6 +413,7 @@ describe.each(DATABASE_KINDS)('PD1 PD2 HI1 seeded interleavings of two reps\' 3-
         ['long', isRingingBesideConnected ? 15 : 1.5],
         ['stall', ready.length > 0 ? 1.5 : 0],
         ['release', stalled.length > 0 ? 8 : 0],
+        ['kill stalled', stalled.length > 0 ? 3 : 0],
         ['lifecycle', 1],
       ]);
       let what: string;
@@ -429,6 +450,16 @@ describe.each(DATABASE_KINDS)('PD1 PD2 HI1 seeded interleavings of two reps\' 3-
           what = `stall ${proc.name}`;
           break;
         }
+        case 'kill stalled': {
+          // Killed mid-pass: what the pass committed stays, the rest of it never happens.
+          const proc = random.pick(stalled);
+          coverage.kills++;
+          proc.state = 'killed';
+          proc.restartAtStep = step + random.int(3, 60);
+          await release(proc);
+          what = `kill ${proc.name} mid-pass`;
+          break;
+        }
         case 'release': {
           const proc = random.pick(stalled);
           await release(proc);
@@ -442,6 +473,7 @@ describe.each(DATABASE_KINDS)('PD1 PD2 HI1 seeded interleavings of two reps\' 3-
       const t1 = performance.now();
       trail.push(`${step} t+${((nowMs - startMs) / 1000).toFixed(1)}s ${what}${isRingingBesideConnected ? ' (ringing beside connected)' : ''}`);
       problems.push(...(await findLiveViolations(db, sessionIds)).map((problem) => `after step ${step} (${what}): ${problem}`));
+      if (processes.every((proc) => proc.pending === undefined)) problems.push(...(await findHeldReservations()).map((problem) => `after step ${step} (${what}): ${problem}`));
       if (problems.length > 0) break;
       timing['check'] = (timing['check'] ?? 0) + performance.now() - t1;
     }

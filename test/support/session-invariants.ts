@@ -1,5 +1,5 @@
 import { answerVerdict } from '../../src/core/dialer-session-runner.js';
-import type { Queryable } from '../../src/db/database.js';
+import type { Database, Queryable } from '../../src/db/database.js';
 
 /**
  * Issue 14's invariants of power-dial sessions, read from the rows alone (PD1, PD2, HI1), for the
@@ -67,16 +67,24 @@ async function readCounters(db: Queryable, sessionIds: readonly string[]): Promi
 
 const isLive = (status: string) => LIVE.includes(status);
 
+/** The reads in one snapshot: while servers run, rows read one after another would not agree. */
+async function inSnapshot<T>(db: Database, work: (tx: Queryable) => Promise<T>): Promise<T> {
+  return db.transaction(async (tx) => {
+    await tx.sql`set transaction isolation level repeatable read`;
+    return work(tx);
+  });
+}
+
 /** The invariants that hold at every instant (see the file's comment). */
-export async function findLiveViolations(db: Queryable, sessionIds: readonly string[]): Promise<string[]> {
-  const [calls, sessions, reservedLive] = await Promise.all([
-    readSessionCalls(db, sessionIds),
-    readCounters(db, sessionIds),
-    db.sql<{ lead_id: string; session_id: string; call_id: string }>`
+export async function findLiveViolations(db: Database, sessionIds: readonly string[]): Promise<string[]> {
+  const [calls, sessions, reservedLive] = await inSnapshot(db, async (tx) => [
+    await readSessionCalls(tx, sessionIds),
+    await readCounters(tx, sessionIds),
+    await tx.sql<{ lead_id: string; session_id: string; call_id: string }>`
       select r.lead_id, r.session_id, a.id as call_id from lead_reservations r
       join active_calls a on a.lead_id = r.lead_id and a.status in ('dialing', 'ringing', 'in-progress')
       where r.session_id = any(${sessionIds}::uuid[])`,
-  ]);
+  ] as const);
   const problems: string[] = [];
   const byId = new Map(calls.map((call) => [call.id, call]));
   for (const session of sessions) {
@@ -126,18 +134,18 @@ export async function findLiveViolations(db: Queryable, sessionIds: readonly str
 
 /** The invariants that hold once the sessions have stopped and every call has ended and been settled. */
 export async function findSettledViolations(
-  db: Queryable,
+  db: Database,
   sessionIds: readonly string[],
   options: { readonly isConnectionTimeChecked?: boolean } = {},
 ): Promise<string[]> {
   const problems = await findLiveViolations(db, sessionIds);
-  const [calls, sessions, leftovers] = await Promise.all([
-    readSessionCalls(db, sessionIds),
-    readCounters(db, sessionIds),
-    db.sql<{ reserved: number; unsettled: number }>`
+  const [calls, sessions, leftovers] = await inSnapshot(db, async (tx) => [
+    await readSessionCalls(tx, sessionIds),
+    await readCounters(tx, sessionIds),
+    await tx.sql<{ reserved: number; unsettled: number }>`
       select (select count(*)::int from lead_reservations where session_id = any(${sessionIds}::uuid[])) as reserved,
         (select count(*)::int from dialer_session_leads where session_id = any(${sessionIds}::uuid[]) and outcome = 'dialed' and settled_at is null) as unsettled`,
-  ]);
+  ] as const);
   const [left] = leftovers;
   if ((left?.reserved ?? 0) > 0) problems.push(`PD2 ${left?.reserved} reservations left after the sessions stopped`);
   if ((left?.unsettled ?? 0) > 0) problems.push(`${left?.unsettled} dialed leads never settled`);
@@ -169,4 +177,17 @@ export async function findSettledViolations(
     }
   }
   return problems;
+}
+
+/**
+ * PD2 over time, for runs on real clocks: no lead had two calls whose lives (started_at to
+ * ended_at) overlap. A call still live counts as lasting until now.
+ */
+export async function findOverlappingLeadCalls(db: Queryable, sessionIds: readonly string[]): Promise<string[]> {
+  const rows = await db.sql<{ lead_id: string; first: string; second: string }>`
+    select a.lead_id, a.id as first, b.id as second from active_calls a
+    join active_calls b on b.lead_id = a.lead_id and b.id > a.id
+    where a.session_id = any(${sessionIds}::text[]) and b.session_id = any(${sessionIds}::text[])
+      and a.started_at < coalesce(b.ended_at, 'infinity') and b.started_at < coalesce(a.ended_at, 'infinity')`;
+  return rows.map((row) => `PD2 lead ${row.lead_id} had calls ${row.first} and ${row.second} live at the same time`);
 }
