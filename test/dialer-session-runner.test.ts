@@ -1,6 +1,7 @@
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MOCK_OUTCOMES, type MockConfigInput, type MockOutcome } from '../src/core/mock-timeline.js';
+import { markAbandoned } from '../src/db/abandonment.js';
 import { findCallById, updateCallStatus } from '../src/db/active-calls.js';
 import type { Database } from '../src/db/database.js';
 import { createDialerSessionRunner, type DialerSessionRunner } from '../src/db/dialer-session-runner.js';
@@ -510,5 +511,28 @@ describe.each(DATABASE_KINDS)('power-dial session runner (demo mode) on %s', (ki
     const withCallback = await db.transaction((tx) => reserveNextLeads(tx, secondSession, 3, new Date(Date.now() + 1000)));
     expect(withCallback.map((lead) => lead.leadId)).toEqual([leadIds[0], leadIds[2], leadIds[3]]);
     for (const [owner, sessionId] of [[first, firstSession], [second, secondSession]] as const) expect((await stopDialerSession(db, owner, sessionId, new Date())).ok).toBe(true);
+  });
+
+  it("a winner the rep never took (the provider abandoned the bridged call) counts as abandoned, not connected", async () => {
+    const owner = await addRep(demoConfig({ completed: 1 }, { ringSeconds: [0.05, 0.05] }));
+    const { listId } = await createList(owner, 1);
+    const sessionId = await start(owner, listId, 1);
+    const runner = runnerOn(db, 'missed');
+    await runner.runPass();
+    await waitFor(async () => (await callsOf(sessionId))[0]?.status === 'in-progress', 'the lead answered');
+    await runner.runPass();
+    const { connected_call_id: callId } = await sessionRow(sessionId);
+    if (!callId) throw new Error('nobody connected');
+    expect((await sessionRow(sessionId)).connected).toBe(1);
+    // As Twilio's dial result does when the rep's browser does not answer: abandoned, the message played, the call ends.
+    const call = await findCallById(db, callId);
+    if (call) await mock.endCall(call);
+    await db.transaction((tx) => markAbandoned(tx, callId, new Date(), { reason: 'rep_unavailable', safeHarborAt: new Date() }));
+    await updateCallStatus(db, callId, { status: 'completed', statusSource: 'system', endedAt: new Date() });
+    await runUntilStopped([{ owner, sessionId, runner }]);
+    const session = await expectCountersMatchHistory(sessionId, 1);
+    expect(session).toMatchObject({ connected: 0, abandoned: 1, connected_call_id: null });
+    const [state] = await db.sql<{ is_wrap_up: boolean }>`select is_wrap_up from rep_states where user_email = ${owner.email}`;
+    expect(state?.is_wrap_up).toBe(false);
   });
 });

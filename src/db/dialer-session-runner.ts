@@ -376,6 +376,9 @@ export function createDialerSessionRunner(deps: DialerSessionRunnerDeps): Dialer
         if (verdict === 'machine') await countSessionOutcome(tx, sessionId, 'voicemail');
         // A person who answered and hung up before any pass saw them: nobody was connected in time.
         else if (verdict === 'human' && call.connected_at === null && call.abandoned_at === null) await abandon(tx, sessionId, call.id, now);
+        // The winner, bridged, but the rep never took the call: the provider abandoned it (a losing
+        // line's abandonment is the session's own, with the line released, and already counted).
+        else if (call.abandoned_at !== null && call.line_released_at === null) await countSessionOutcome(tx, sessionId, 'connection_abandoned');
       });
     }
   }

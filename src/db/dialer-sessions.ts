@@ -276,10 +276,19 @@ export async function recordSessionLead(
   return true;
 }
 
-/** Counts a session call's outcome: a voicemail reached, or a human abandoned (47 CFR 64.1200(a)(7); src/core/abandonment.ts). */
-export async function countSessionOutcome(tx: Queryable, sessionId: string, outcome: 'voicemail' | 'abandoned'): Promise<void> {
+/**
+ * Counts a session call's outcome: a voicemail reached, a human abandoned (47 CFR 64.1200(a)(7);
+ * src/core/abandonment.ts), or a human the session connected whom the rep then never took (the
+ * bridge to the rep's browser went unanswered and the provider played the safe-harbor message):
+ * counted connected when claimed, that call is abandoned instead.
+ */
+export async function countSessionOutcome(tx: Queryable, sessionId: string, outcome: 'voicemail' | 'abandoned' | 'connection_abandoned'): Promise<void> {
   if (outcome === 'voicemail') await tx.sql`update dialer_sessions set voicemail = voicemail + 1, updated_at = now() where id = ${sessionId}`;
-  else await tx.sql`update dialer_sessions set abandoned = abandoned + 1, updated_at = now() where id = ${sessionId}`;
+  else if (outcome === 'abandoned') await tx.sql`update dialer_sessions set abandoned = abandoned + 1, updated_at = now() where id = ${sessionId}`;
+  else {
+    await tx.sql`
+      update dialer_sessions set connected = greatest(connected - 1, 0), abandoned = abandoned + 1, updated_at = now() where id = ${sessionId}`;
+  }
 }
 
 /**
