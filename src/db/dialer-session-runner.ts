@@ -234,7 +234,12 @@ export function createDialerSessionRunner(deps: DialerSessionRunnerDeps): Dialer
       isWrapUp: fresh.is_wrap_up ?? false,
     });
     if (lines.length === 0) return;
-    const reserved = await db.transaction((tx) => reserveNextLeads(tx, fresh.id, lines.length, now, lines));
+    const reserved = await db.transaction(async (tx) => {
+      // A pass reserves and dials in one go, so a reservation of the session's found now was left by
+      // a pass that died (a killed server, an error) before its dial: the lead goes back to the queue.
+      await tx.sql`delete from lead_reservations where session_id = ${fresh.id}`;
+      return reserveNextLeads(tx, fresh.id, lines.length, now, lines);
+    });
     if (reserved.length === 0) {
       const [live] = await db.sql<{ count: number }>`
         select count(*)::int as count from active_calls where session_id = ${fresh.id} and status in ('dialing', 'ringing', 'in-progress')`;
@@ -375,7 +380,7 @@ export function createDialerSessionRunner(deps: DialerSessionRunnerDeps): Dialer
         const verdict = answerVerdict(call);
         if (verdict === 'machine') await countSessionOutcome(tx, sessionId, 'voicemail');
         // A person who answered and hung up before any pass saw them: nobody was connected in time.
-        else if (verdict === 'human' && call.connected_at === null && call.abandoned_at === null) await abandon(tx, sessionId, call.id, now);
+        else if (verdict === 'human' && call.connected_at === null && call.abandoned_at === null) await abandon(tx, sessionId, call.id, now, false);
         // The winner, bridged, but the rep never took the call: the provider abandoned it (a losing
         // line's abandonment is the session's own, with the line released, and already counted).
         else if (call.abandoned_at !== null && call.line_released_at === null) await countSessionOutcome(tx, sessionId, 'connection_abandoned');
@@ -418,9 +423,12 @@ export function createDialerSessionRunner(deps: DialerSessionRunnerDeps): Dialer
     await act(call, 'voicemail drop', (legs) => legs.dropVoicemail(call, action.kind === 'leave' ? action.message : null));
   }
 
-  /** A losing line's human: the safe-harbor message plays now, and the call counts as abandoned. */
-  async function abandon(tx: Queryable, sessionId: string, callId: string, now: Date): Promise<boolean> {
-    const marked = await markAbandoned(tx, callId, now, { safeHarborAt: now });
+  /**
+   * A losing line's human counts as abandoned; `withMessage`: the safe-harbor message starts now
+   * (not for a callee who already hung up: nobody heard it).
+   */
+  async function abandon(tx: Queryable, sessionId: string, callId: string, now: Date, withMessage = true): Promise<boolean> {
+    const marked = await markAbandoned(tx, callId, now, withMessage ? { safeHarborAt: now } : {});
     if (marked) await countSessionOutcome(tx, sessionId, 'abandoned');
     return marked !== undefined;
   }

@@ -89,8 +89,8 @@ export async function startDialerSession(db: Database, owner: SessionOwner, inpu
 /**
  * Applies one move (src/core/dialer-session.ts SESSION_MOVES) to the owner's session under its
  * row lock. A move that changes nothing returns the session as it is. Stopping releases the
- * session's reservations and its connection in the same transaction; pausing keeps both (live
- * calls finish; the heartbeat keeps the reserved leads until the rep resumes or stops).
+ * session's reservations and its connection in the same transaction; pausing releases the
+ * reservations (live calls finish, and the connected call stays connected).
  * Errors: `session_not_found` (404; also another rep's session), `session_stopped` (409),
  * `list_archived` (409: resuming on a list archived meanwhile).
  */
@@ -116,6 +116,8 @@ async function moveDialerSession(
           update dialer_sessions set status = 'paused', pause_reason = ${reason.pause}, paused_at = ${iso(now)}::timestamptz,
             updated_at = ${iso(now)}::timestamptz
           where id = ${sessionId} returning *`;
+        // A paused session holds no lead from other reps: resumed, it reserves again.
+        await tx.sql`delete from lead_reservations where session_id = ${sessionId}`;
         break;
       case 'resume': {
         const list = await lockLeadList(tx, owner.workspaceId, current.list_id, 'share');

@@ -49,6 +49,11 @@ interface SessionCountersRow {
 }
 
 /** Every call of the sessions with its history rows counted. */
+
+/** A person who hung up before the session saw them is abandoned with no message played (nobody was there to hear it). */
+const hungUpFirst = (call: { readonly abandoned_at: Date | null; readonly ended_at: Date | null }): boolean =>
+  call.abandoned_at !== null && call.ended_at !== null && call.abandoned_at.getTime() >= call.ended_at.getTime();
+
 export async function readSessionCalls(db: Queryable, sessionIds: readonly string[]): Promise<SessionCallRow[]> {
   return db.sql<SessionCallRow>`
     select a.id, a.session_id, a.lead_id, a.status, a.answered_at, a.answered_by, a.amd_enabled, a.connected_at, a.abandoned_at,
@@ -103,7 +108,7 @@ export async function findLiveViolations(db: Database, sessionIds: readonly stri
     for (const call of own) {
       if (call.connected_at !== null && call.abandoned_at !== null) problems.push(`PD1 call ${call.id} is both connected and abandoned`);
       if (call.connected_at !== null && answerVerdict(call) === 'machine') problems.push(`PD1 call ${call.id} was connected to the rep but a machine answered (${String(call.answered_by)})`);
-      if (call.abandoned_at !== null && call.safe_harbor_at === null) problems.push(`PD1 call ${call.id} is abandoned without the safe-harbor message`);
+      if (call.abandoned_at !== null && call.safe_harbor_at === null && !hungUpFirst(call)) problems.push(`PD1 call ${call.id} is abandoned without the safe-harbor message`);
       if (!isLive(call.status) && call.logs !== 1) problems.push(`HI1 call ${call.id} ended ${call.status} with ${call.logs} history rows`);
       if (isLive(call.status) && call.logs !== 0) problems.push(`HI1 call ${call.id} is ${call.status} but has ${call.logs} history rows`);
     }
@@ -158,9 +163,9 @@ export async function findSettledViolations(
     for (const call of own) {
       if (isLive(call.status)) problems.push(`RS1 call ${call.id} is still ${call.status}`);
       if (answerVerdict(call) !== 'human' || call.connected_at !== null) continue;
-      if (call.abandoned_at === null || call.safe_harbor_at === null) {
+      if (call.abandoned_at === null || (call.safe_harbor_at === null && !hungUpFirst(call))) {
         problems.push(`PD1 call ${call.id}: a person answered (${String(call.answered_by)}), was never connected, yet abandoned_at ${String(call.abandoned_at)}, safe_harbor_at ${String(call.safe_harbor_at)}`);
-      } else if (call.log_abandoned_at === null || call.log_safe_harbor_at === null) {
+      } else if (call.log_abandoned_at === null || (call.log_safe_harbor_at === null) !== (call.safe_harbor_at === null)) {
         problems.push(`HI1 call ${call.id} is abandoned but its history row says abandoned_at ${String(call.log_abandoned_at)}, safe_harbor_at ${String(call.log_safe_harbor_at)}`);
       }
     }
