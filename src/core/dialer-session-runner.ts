@@ -32,7 +32,7 @@ export function machineActionOf(list: { readonly voicemail_action: string; reado
 
 /**
  * Whether taking a session's lease means its server was lost: the lease was held by another
- * process and ran out without being given up (a server stopping cleanly clears `runner_id`).
+ * server and ran out without being given up (a server stopping cleanly clears `runner_id`).
  * Such a session is paused (`server_lost`) so that nobody is dialed while the rep may be gone.
  */
 export function isServerLost(previous: { readonly runnerId: string | null; readonly runnerUntil: Date | null }, instanceId: string, now: Date): boolean {
