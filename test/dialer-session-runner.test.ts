@@ -5,6 +5,8 @@ import { markAbandoned } from '../src/db/abandonment.js';
 import { findCallById, updateCallStatus } from '../src/db/active-calls.js';
 import type { Database } from '../src/db/database.js';
 import { createDialerSessionRunner, type DialerSessionRunner } from '../src/db/dialer-session-runner.js';
+import { saveDisposition } from '../src/db/dispositions.js';
+import { recordCallFacts } from '../src/db/call-facts.js';
 import { pauseDialerSession, reserveNextLeads, startDialerSession, stopDialerSession, type DialerSessionRow, type SessionOwner } from '../src/db/dialer-sessions.js';
 import { openPostgres } from '../src/db/postgres.js';
 import { endWrapUp } from '../src/db/rep-states.js';
@@ -534,5 +536,87 @@ describe.each(DATABASE_KINDS)('power-dial session runner (demo mode) on %s', (ki
     expect(session).toMatchObject({ connected: 0, abandoned: 1, connected_call_id: null });
     const [state] = await db.sql<{ is_wrap_up: boolean }>`select is_wrap_up from rep_states where user_email = ${owner.email}`;
     expect(state?.is_wrap_up).toBe(false);
+  });
+
+  it("PD2 HI1 two reps work a list a manager owns once between them: each call updates the lead whoever owns it, and a rep's disposition reaches it", async () => {
+    const manager = { workspaceId, email: (await addMember(db, undefined, { workspaceId, role: 'manager' })).user_email };
+    const first = await addRep(demoConfig({ 'no-answer': 1 }, { ringSeconds: [0.05, 0.2] }));
+    const second = await addRep(demoConfig({ 'no-answer': 1 }, { ringSeconds: [0.05, 0.2] }));
+    const { listId, leadIds } = await createList(manager, 9);
+    const sessions = [
+      { owner: first, sessionId: await start(first, listId, 3), runner: runnerOn(db, 'shared-a') },
+      { owner: second, sessionId: await start(second, listId, 3), runner: runnerOn(otherDb, 'shared-b') },
+    ];
+    for (const [index, { sessionId }] of sessions.entries()) {
+      await db.sql`update dialer_sessions set runner_id = ${index === 0 ? 'shared-a' : 'shared-b'}, runner_until = now() + interval '1 hour' where id = ${sessionId}`;
+    }
+    await runUntilStopped(sessions);
+    const calls = await db.sql<{ lead_id: string }>`select lead_id from active_calls where session_id = any(${sessions.map((x) => x.sessionId)}::text[])`;
+    expect(calls).toHaveLength(leadIds.length);
+    expect(new Set(calls.map((call) => call.lead_id)).size).toBe(leadIds.length);
+    const leads = await db.sql<{ attempts: number; status: string; called: boolean }>`
+      select attempts, status, last_called_at is not null as called from leads where id = any(${leadIds}::uuid[])`;
+    expect(leads.every((lead) => lead.attempts === 1 && lead.status === 'no_answer' && lead.called)).toBe(true);
+    // The first rep saves a disposition on a call to the manager's lead: the lead takes it.
+    const [own] = await db.sql<{ id: string; lead_id: string }>`select id, lead_id from active_calls where session_id = ${sessions[0]?.sessionId ?? ''} limit 1`;
+    if (!own) throw new Error('the first rep placed no call');
+    const saved = await saveDisposition(db, { userEmail: first.email, callId: own.id, disposition: 'not_interested', notes: null, callbackAt: null });
+    expect(saved.ok).toBe(true);
+    const [lead] = await db.sql<{ status: string }>`select status from leads where id = ${own.lead_id}`;
+    expect(lead?.status).toBe('not_interested');
+  });
+
+  it('a stopped session hangs up its lines still ringing once they rang 15 s; a session paused server_lost connects nobody who answers', async () => {
+    const owner = await addRep(demoConfig({ completed: 1 }, { ringSeconds: [600, 600] }));
+    const { listId } = await createList(owner, 2);
+    const sessionId = await start(owner, listId, 2);
+    const runner = runnerOn(db, 'stop-ring');
+    await runner.runPass();
+    await waitFor(async () => (await callsOf(sessionId)).every((call) => call.status === 'ringing' && call.ringing_at !== null), 'two lines ringing');
+    const [one, two] = await callsOf(sessionId);
+    if (!one || !two) throw new Error('two calls expected');
+    // Paused as when its server was lost: a person answering is not put through to a rep who may be gone.
+    await db.sql`update dialer_sessions set status = 'paused', paused_at = now(), pause_reason = 'server_lost' where id = ${sessionId}`;
+    await answerAsPerson(one.id);
+    await runner.runPass();
+    const lost = (await callsOf(sessionId)).find((call) => call.id === one.id);
+    expect(lost?.status).toBe('completed');
+    expect(lost?.abandoned_at).not.toBeNull();
+    expect((await sessionRow(sessionId)).connected_call_id).toBeNull();
+    expect((await stopDialerSession(db, owner, sessionId, new Date())).ok).toBe(true);
+    await runnerOn(db, 'stop-ring', 14_000).runPass();
+    expect((await callsOf(sessionId)).find((call) => call.id === two.id)?.status).toBe('ringing');
+    await runnerOn(db, 'stop-ring', 16_000).runPass();
+    expect((await callsOf(sessionId)).find((call) => call.id === two.id)?.status).toBe('canceled');
+    await runnerOn(db, 'stop-ring', 16_000).runPass();
+    expect(await sessionRow(sessionId)).toMatchObject({ dialed: 2, connected: 0, abandoned: 1 });
+  });
+
+  it('an answered call that ended before its machine verdict waits for the verdict before it is counted; without one it counts as a person, abandoned, with no wrap-up', async () => {
+    const owner = await addRep(demoConfig({ completed: 1 }, { ringSeconds: [600, 600] }));
+    const { listId } = await createList(owner, 2);
+    const sessionId = await start(owner, listId, 2);
+    const runner = runnerOn(db, 'verdict');
+    await runner.runPass();
+    const [one, two] = await callsOf(sessionId);
+    if (!one || !two) throw new Error('two calls expected');
+    for (const call of [one, two]) {
+      const row = await findCallById(db, call.id);
+      if (row) await mock.endCall(row);
+      // Answered while AMD listens (no verdict), and the callee hangs up.
+      await updateCallStatus(db, call.id, { status: 'in-progress', statusSource: 'mock', answeredAt: new Date() });
+      await updateCallStatus(db, call.id, { status: 'completed', statusSource: 'mock', endedAt: new Date() });
+    }
+    const [state] = await db.sql<{ is_wrap_up: boolean }>`select is_wrap_up from rep_states where user_email = ${owner.email}`;
+    expect(state?.is_wrap_up).toBe(false);
+    await runner.runPass();
+    expect(await sessionRow(sessionId)).toMatchObject({ voicemail: 0, abandoned: 0 });
+    // The verdict comes late for line 1: a machine. Line 2 never gets one.
+    await recordCallFacts(db, one.id, { answeredBy: 'machine_end_beep' });
+    await runnerOn(db, 'verdict', 11_000).runPass();
+    expect(await sessionRow(sessionId)).toMatchObject({ voicemail: 1, abandoned: 1, connected: 0 });
+    const [abandoned] = await db.sql<{ abandoned: boolean; message: boolean }>`
+      select abandoned_at is not null as abandoned, safe_harbor_at is not null as message from call_logs where active_call_id = ${two.id}`;
+    expect(abandoned).toEqual({ abandoned: true, message: false });
   });
 });

@@ -18,6 +18,14 @@ export const RUNNER_PASS_MS = 250;
  */
 export const MIN_RING_SECONDS = 15;
 
+/**
+ * Seconds a session waits, after a call answered with no verdict yet has ended, for the
+ * answering-machine verdict (Twilio may send the asynchronous AMD result after the call's end):
+ * only then is an answer without a verdict counted as a person's (47 CFR 64.1200(a)(7) counts
+ * every call no one can show was a machine), so the count does not depend on which came first.
+ */
+export const VERDICT_GRACE_SECONDS = 10;
+
 /** What a session does with an answering machine, from its list (`lead_lists.voicemail_action`, `voicemail_message`). */
 export type MachineAction = { readonly kind: 'leave'; readonly message: string } | { readonly kind: 'hang_up' };
 

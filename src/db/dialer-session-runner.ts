@@ -8,6 +8,7 @@ import {
   machineActionOf,
   MIN_RING_SECONDS,
   RUNNER_LEASE_SECONDS,
+  VERDICT_GRACE_SECONDS,
   RUNNER_PASS_MS,
   seedForLead,
 } from '../core/dialer-session-runner.js';
@@ -345,6 +346,11 @@ export function createDialerSessionRunner(deps: DialerSessionRunnerDeps): Dialer
     for (const call of live) {
       const verdict = answerVerdict(call);
       if (verdict === 'human' && call.status === 'in-progress' && call.connected_at === null && call.abandoned_at === null) {
+        // A session paused because its server was lost connects nobody: its rep may be gone.
+        if (session.status === 'paused' && session.pause_reason === 'server_lost') {
+          await loseLine(sessionId, call, now);
+          continue;
+        }
         const won = await db.transaction(async (tx) => {
           if (!(await claimConnection(tx, sessionId, call.id))) return false;
           await tx.sql`update active_calls set connected_at = ${iso(now)}::timestamptz where id = ${call.id} and connected_at is null`;
@@ -354,7 +360,7 @@ export function createDialerSessionRunner(deps: DialerSessionRunnerDeps): Dialer
         else await loseLine(sessionId, call, now);
       } else if (verdict === 'machine' && call.status === 'in-progress') {
         await dropMachine(session, call, now);
-      } else if (verdict === 'unanswered' && session.connected_call_id !== null && call.ringing_at !== null
+      } else if (verdict === 'unanswered' && isRingingUnwanted(session) && call.ringing_at !== null
           && now.getTime() - call.ringing_at.getTime() >= MIN_RING_SECONDS * 1000) {
         if (await releaseLine(call.id, now)) await act(call, 'hang up a ringing line', (legs) => legs.hangUp(call));
       }
@@ -365,6 +371,9 @@ export function createDialerSessionRunner(deps: DialerSessionRunnerDeps): Dialer
       where w.session_id = ${sessionId} and w.outcome = 'dialed' and w.settled_at is null
         and a.status not in ('dialing', 'ringing', 'in-progress')`;
     for (const call of ended) {
+      const verdict = answerVerdict(call);
+      // Answered, ended, no verdict yet: it may still come (facts, not arrival order).
+      if (verdict === 'pending' && (call.ended_at === null || now.getTime() - call.ended_at.getTime() < VERDICT_GRACE_SECONDS * 1000)) continue;
       await db.transaction(async (tx) => {
         const [settled] = await tx.sql`
           update dialer_session_leads set settled_at = ${iso(now)}::timestamptz
@@ -377,15 +386,22 @@ export function createDialerSessionRunner(deps: DialerSessionRunnerDeps): Dialer
               where id = ${sessionId}`;
           }
         }
-        const verdict = answerVerdict(call);
         if (verdict === 'machine') await countSessionOutcome(tx, sessionId, 'voicemail');
-        // A person who answered and hung up before any pass saw them: nobody was connected in time.
-        else if (verdict === 'human' && call.connected_at === null && call.abandoned_at === null) await abandon(tx, sessionId, call.id, now, false);
+        // A person who answered and hung up before any pass saw them (or before any verdict came): nobody was connected in time.
+        else if ((verdict === 'human' || verdict === 'pending') && call.connected_at === null && call.abandoned_at === null) await abandon(tx, sessionId, call.id, now, false);
         // The winner, bridged, but the rep never took the call: the provider abandoned it (a losing
         // line's abandonment is the session's own, with the line released, and already counted).
         else if (call.abandoned_at !== null && call.line_released_at === null) await countSessionOutcome(tx, sessionId, 'connection_abandoned');
       });
     }
+  }
+
+  /**
+   * Whether the session has no use for a line still ringing: someone is connected to the rep, the
+   * session is stopped, or its server was lost. Such a line is hung up after MIN_RING_SECONDS.
+   */
+  function isRingingUnwanted(session: SessionWithRep): boolean {
+    return session.connected_call_id !== null || session.status === 'stopped' || (session.status === 'paused' && session.pause_reason === 'server_lost');
   }
 
   /** Marks that the session let the line go; true only for the first to do so (the provider is told once). */

@@ -45,7 +45,7 @@ export async function saveDisposition(db: Database, input: DispositionInput): Pr
 
 async function saveDispositionRows(tx: Queryable, input: DispositionInput): Promise<Result<SavedDisposition>> {
   const owner = input.userEmail ?? null;
-  const [found] = await tx.sql<CallLogRow>`
+  const [found] = await tx.sql<CallLogRow & { workspace_id: string }>`
     select * from call_logs where active_call_id = ${input.callId} and (${owner}::text is null or user_email = ${owner}::text)
     for update`;
   if (!found) {
@@ -76,7 +76,8 @@ async function saveDispositionRows(tx: Queryable, input: DispositionInput): Prom
       select 1 from call_logs newer
       where newer.lead_id = l.id and newer.id <> ${found.id} and newer.ended_at > ${found.ended_at}::timestamptz
     ) as is_latest_call
-    from leads l where l.id = ${found.lead_id} and l.user_email = ${found.user_email}
+    -- The call's lead, whoever owns it, in the call's workspace (the server chose the lead when it placed the call).
+    from leads l where l.id = ${found.lead_id} and l.workspace_id = ${found.workspace_id}
     for update of l`;
   if (!lead) return ok({ callLog, lead: undefined, hasLeadStatusChanged: false });
   const { is_latest_call: isLatestCall, ...current } = lead;
