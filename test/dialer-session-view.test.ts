@@ -133,24 +133,28 @@ describe.each(DATABASE_KINDS)('getDialerSession on %s', (kind) => {
     const started = await invoke(rep.client, 'startDialerSession', { listId, lines: 3 });
     const sessionId = (started.body['session'] as { id: string }).id;
     const leadId = await addLead(rep, 30);
-    const insertCall = async (line: number, fields: { answeredBy?: string; abandoned?: boolean; ended?: boolean }) => {
+    const insertCall = async (line: number, fields: { answeredBy?: string; abandoned?: boolean; ended?: boolean; connected?: boolean }) => {
       // As the status machine has it: dialing, then answered, then (maybe) ended.
       const [row] = await server.db.sql<{ id: string }>`
         insert into active_calls (user_email, lead_id, line_number, to_number, session_id)
         values (${rep.email}, ${leadId}, ${line}, '+14155570100', ${sessionId}) returning id`;
       if (!row) throw new Error('call insert returned nothing');
       await server.db.sql`update active_calls set status = 'in-progress', answered_at = now(), answered_by = ${fields.answeredBy ?? 'human'} where id = ${row.id}`;
+      // The session connected it to the rep (the runner's claim), or not.
+      if (fields.connected) await server.db.sql`update active_calls set connected_at = now() where id = ${row.id}`;
       if (fields.abandoned) await server.db.sql`update active_calls set abandoned_at = now() where id = ${row.id}`;
       if (fields.ended) await server.db.sql`update active_calls set status = 'completed', ended_at = now() where id = ${row.id}`;
       if (!row) throw new Error('call insert returned nothing');
       return row.id;
     };
     expect((await view(rep)).talkCall).toBeNull();
-    const spoken = await insertCall(1, { ended: true });
+    const spoken = await insertCall(1, { ended: true, connected: true });
     await insertCall(2, { answeredBy: 'machine_end_beep', ended: true });
     await insertCall(3, { abandoned: true, ended: true });
-    expect((await view(rep)).talkCall).toMatchObject({ callId: spoken, leadId, lineNumber: 1, status: 'completed' });
-    const connected = await insertCall(2, {});
+    // Answered by a person who hung up before the session took them: never the rep's.
+    await insertCall(3, { ended: true });
+    expect((await view(rep)).talkCall).toMatchObject({ callId: spoken, leadId, lineNumber: 1, status: 'completed', lead: { id: leadId, ownerEmail: rep.email } });
+    const connected = await insertCall(2, { connected: true });
     await server.db.sql`update dialer_sessions set connected_call_id = ${connected} where id = ${sessionId}`;
     expect((await view(rep)).talkCall).toMatchObject({ callId: connected, lineNumber: 2, status: 'in-progress', endedAt: null });
     await server.db.sql`update active_calls set status = 'completed', ended_at = now() where id = ${connected}`;

@@ -53,6 +53,20 @@ export interface SessionTalkCall {
   readonly lineNumber: number;
   readonly answeredAt: Date | null;
   readonly endedAt: Date | null;
+  /**
+   * The lead the rep is talking to: a rep working a shared list may not own it (nor read it over
+   * REST), but the person on their line is theirs to see. Null for a call without a lead.
+   */
+  readonly lead: {
+    readonly id: string;
+    readonly name: string;
+    readonly company: string | null;
+    readonly phone: string;
+    readonly email: string | null;
+    readonly notes: string | null;
+    readonly status: string;
+    readonly ownerEmail: string;
+  } | null;
 }
 
 /**
@@ -103,13 +117,22 @@ export async function sessionQueue(db: Queryable, session: DialerSessionViewRow,
  * Undefined before the first such call.
  */
 export async function sessionTalkCall(db: Queryable, session: DialerSessionViewRow): Promise<SessionTalkCall | undefined> {
-  const [row] = await db.sql<{ id: string; lead_id: string | null; status: string; line_number: number; answered_at: Date | null; ended_at: Date | null }>`
-    select id, lead_id, status, line_number, answered_at, ended_at from active_calls
-    where session_id = ${session.id}
-      and (id = ${session.connected_call_id}::uuid
-        or (answered_at is not null and abandoned_at is null and coalesce(answered_by, 'human') not like 'machine%'))
-    order by (id = ${session.connected_call_id}::uuid) is true desc, answered_at desc nulls last, id
+  const [row] = await db.sql<{
+    id: string; lead_id: string | null; status: string; line_number: number; answered_at: Date | null; ended_at: Date | null;
+    name: string | null; company: string | null; phone: string | null; email: string | null; notes: string | null; lead_status: string | null; owner_email: string | null;
+  }>`
+    select a.id, a.lead_id, a.status, a.line_number, a.answered_at, a.ended_at,
+      l.name, l.company, l.phone, l.email, l.notes, l.status as lead_status, l.user_email as owner_email
+    from active_calls a left join leads l on l.id = a.lead_id and l.workspace_id = a.workspace_id
+    where a.session_id = ${session.id}
+      and (a.id = ${session.connected_call_id}::uuid
+        or (a.answered_at is not null and a.abandoned_at is null and a.connected_at is not null and coalesce(a.answered_by, 'human') not like 'machine%'))
+    order by (a.id = ${session.connected_call_id}::uuid) is true desc, a.answered_at desc nulls last, a.id
     limit 1`;
   if (!row) return undefined;
-  return { callId: row.id, leadId: row.lead_id, status: row.status, lineNumber: row.line_number, answeredAt: row.answered_at, endedAt: row.ended_at };
+  const lead =
+    row.lead_id !== null && row.name !== null && row.phone !== null && row.lead_status !== null && row.owner_email !== null
+      ? { id: row.lead_id, name: row.name, company: row.company, phone: row.phone, email: row.email, notes: row.notes, status: row.lead_status, ownerEmail: row.owner_email }
+      : null;
+  return { callId: row.id, leadId: row.lead_id, status: row.status, lineNumber: row.line_number, answeredAt: row.answered_at, endedAt: row.ended_at, lead };
 }

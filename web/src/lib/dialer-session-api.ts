@@ -52,6 +52,20 @@ export interface SessionTalkCall {
   readonly lineNumber: number;
   readonly answeredAt: string | null;
   readonly endedAt: string | null;
+  /** The lead on the call, as the server shows it to the rep on the line (whoever owns it). */
+  readonly lead: SessionTalkLead | null;
+}
+
+/** The lead of the session's talk call (getDialerSession): readable by the rep on the line even when another member owns it. */
+export interface SessionTalkLead {
+  readonly id: string;
+  readonly name: string;
+  readonly company: string | null;
+  readonly phone: string;
+  readonly email: string | null;
+  readonly notes: string | null;
+  readonly status: string;
+  readonly ownerEmail: string;
 }
 
 export interface DialerSessionAnswer {

@@ -301,7 +301,7 @@ export function SessionScreen({ userEmail }: { userEmail: string }) {
             {actions.error && <CallError error={actions.error} onUseDemoMode={() => void actions.switchToDemoMode()} />}
             <h3 className="section-title">Lead</h3>
             {talkCall?.leadId ? (
-              <SessionLeadCard key={talkCall.leadId} leadId={talkCall.leadId} isLive={connectedCall !== null} />
+              <SessionLeadCard key={talkCall.leadId} leadId={talkCall.leadId} isLive={connectedCall !== null} fallback={talkCall.lead} />
             ) : (
               <p className="muted">The lead you are connected to shows here.</p>
             )}
