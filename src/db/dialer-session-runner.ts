@@ -351,13 +351,15 @@ export function createDialerSessionRunner(deps: DialerSessionRunnerDeps): Dialer
           await loseLine(sessionId, call, now);
           continue;
         }
+        // Stamped when decided, not when the pass began: the wait a person had is recorded as it was.
+        const decidedAt = new Date(clock.now());
         const won = await db.transaction(async (tx) => {
           if (!(await claimConnection(tx, sessionId, call.id))) return false;
-          await tx.sql`update active_calls set connected_at = ${iso(now)}::timestamptz where id = ${call.id} and connected_at is null`;
+          await tx.sql`update active_calls set connected_at = ${iso(decidedAt)}::timestamptz where id = ${call.id} and connected_at is null`;
           return true;
         });
         if (won) await act(call, 'bridge', (legs) => legs.bridge(call));
-        else await loseLine(sessionId, call, now);
+        else await loseLine(sessionId, call, decidedAt);
       } else if (verdict === 'machine' && call.status === 'in-progress') {
         await dropMachine(session, call, now);
       } else if (verdict === 'unanswered' && isRingingUnwanted(session) && call.ringing_at !== null
