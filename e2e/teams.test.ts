@@ -63,7 +63,7 @@ describe('Teams in Chromium', () => {
     pages.admin = await newPage();
     await signUp(page('admin'), server.url, admin);
     await waitForRole(page('admin'), 'admin');
-    expect(await navLinks(page('admin'))).toEqual(['Dial', 'Leads', 'History', 'Stats', 'Reports', 'Floor', 'Compliance', 'Team', 'Settings']);
+    expect(await navLinks(page('admin'))).toEqual(['Dial', 'Session', 'Leads', 'History', 'Stats', 'Reports', 'Floor', 'Compliance', 'Team', 'Settings']);
 
     const stranger = await newPage();
     await stranger.page.goto(server.url);
@@ -88,7 +88,7 @@ describe('Teams in Chromium', () => {
     await joinTeam(page('rep'), repLink, rep);
     await waitForRole(page('rep'), 'rep');
     expect(new URL(page('rep').url()).pathname).toBe('/');
-    expect(await navLinks(page('rep'))).toEqual(['Dial', 'Leads', 'History', 'Stats', 'Reports', 'Settings']);
+    expect(await navLinks(page('rep'))).toEqual(['Dial', 'Session', 'Leads', 'History', 'Stats', 'Reports', 'Settings']);
 
     // The link worked once.
     await joinTeam(stranger.page, repLink, newUser('late'));
@@ -99,7 +99,7 @@ describe('Teams in Chromium', () => {
     pages.manager = await newPage();
     await joinTeam(page('manager'), managerLink, manager);
     await waitForRole(page('manager'), 'manager');
-    expect(await navLinks(page('manager'))).toEqual(['Dial', 'Leads', 'History', 'Stats', 'Reports', 'Floor', 'Compliance', 'Settings']);
+    expect(await navLinks(page('manager'))).toEqual(['Dial', 'Session', 'Leads', 'History', 'Stats', 'Reports', 'Floor', 'Compliance', 'Settings']);
 
     pages.otherRep = await newPage();
     await joinTeam(page('otherRep'), otherRepLink, otherRep);

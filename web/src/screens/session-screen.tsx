@@ -220,7 +220,15 @@ export function SessionScreen({ userEmail }: { userEmail: string }) {
         {session && (
           <>
             <span className={`badge badge--${session.status === 'active' ? 'active' : session.status === 'paused' ? 'warn' : 'neutral'}`} data-testid="session-status" data-status={session.status}>
-              {SESSION_STATUS_LABEL[session.status]}
+              {session.status === 'active'
+                ? session.idleReason
+                  ? 'Idle'
+                  : connectedCall
+                    ? 'On a call'
+                    : isWrapUp
+                      ? 'Wrap-up'
+                      : SESSION_STATUS_LABEL.active
+                : SESSION_STATUS_LABEL[session.status]}
             </span>
             <span className="muted" data-testid="session-list">
               {answer?.list?.name ?? 'A list'} · {session.lines} {session.lines === 1 ? 'line' : 'lines'}
