@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
   ABANDON_CONNECT_SECONDS,
@@ -60,25 +61,48 @@ describe('abandonmentRate: abandoned over answered by a person, in percent', () 
   });
 });
 
-describe('linesAllowed: one line once the rate reaches the limit', () => {
+describe('linesAllowed: extra lines only while every one of them could be abandoned within the limit', () => {
   it.each([
-    [3, null, 3, 3, 'no rate yet'],
-    [3, 0, 3, 3, 'no abandoned call'],
-    [3, 2.99, 3, 3, 'under the limit'],
-    [3, 3, 3, 1, 'at the limit: one more abandon would be over'],
-    [3, 3.01, 3, 1, 'over the limit'],
-    [2, 1.5, 1, 1, 'over a stricter workspace limit'],
-    [3, 0, 0, 1, 'a limit of 0%: one line always'],
-    [1, 50, 3, 1, 'one line asked for'],
-  ] as const)('%i lines at %s%% with a %s%% limit → %i (%s)', (requested, rate, limit, expected, _why) => {
-    expect(linesAllowed(requested, rate, limit)).toBe(expected);
+    [3, 0, 0, 3, 1, 3, 'nobody answered yet: the lines asked for'],
+    [3, 10, 0, 3, 1, 1, 'too few connected without abandonment for one more line'],
+    [3, 33, 0, 3, 1, 2, '33 people: one extra line (1 of 35 ≤ 3%)'],
+    [3, 66, 0, 3, 1, 3, '66 people: two extra lines (2 of 69 ≤ 3%)'],
+    [3, 1000, 0, 3, 1, 3, 'never more than asked for'],
+    [3, 100, 3, 3, 1, 1, 'at the limit: one line'],
+    [3, 100, 4, 3, 1, 1, 'over the limit: one line'],
+    [3, 100, 1, 3, 1, 3, 'one abandoned in 100: room for two more'],
+    [3, 1000, 0, 3, 5, 3, 'five sessions share a large budget'],
+    [3, 100, 1, 3, 2, 2, 'two sessions share the budget of two extra lines'],
+    [2, 100, 0, 1, 1, 2, 'a stricter workspace limit'],
+    [3, 1000, 0, 0, 1, 1, 'a limit of 0%: one line always'],
+    [1, 1000, 0, 3, 1, 1, 'one line asked for'],
+  ] as const)('%i lines, %i answered, %i abandoned, %s%% limit, %i sessions → %i (%s)', (requested, answered, abandoned, limit, sessions, expected, _why) => {
+    expect(linesAllowed(requested, { answered, abandoned }, limit, sessions)).toBe(expected);
+  });
+
+  it('the worst case of the lines allowed stays within the limit (seeded property)', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 1, max: 3 }), fc.integer({ min: 1, max: 5000 }), fc.integer({ min: 0, max: 300 }), fc.integer({ min: 1, max: 300 }), fc.integer({ min: 1, max: 6 }), (requested, answered, abandonedRaw, limitHundredths, sessions) => {
+        const abandoned = Math.min(abandonedRaw, answered);
+        const limitPercent = limitHundredths / 100;
+        const lines = linesAllowed(requested, { answered, abandoned }, limitPercent, sessions);
+        expect(lines).toBeGreaterThanOrEqual(1);
+        expect(lines).toBeLessThanOrEqual(requested);
+        // Every session of the list rounds at once, each abandoning all its extra lines.
+        const extra = (lines - 1) * sessions;
+        if (extra > 0) expect((abandoned + extra) / (answered + sessions + extra)).toBeLessThanOrEqual(limitPercent / 100 + 1e-9);
+      }),
+      { seed: 20261207, numRuns: 500 },
+    );
   });
 
   it('refuses nonsense input', () => {
-    expect(() => linesAllowed(0, 1, 3)).toThrow(RangeError);
-    expect(() => linesAllowed(1.5, 1, 3)).toThrow(RangeError);
-    expect(() => linesAllowed(2, 1, 3.5)).toThrow(RangeError);
-    expect(() => linesAllowed(2, 1, -1)).toThrow(RangeError);
+    expect(() => linesAllowed(0, { answered: 1, abandoned: 0 }, 3)).toThrow(RangeError);
+    expect(() => linesAllowed(1.5, { answered: 1, abandoned: 0 }, 3)).toThrow(RangeError);
+    expect(() => linesAllowed(2, { answered: 1, abandoned: 0 }, 3.5)).toThrow(RangeError);
+    expect(() => linesAllowed(2, { answered: -1, abandoned: 0 }, 3)).toThrow(RangeError);
+    expect(() => linesAllowed(2, { answered: 1, abandoned: 0 }, 3, 0)).toThrow(RangeError);
+    expect(() => linesAllowed(2, { answered: 1, abandoned: 0 }, -1)).toThrow(RangeError);
   });
 });
 

@@ -73,21 +73,42 @@ export function abandonmentRate(counts: { readonly abandoned: number; readonly a
   return counts.answeredByPerson === 0 ? null : (counts.abandoned * 100) / counts.answeredByPerson;
 }
 
+/** A list's 30-day counts the session paces by (src/db/abandonment.ts AbandonmentFigures). */
+export interface PacingFigures {
+  /** Calls answered by a person, abandoned ones included. */
+  readonly answered: number;
+  readonly abandoned: number;
+}
+
 /**
- * How many lines a power-dial session may dial at once: the lines asked for while the rate is
- * under the workspace's limit, one line (as many calls as the one rep can take) once it reaches
- * it, until it is back under. At the limit counts as reached: one more abandoned call would put
- * the campaign over, and a limit of 0% therefore means one line always. No rate yet (null): the
- * lines asked for.
- * Throws RangeError for fewer than one line or a limit outside 0..MAX_ABANDONMENT_LIMIT_PERCENT.
+ * How many lines a power-dial session may dial at once, so that the list's abandonment rate
+ * (47 CFR 64.1200(a)(7): at most the workspace's limit, 3% or less, per campaign over 30 days)
+ * stays within the limit even if every extra line is answered by a person at the same time and
+ * abandoned. Each round connects one person and risks one abandonment per extra line `e`; the
+ * worst case keeps `(abandoned + e) / (answered + 1 + e) <= limit`, that is
+ * `e <= (limit × (answered + 1) − abandoned) / (1 − limit)`, shared evenly between the list's
+ * `sharingSessions` live sessions (all of them could round at once). So a list at or over the
+ * limit dials one line (as many calls as the one rep can take), and a list earns its second and
+ * third line as people are connected without abandonment (about 33 and 66 at 3%). A list where
+ * nobody has answered yet dials the lines asked for: its first round is the one the rule cannot
+ * bound, and the counts take over from the first answer. A limit of 0% means one line always.
+ * Throws RangeError for fewer than one line, a limit outside 0..MAX_ABANDONMENT_LIMIT_PERCENT,
+ * negative counts or fewer than one sharing session.
  */
-export function linesAllowed(requested: number, ratePercent: number | null, limitPercent: number): number {
+export function linesAllowed(requested: number, figures: PacingFigures, limitPercent: number, sharingSessions = 1): number {
   if (!Number.isInteger(requested) || requested < 1) throw new RangeError(`requested lines must be a whole number of at least 1, not ${requested}`);
   if (!(limitPercent >= 0 && limitPercent <= MAX_ABANDONMENT_LIMIT_PERCENT)) {
     throw new RangeError(`the abandonment limit must be between 0 and ${MAX_ABANDONMENT_LIMIT_PERCENT} percent, not ${limitPercent}`);
   }
-  if (ratePercent === null) return requested;
-  return ratePercent >= limitPercent ? 1 : requested;
+  const { answered, abandoned } = figures;
+  if (!(answered >= 0 && abandoned >= 0 && Number.isInteger(sharingSessions) && sharingSessions >= 1)) {
+    throw new RangeError('counts must not be negative, and at least one session shares the list');
+  }
+  if (limitPercent === 0) return 1;
+  if (answered === 0) return requested;
+  const limit = limitPercent / 100;
+  const extra = Math.floor(Math.max(0, (limit * (answered + 1) - abandoned) / (1 - limit)) / sharingSessions);
+  return Math.min(requested, 1 + extra);
 }
 
 /** Spoken digit by digit in groups (`4 1 5, 5 5 5, 0 1 0 0`), so text-to-speech does not read one big number. */

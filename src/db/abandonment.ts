@@ -62,7 +62,7 @@ export interface AbandonmentFigures {
   readonly abandoned: number;
   /** abandoned × 100 / answered; null without answered calls. */
   readonly percent: number | null;
-  /** The rate is at or over the workspace's limit: sessions dial one line (src/core/abandonment.ts linesAllowed). */
+  /** The rate is at or over the workspace's limit: sessions dial one line (src/core/abandonment.ts linesAllowed paces by the counts). */
   readonly hasReachedLimit: boolean;
 }
 

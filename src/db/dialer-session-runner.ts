@@ -52,8 +52,9 @@ import { endWrapUp } from './rep-states.js';
  *    and the connected call's end frees the connection and starts the list's wrap-up timer;
  * 2. ends the rep's wrap-up when that timer runs out;
  * 3. when the session is active and its rep free (nobody connected, no wrap-up), dials each free
- *    line (src/core/dialer-session-runner.ts linesToDial, capped by linesAllowed with the list's
- *    30-day abandonment rate and the workspace's limit) with the next reserved lead through
+ *    line (src/core/dialer-session-runner.ts linesToDial, capped by linesAllowed: only as many extra
+ *    lines as the list's 30-day counts could lose within the workspace's abandonment limit, shared
+ *    between the list's active sessions) with the next reserved lead through
  *    openCall (the one dial gate), with answering-machine detection on every leg. Inside openCall's
  *    transaction the session is re-read (still active, still holding the lead), so a pause or stop
  *    between reserving and dialing places no call; a gate refusal skips the lead with its reason;
@@ -224,12 +225,14 @@ export function createDialerSessionRunner(deps: DialerSessionRunnerDeps): Dialer
     if (idleReason) return;
 
     const rates = await abandonmentRates(db, fresh.workspace_id, { now, listId: fresh.list_id, isMock: isDemo });
-    const listRate = rates.lists.find((list) => list.listId === fresh.list_id)?.percent ?? null;
+    const listFigures = rates.lists.find((list) => list.listId === fresh.list_id) ?? { answered: 0, abandoned: 0 };
+    const [sharing] = await db.sql<{ count: number }>`
+      select count(*)::int as count from dialer_sessions where list_id = ${fresh.list_id} and status = 'active'`;
     const liveLines = await db.sql<{ line_number: number }>`
       select line_number from active_calls where user_email = ${fresh.user_email} and status in ('dialing', 'ringing', 'in-progress')`;
     const lines = linesToDial({
       status: fresh.status,
-      linesAllowed: linesAllowed(fresh.lines, listRate, rates.limitPercent),
+      linesAllowed: linesAllowed(fresh.lines, listFigures, rates.limitPercent, Math.max(1, sharing?.count ?? 1)),
       liveLines: liveLines.map((row) => row.line_number),
       isConnected: fresh.connected_call_id !== null,
       isWrapUp: fresh.is_wrap_up ?? false,
