@@ -52,7 +52,11 @@ begin
   return new;
 end $$;
 
--- As 0020 defines it, with the voicemail drop copied into history too.
+-- As 0020 defines it, with the voicemail drop copied into history too, and the call's lead moved
+-- whoever placed the call, within the call's workspace: a rep working a list a manager imported
+-- calls leads they do not own, and the lead's status, attempts and last_called_at (what the
+-- session queue's "once per pass" reads) must still follow each call. Which lead a call may name
+-- is decided by the server when the call is placed (the dial's target, or the session's queue).
 create or replace function active_calls_after_update() returns trigger language plpgsql security definer
 set search_path = public, pg_temp as $$
 declare
@@ -83,7 +87,7 @@ begin
         status = case when status = 'do_not_call' then status else dialer_lead_status_after(new.status) end,
         attempts = attempts + 1,
         last_called_at = new.ended_at
-      where id = new.lead_id and user_email = new.user_email;
+      where id = new.lead_id and workspace_id = new.workspace_id;
     end if;
 
     insert into user_stats as s (user_email, is_mock, calls_made, connects, voicemails, no_answers, busy, failed,

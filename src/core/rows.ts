@@ -66,6 +66,11 @@ export const LEAD_STATUSES = [
 ] as const;
 export type LeadStatus = (typeof LEAD_STATUSES)[number];
 
+/** Whether a value (a stored row or a form field is input too) is one of LEAD_STATUSES. */
+export function isLeadStatus(value: unknown): value is LeadStatus {
+  return typeof value === 'string' && (LEAD_STATUSES as readonly string[]).includes(value);
+}
+
 export const DISPOSITIONS = ['interested', 'not_interested', 'callback', 'wrong_number', 'voicemail_left', 'no_answer', 'do_not_call', 'other'] as const;
 export type Disposition = (typeof DISPOSITIONS)[number];
 

@@ -1,6 +1,6 @@
 import { useCallback, useEffect, useId, useMemo, useState } from 'react';
 import { useSupabase } from '../../../src/client/use-call-subscription.js';
-import { LEAD_STATUSES, type Lead, type LeadStatus } from '../../../src/core/rows.js';
+import { isLeadStatus, LEAD_STATUSES, type Lead, type LeadStatus } from '../../../src/core/rows.js';
 import { DialerModal } from '../components/dialer-modal.js';
 import { ExportButton } from '../components/export-button.js';
 import { Pager } from '../components/pager.js';
@@ -20,7 +20,6 @@ import { LeadListsPanel } from './lead-lists-panel.js';
 import { LeadPage } from './lead-page.js';
 import { LeadsTable } from './leads-table.js';
 
-const isLeadStatus = (value: string): value is LeadStatus => (LEAD_STATUSES as readonly string[]).includes(value);
 
 const PAGE_SIZE = 50;
 const DEFAULT_SORT: LeadSort = { column: 'created_at', isAscending: false };

@@ -1,11 +1,9 @@
 import { useCallback, useEffect, useId, useState } from 'react';
 import { useSupabase } from '../../../src/client/use-call-subscription.js';
-import { LEAD_STATUSES, type Lead, type LeadStatus } from '../../../src/core/rows.js';
+import { isLeadStatus, type Lead } from '../../../src/core/rows.js';
 import type { SessionTalkLead } from '../lib/dialer-session-api.js';
 import { LeadStatusBadge } from '../components/status-badge.js';
 import { useFilteredTableChanges } from '../lib/use-table-changes.js';
-
-const isLeadStatus = (value: string): value is LeadStatus => (LEAD_STATUSES as readonly string[]).includes(value);
 
 /** The lead `leadId` (REST `leads`), read again when its row changes (a disposition sets its status); the setter shows a change made here at once. */
 function useLead(leadId: string): [Lead | null, (lead: Lead) => void] {
